@@ -198,7 +198,8 @@ typedef struct rowsort_request {
     const rowsort_array *operands;
     size_t num_operands;
     /** Output operands (rows x out_n each, out_n = n or k), or NULL to sort in place.
-     *  Required with top-k. Dtypes must match the operands'. */
+     *  Required with top-k. Dtypes must match the operands'. An output whose data is NULL
+     *  is not written (for example argsort only). */
     const rowsort_array *outputs;
     size_t num_keys; /**< the first num_keys operands are keys; 1 by default */
     unsigned flags;  /**< ROWSORT_DESCENDING | ROWSORT_STABLE | ... */

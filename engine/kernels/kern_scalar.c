@@ -1,0 +1,63 @@
+/* kern_scalar.c - the portable kernel path: stable LSD radix sorts, no ISA flags. */
+#include <stdint.h>
+#include <string.h>
+
+#include "kernels.h"
+
+#define RS_RADIX_FN  sort_u16
+#define RS_KEY_T     uint16_t
+#define RS_KEY_BYTES 2
+#include "radix_tmpl.h"
+#define RS_RADIX_FN  sort_u32
+#define RS_KEY_T     uint32_t
+#define RS_KEY_BYTES 4
+#include "radix_tmpl.h"
+#define RS_RADIX_FN  sort_u64
+#define RS_KEY_T     uint64_t
+#define RS_KEY_BYTES 8
+#include "radix_tmpl.h"
+
+#define RS_RADIX_FN  sort_u16_i32
+#define RS_KEY_T     uint16_t
+#define RS_KEY_BYTES 2
+#define RS_IDX_T     uint32_t
+#include "radix_tmpl.h"
+#define RS_RADIX_FN  sort_u32_i32
+#define RS_KEY_T     uint32_t
+#define RS_KEY_BYTES 4
+#define RS_IDX_T     uint32_t
+#include "radix_tmpl.h"
+#define RS_RADIX_FN  sort_u64_i32
+#define RS_KEY_T     uint64_t
+#define RS_KEY_BYTES 8
+#define RS_IDX_T     uint32_t
+#include "radix_tmpl.h"
+
+#define RS_RADIX_FN  sort_u16_i64
+#define RS_KEY_T     uint16_t
+#define RS_KEY_BYTES 2
+#define RS_IDX_T     uint64_t
+#include "radix_tmpl.h"
+#define RS_RADIX_FN  sort_u32_i64
+#define RS_KEY_T     uint32_t
+#define RS_KEY_BYTES 4
+#define RS_IDX_T     uint64_t
+#include "radix_tmpl.h"
+#define RS_RADIX_FN  sort_u64_i64
+#define RS_KEY_T     uint64_t
+#define RS_KEY_BYTES 8
+#define RS_IDX_T     uint64_t
+#include "radix_tmpl.h"
+
+const rs_kernel_table rs_kernels_scalar = {
+    .name = "scalar",
+    .sort_u16 = sort_u16,
+    .sort_u32 = sort_u32,
+    .sort_u64 = sort_u64,
+    .sort_u16_i32 = sort_u16_i32,
+    .sort_u32_i32 = sort_u32_i32,
+    .sort_u64_i32 = sort_u64_i32,
+    .sort_u16_i64 = sort_u16_i64,
+    .sort_u32_i64 = sort_u32_i64,
+    .sort_u64_i64 = sort_u64_i64,
+};

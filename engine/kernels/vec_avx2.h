@@ -1,0 +1,326 @@
+/*
+ * vec_avx2.h - the AVX2 vector vocabulary the kernel templates are written on.
+ *
+ * Included only by kern_avx2.c (built with -mavx2 -mbmi -mbmi2 -mpopcnt). Every helper is
+ * static. Same names and meanings as vec_avx512.h (see there). AVX2 has no compress: a
+ * partitioned vector is permuted by a table (keys < pivot first) and stored whole on both
+ * sides. AVX2 has no unsigned 64-bit compare: 64-bit keys are sorted with the sign bit
+ * flipped (pre/post), as signed integers.
+ */
+#ifndef RS_VEC_AVX2_H
+#define RS_VEC_AVX2_H
+
+#include <immintrin.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_VINLINE static inline __attribute__((always_inline))
+
+/* Generated (python, in the commit message of this file): for a mask of lanes >= pivot,
+ * the lanes < pivot in order, then the others in order, one dword index per nibble. */
+static const uint32_t v32_part_lut[256] = {
+    0x76543210u, 0x07654321u, 0x17654320u, 0x10765432u, 0x27654310u, 0x20765431u, 0x21765430u,
+    0x21076543u, 0x37654210u, 0x30765421u, 0x31765420u, 0x31076542u, 0x32765410u, 0x32076541u,
+    0x32176540u, 0x32107654u, 0x47653210u, 0x40765321u, 0x41765320u, 0x41076532u, 0x42765310u,
+    0x42076531u, 0x42176530u, 0x42107653u, 0x43765210u, 0x43076521u, 0x43176520u, 0x43107652u,
+    0x43276510u, 0x43207651u, 0x43217650u, 0x43210765u, 0x57643210u, 0x50764321u, 0x51764320u,
+    0x51076432u, 0x52764310u, 0x52076431u, 0x52176430u, 0x52107643u, 0x53764210u, 0x53076421u,
+    0x53176420u, 0x53107642u, 0x53276410u, 0x53207641u, 0x53217640u, 0x53210764u, 0x54763210u,
+    0x54076321u, 0x54176320u, 0x54107632u, 0x54276310u, 0x54207631u, 0x54217630u, 0x54210763u,
+    0x54376210u, 0x54307621u, 0x54317620u, 0x54310762u, 0x54327610u, 0x54320761u, 0x54321760u,
+    0x54321076u, 0x67543210u, 0x60754321u, 0x61754320u, 0x61075432u, 0x62754310u, 0x62075431u,
+    0x62175430u, 0x62107543u, 0x63754210u, 0x63075421u, 0x63175420u, 0x63107542u, 0x63275410u,
+    0x63207541u, 0x63217540u, 0x63210754u, 0x64753210u, 0x64075321u, 0x64175320u, 0x64107532u,
+    0x64275310u, 0x64207531u, 0x64217530u, 0x64210753u, 0x64375210u, 0x64307521u, 0x64317520u,
+    0x64310752u, 0x64327510u, 0x64320751u, 0x64321750u, 0x64321075u, 0x65743210u, 0x65074321u,
+    0x65174320u, 0x65107432u, 0x65274310u, 0x65207431u, 0x65217430u, 0x65210743u, 0x65374210u,
+    0x65307421u, 0x65317420u, 0x65310742u, 0x65327410u, 0x65320741u, 0x65321740u, 0x65321074u,
+    0x65473210u, 0x65407321u, 0x65417320u, 0x65410732u, 0x65427310u, 0x65420731u, 0x65421730u,
+    0x65421073u, 0x65437210u, 0x65430721u, 0x65431720u, 0x65431072u, 0x65432710u, 0x65432071u,
+    0x65432170u, 0x65432107u, 0x76543210u, 0x70654321u, 0x71654320u, 0x71065432u, 0x72654310u,
+    0x72065431u, 0x72165430u, 0x72106543u, 0x73654210u, 0x73065421u, 0x73165420u, 0x73106542u,
+    0x73265410u, 0x73206541u, 0x73216540u, 0x73210654u, 0x74653210u, 0x74065321u, 0x74165320u,
+    0x74106532u, 0x74265310u, 0x74206531u, 0x74216530u, 0x74210653u, 0x74365210u, 0x74306521u,
+    0x74316520u, 0x74310652u, 0x74326510u, 0x74320651u, 0x74321650u, 0x74321065u, 0x75643210u,
+    0x75064321u, 0x75164320u, 0x75106432u, 0x75264310u, 0x75206431u, 0x75216430u, 0x75210643u,
+    0x75364210u, 0x75306421u, 0x75316420u, 0x75310642u, 0x75326410u, 0x75320641u, 0x75321640u,
+    0x75321064u, 0x75463210u, 0x75406321u, 0x75416320u, 0x75410632u, 0x75426310u, 0x75420631u,
+    0x75421630u, 0x75421063u, 0x75436210u, 0x75430621u, 0x75431620u, 0x75431062u, 0x75432610u,
+    0x75432061u, 0x75432160u, 0x75432106u, 0x76543210u, 0x76054321u, 0x76154320u, 0x76105432u,
+    0x76254310u, 0x76205431u, 0x76215430u, 0x76210543u, 0x76354210u, 0x76305421u, 0x76315420u,
+    0x76310542u, 0x76325410u, 0x76320541u, 0x76321540u, 0x76321054u, 0x76453210u, 0x76405321u,
+    0x76415320u, 0x76410532u, 0x76425310u, 0x76420531u, 0x76421530u, 0x76421053u, 0x76435210u,
+    0x76430521u, 0x76431520u, 0x76431052u, 0x76432510u, 0x76432051u, 0x76432150u, 0x76432105u,
+    0x76543210u, 0x76504321u, 0x76514320u, 0x76510432u, 0x76524310u, 0x76520431u, 0x76521430u,
+    0x76521043u, 0x76534210u, 0x76530421u, 0x76531420u, 0x76531042u, 0x76532410u, 0x76532041u,
+    0x76532140u, 0x76532104u, 0x76543210u, 0x76540321u, 0x76541320u, 0x76541032u, 0x76542310u,
+    0x76542031u, 0x76542130u, 0x76542103u, 0x76543210u, 0x76543021u, 0x76543120u, 0x76543102u,
+    0x76543210u, 0x76543201u, 0x76543210u, 0x76543210u,
+};
+static const uint32_t v64_part_lut[16] = {
+    0x76543210u, 0x10765432u, 0x32765410u, 0x32107654u, 0x54763210u, 0x54107632u, 0x54327610u,
+    0x54321076u, 0x76543210u, 0x76105432u, 0x76325410u, 0x76321054u, 0x76543210u, 0x76541032u,
+    0x76543210u, 0x76543210u,
+};
+
+RS_VINLINE __m256i rs_lut_index(uint32_t entry)
+{
+    /* vpermd reads only the low 3 bits of each index. */
+    return _mm256_srlv_epi32(_mm256_set1_epi32((int)entry),
+                             _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28));
+}
+
+RS_VINLINE __m256i rs_lane_mask(size_t cnt, size_t lanes32)
+{
+    /* Dword lanes below cnt * (8 / lanes32) are all-ones. */
+    const int dw = (int)(cnt * (8 / lanes32));
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(dw), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* ---------------------------------------------------------------- 32-bit keys */
+
+typedef __m256i v32_t;
+typedef uint32_t k32_t;
+#define V32_N    8
+#define K32_MAX  UINT32_MAX
+#define K32_MIN  0u
+
+RS_VINLINE v32_t v32_loadu(const uint32_t *p)
+{
+    return _mm256_loadu_si256((const __m256i *)p);
+}
+
+RS_VINLINE void v32_storeu(uint32_t *p, v32_t v)
+{
+    _mm256_storeu_si256((__m256i *)p, v);
+}
+
+RS_VINLINE v32_t v32_set1(uint32_t k)
+{
+    return _mm256_set1_epi32((int)k);
+}
+
+RS_VINLINE v32_t v32_load_pad(const uint32_t *p, size_t cnt)
+{
+    const __m256i m = rs_lane_mask(cnt, 8);
+    const __m256i x = _mm256_maskload_epi32((const int *)p, m);
+    return _mm256_or_si256(x, _mm256_andnot_si256(m, _mm256_set1_epi32(-1)));
+}
+
+RS_VINLINE void v32_store_part(uint32_t *p, v32_t v, size_t cnt)
+{
+    _mm256_maskstore_epi32((int *)p, rs_lane_mask(cnt, 8), v);
+}
+
+RS_VINLINE v32_t v32_min(v32_t a, v32_t b)
+{
+    return _mm256_min_epu32(a, b);
+}
+
+RS_VINLINE v32_t v32_max(v32_t a, v32_t b)
+{
+    return _mm256_max_epu32(a, b);
+}
+
+RS_VINLINE v32_t v32_rev(v32_t v)
+{
+    return _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0));
+}
+
+/* One compare-exchange stage inside a vector: w is v permuted to the partner lanes; lanes
+ * in the immediate `hi` keep the larger key. */
+#define V32_STAGE(v, w, hi) \
+    _mm256_blend_epi32(_mm256_min_epu32((v), (w)), _mm256_max_epu32((v), (w)), (hi))
+
+#define v32_x1(v) _mm256_shuffle_epi32((v), 0xB1)
+#define v32_x2(v) _mm256_shuffle_epi32((v), 0x4E)
+#define v32_x3(v) _mm256_shuffle_epi32((v), 0x1B)
+#define v32_x4(v) _mm256_permute4x64_epi64((v), 0x4E)
+
+RS_VINLINE v32_t v32_merge_in(v32_t v)
+{
+    v = V32_STAGE(v, v32_x4(v), 0xF0);
+    v = V32_STAGE(v, v32_x2(v), 0xCC);
+    v = V32_STAGE(v, v32_x1(v), 0xAA);
+    return v;
+}
+
+RS_VINLINE v32_t v32_sort_in(v32_t v)
+{
+    v = V32_STAGE(v, v32_x1(v), 0xAA);
+    v = V32_STAGE(v, v32_x3(v), 0xCC);
+    v = V32_STAGE(v, v32_x1(v), 0xAA);
+    v = V32_STAGE(v, v32_rev(v), 0xF0);
+    v = V32_STAGE(v, v32_x2(v), 0xCC);
+    v = V32_STAGE(v, v32_x1(v), 0xAA);
+    return v;
+}
+
+/* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). Both
+ * stores write a whole vector: the caller keeps a vector of free space on each side. */
+RS_VINLINE void v32_part(v32_t v, v32_t pv, uint32_t **l, uint32_t **r)
+{
+    const __m256i ge = _mm256_cmpeq_epi32(_mm256_max_epu32(v, pv), v);
+    const unsigned m = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(ge));
+    const unsigned cg = (unsigned)_mm_popcnt_u32(m);
+    const __m256i w = _mm256_permutevar8x32_epi32(v, rs_lut_index(v32_part_lut[m]));
+    _mm256_storeu_si256((__m256i *)*l, w);
+    _mm256_storeu_si256((__m256i *)(*r - 8), w);
+    *l += 8u - cg;
+    *r -= cg;
+}
+
+RS_VINLINE uint32_t v32_hmin(v32_t v)
+{
+    __m128i x = _mm_min_epu32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    x = _mm_min_epu32(x, _mm_shuffle_epi32(x, 0x4E));
+    x = _mm_min_epu32(x, _mm_shuffle_epi32(x, 0xB1));
+    return (uint32_t)_mm_cvtsi128_si32(x);
+}
+
+RS_VINLINE uint32_t v32_hmax(v32_t v)
+{
+    __m128i x = _mm_max_epu32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    x = _mm_max_epu32(x, _mm_shuffle_epi32(x, 0x4E));
+    x = _mm_max_epu32(x, _mm_shuffle_epi32(x, 0xB1));
+    return (uint32_t)_mm_cvtsi128_si32(x);
+}
+
+#define v32_klt(a, b) ((a) < (b))
+
+RS_VINLINE void v32_pre(uint32_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+RS_VINLINE void v32_post(uint32_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+
+/* ---------------------------------------------------------------- 64-bit keys */
+
+/* Keys are held with the sign bit flipped and compared as signed: K64_MAX is the largest
+ * key in that form. */
+typedef __m256i v64_t;
+typedef uint64_t k64_t;
+#define V64_N    4
+#define K64_MAX  UINT64_C(0x7FFFFFFFFFFFFFFF)
+#define K64_MIN  UINT64_C(0x8000000000000000)
+
+RS_VINLINE v64_t v64_loadu(const uint64_t *p)
+{
+    return _mm256_loadu_si256((const __m256i *)p);
+}
+
+RS_VINLINE void v64_storeu(uint64_t *p, v64_t v)
+{
+    _mm256_storeu_si256((__m256i *)p, v);
+}
+
+RS_VINLINE v64_t v64_set1(uint64_t k)
+{
+    return _mm256_set1_epi64x((long long)k);
+}
+
+RS_VINLINE v64_t v64_load_pad(const uint64_t *p, size_t cnt)
+{
+    const __m256i m = rs_lane_mask(cnt, 4);
+    const __m256i x = _mm256_maskload_epi64((const long long *)p, m);
+    return _mm256_blendv_epi8(_mm256_set1_epi64x((long long)K64_MAX), x, m);
+}
+
+RS_VINLINE void v64_store_part(uint64_t *p, v64_t v, size_t cnt)
+{
+    _mm256_maskstore_epi64((long long *)p, rs_lane_mask(cnt, 4), v);
+}
+
+RS_VINLINE v64_t v64_min(v64_t a, v64_t b)
+{
+    return _mm256_blendv_epi8(a, b, _mm256_cmpgt_epi64(a, b));
+}
+
+RS_VINLINE v64_t v64_max(v64_t a, v64_t b)
+{
+    return _mm256_blendv_epi8(b, a, _mm256_cmpgt_epi64(a, b));
+}
+
+#define v64_x1(v) _mm256_shuffle_epi32((v), 0x4E)
+#define v64_x2(v) _mm256_permute4x64_epi64((v), 0x4E)
+#define v64_x3(v) _mm256_permute4x64_epi64((v), 0x1B)
+
+RS_VINLINE v64_t v64_rev(v64_t v)
+{
+    return v64_x3(v);
+}
+
+/* Lanes in `hi` (an immediate over dwords) keep the larger key. */
+RS_VINLINE v64_t v64_stage_(v64_t v, v64_t w, __m256i hi)
+{
+    const __m256i gt = _mm256_cmpgt_epi64(v, w);
+    /* Take w where (v > w) differs from "this lane keeps the larger". */
+    return _mm256_blendv_epi8(v, w, _mm256_xor_si256(gt, hi));
+}
+#define V64_STAGE(v, w, hi) v64_stage_((v), (w), (hi))
+#define V64_HI1 _mm256_setr_epi64x(0, -1, 0, -1)
+#define V64_HI2 _mm256_setr_epi64x(0, 0, -1, -1)
+
+RS_VINLINE v64_t v64_merge_in(v64_t v)
+{
+    v = V64_STAGE(v, v64_x2(v), V64_HI2);
+    v = V64_STAGE(v, v64_x1(v), V64_HI1);
+    return v;
+}
+
+RS_VINLINE v64_t v64_sort_in(v64_t v)
+{
+    v = V64_STAGE(v, v64_x1(v), V64_HI1);
+    v = V64_STAGE(v, v64_x3(v), V64_HI2);
+    v = V64_STAGE(v, v64_x1(v), V64_HI1);
+    return v;
+}
+
+RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
+{
+    const __m256i lt = _mm256_cmpgt_epi64(pv, v);
+    const unsigned m = (unsigned)~_mm256_movemask_pd(_mm256_castsi256_pd(lt)) & 0xFu;
+    const unsigned cg = (unsigned)_mm_popcnt_u32(m);
+    const __m256i w = _mm256_permutevar8x32_epi32(v, rs_lut_index(v64_part_lut[m]));
+    _mm256_storeu_si256((__m256i *)*l, w);
+    _mm256_storeu_si256((__m256i *)(*r - 4), w);
+    *l += 4u - cg;
+    *r -= cg;
+}
+
+RS_VINLINE uint64_t v64_hmin(v64_t v)
+{
+    v = v64_min(v, v64_x2(v));
+    v = v64_min(v, v64_x1(v));
+    return (uint64_t)_mm256_extract_epi64(v, 0);
+}
+
+RS_VINLINE uint64_t v64_hmax(v64_t v)
+{
+    v = v64_max(v, v64_x2(v));
+    v = v64_max(v, v64_x1(v));
+    return (uint64_t)_mm256_extract_epi64(v, 0);
+}
+
+#define v64_klt(a, b) ((int64_t)(a) < (int64_t)(b))
+
+RS_VINLINE void v64_flip(uint64_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] ^= UINT64_C(0x8000000000000000);
+}
+RS_VINLINE void v64_pre(uint64_t *p, size_t n)
+{
+    v64_flip(p, n);
+}
+RS_VINLINE void v64_post(uint64_t *p, size_t n)
+{
+    v64_flip(p, n);
+}
+
+#endif /* RS_VEC_AVX2_H */

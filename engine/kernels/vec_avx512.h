@@ -1,0 +1,290 @@
+/*
+ * vec_avx512.h - the AVX-512 vector vocabulary the kernel templates are written on.
+ *
+ * Included only by kern_avx512.c (built with -mavx512f/bw/vl/dq -mbmi2 -mpopcnt). Every
+ * helper is static: nothing built with these flags may be reachable from other units.
+ *
+ * For each key width W (32, 64): a vector type vW_t of VW_N lanes of kW_t, and
+ *   loadu/storeu, load_pad (lanes past cnt read as the largest key), store_part (store
+ *   only cnt lanes), set1, min, max, rev (reverse lanes), sort_in (sort one vector),
+ *   merge_in (finish a bitonic merge inside one vector: half-cleaners N/2 .. 1),
+ *   part (partition one vector around a pivot, storing both sides), hmin/hmax,
+ *   klt (scalar order of keys), pre/post (a bijection applied before/after a sort so that
+ *   the vector order is cheap; identity here).
+ */
+#ifndef RS_VEC_AVX512_H
+#define RS_VEC_AVX512_H
+
+#include <immintrin.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_VINLINE static inline __attribute__((always_inline))
+
+/* ---------------------------------------------------------------- 32-bit keys */
+
+typedef __m512i v32_t;
+typedef uint32_t k32_t;
+#define V32_N    16
+#define K32_MAX  UINT32_MAX
+#define K32_MIN  0u
+
+RS_VINLINE v32_t v32_loadu(const uint32_t *p)
+{
+    return _mm512_loadu_si512((const void *)p);
+}
+
+RS_VINLINE void v32_storeu(uint32_t *p, v32_t v)
+{
+    _mm512_storeu_si512((void *)p, v);
+}
+
+RS_VINLINE v32_t v32_set1(uint32_t k)
+{
+    return _mm512_set1_epi32((int)k);
+}
+
+RS_VINLINE v32_t v32_load_pad(const uint32_t *p, size_t cnt)
+{
+    const __mmask16 m = (__mmask16)_bzhi_u32(0xFFFFu, (unsigned)cnt);
+    return _mm512_mask_loadu_epi32(_mm512_set1_epi32(-1), m, (const void *)p);
+}
+
+RS_VINLINE void v32_store_part(uint32_t *p, v32_t v, size_t cnt)
+{
+    const __mmask16 m = (__mmask16)_bzhi_u32(0xFFFFu, (unsigned)cnt);
+    _mm512_mask_storeu_epi32((void *)p, m, v);
+}
+
+RS_VINLINE v32_t v32_min(v32_t a, v32_t b)
+{
+    return _mm512_min_epu32(a, b);
+}
+
+RS_VINLINE v32_t v32_max(v32_t a, v32_t b)
+{
+    return _mm512_max_epu32(a, b);
+}
+
+RS_VINLINE v32_t v32_rev(v32_t v)
+{
+    return _mm512_permutexvar_epi32(
+        _mm512_setr_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), v);
+}
+
+/* One compare-exchange stage inside a vector: w is v permuted to the partner lanes; lanes
+ * in `hi` keep the larger key. */
+#define V32_STAGE(v, w, hi) _mm512_mask_max_epu32(_mm512_min_epu32((v), (w)), (hi), (v), (w))
+
+RS_VINLINE v32_t v32_x1(v32_t v)
+{
+    return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0xB1);
+}
+RS_VINLINE v32_t v32_x2(v32_t v)
+{
+    return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0x4E);
+}
+RS_VINLINE v32_t v32_x3(v32_t v)
+{
+    return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0x1B);
+}
+RS_VINLINE v32_t v32_x4(v32_t v)
+{
+    return _mm512_shuffle_i32x4(v, v, 0xB1);
+}
+RS_VINLINE v32_t v32_x7(v32_t v)
+{
+    return _mm512_shuffle_i32x4(_mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0x1B),
+                                _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0x1B), 0xB1);
+}
+RS_VINLINE v32_t v32_x8(v32_t v)
+{
+    return _mm512_shuffle_i32x4(v, v, 0x4E);
+}
+
+RS_VINLINE v32_t v32_merge_in(v32_t v)
+{
+    v = V32_STAGE(v, v32_x8(v), 0xFF00);
+    v = V32_STAGE(v, v32_x4(v), 0xF0F0);
+    v = V32_STAGE(v, v32_x2(v), 0xCCCC);
+    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
+    return v;
+}
+
+RS_VINLINE v32_t v32_sort_in(v32_t v)
+{
+    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
+    v = V32_STAGE(v, v32_x3(v), 0xCCCC);
+    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
+    v = V32_STAGE(v, v32_x7(v), 0xF0F0);
+    v = V32_STAGE(v, v32_x2(v), 0xCCCC);
+    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
+    v = V32_STAGE(v, v32_rev(v), 0xFF00);
+    v = V32_STAGE(v, v32_x4(v), 0xF0F0);
+    v = V32_STAGE(v, v32_x2(v), 0xCCCC);
+    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
+    return v;
+}
+
+/* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). */
+RS_VINLINE void v32_part(v32_t v, v32_t pv, uint32_t **l, uint32_t **r)
+{
+    const __mmask16 ge = _mm512_cmpge_epu32_mask(v, pv);
+    const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
+    const unsigned cl = 16u - cg;
+    _mm512_mask_storeu_epi32((void *)*l, (__mmask16)_bzhi_u32(0xFFFFu, cl),
+                             _mm512_maskz_compress_epi32((__mmask16)~ge, v));
+    *r -= cg;
+    _mm512_mask_storeu_epi32((void *)*r, (__mmask16)_bzhi_u32(0xFFFFu, cg),
+                             _mm512_maskz_compress_epi32(ge, v));
+    *l += cl;
+}
+
+RS_VINLINE uint32_t v32_hmin(v32_t v)
+{
+    return _mm512_reduce_min_epu32(v);
+}
+
+RS_VINLINE uint32_t v32_hmax(v32_t v)
+{
+    return _mm512_reduce_max_epu32(v);
+}
+
+#define v32_klt(a, b) ((a) < (b))
+
+RS_VINLINE void v32_pre(uint32_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+RS_VINLINE void v32_post(uint32_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+
+/* ---------------------------------------------------------------- 64-bit keys */
+
+typedef __m512i v64_t;
+typedef uint64_t k64_t;
+#define V64_N    8
+#define K64_MAX  UINT64_MAX
+#define K64_MIN  0u
+
+RS_VINLINE v64_t v64_loadu(const uint64_t *p)
+{
+    return _mm512_loadu_si512((const void *)p);
+}
+
+RS_VINLINE void v64_storeu(uint64_t *p, v64_t v)
+{
+    _mm512_storeu_si512((void *)p, v);
+}
+
+RS_VINLINE v64_t v64_set1(uint64_t k)
+{
+    return _mm512_set1_epi64((long long)k);
+}
+
+RS_VINLINE v64_t v64_load_pad(const uint64_t *p, size_t cnt)
+{
+    const __mmask8 m = (__mmask8)_bzhi_u32(0xFFu, (unsigned)cnt);
+    return _mm512_mask_loadu_epi64(_mm512_set1_epi64(-1), m, (const void *)p);
+}
+
+RS_VINLINE void v64_store_part(uint64_t *p, v64_t v, size_t cnt)
+{
+    const __mmask8 m = (__mmask8)_bzhi_u32(0xFFu, (unsigned)cnt);
+    _mm512_mask_storeu_epi64((void *)p, m, v);
+}
+
+RS_VINLINE v64_t v64_min(v64_t a, v64_t b)
+{
+    return _mm512_min_epu64(a, b);
+}
+
+RS_VINLINE v64_t v64_max(v64_t a, v64_t b)
+{
+    return _mm512_max_epu64(a, b);
+}
+
+RS_VINLINE v64_t v64_rev(v64_t v)
+{
+    return _mm512_permutexvar_epi64(_mm512_setr_epi64(7, 6, 5, 4, 3, 2, 1, 0), v);
+}
+
+#define V64_STAGE(v, w, hi) _mm512_mask_max_epu64(_mm512_min_epu64((v), (w)), (hi), (v), (w))
+
+RS_VINLINE v64_t v64_x1(v64_t v)
+{
+    return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0x4E);
+}
+RS_VINLINE v64_t v64_x2(v64_t v)
+{
+    return _mm512_permutex_epi64(v, 0x4E);
+}
+RS_VINLINE v64_t v64_x3(v64_t v)
+{
+    return _mm512_permutex_epi64(v, 0x1B);
+}
+RS_VINLINE v64_t v64_x4(v64_t v)
+{
+    return _mm512_shuffle_i64x2(v, v, 0x4E);
+}
+
+RS_VINLINE v64_t v64_merge_in(v64_t v)
+{
+    v = V64_STAGE(v, v64_x4(v), 0xF0);
+    v = V64_STAGE(v, v64_x2(v), 0xCC);
+    v = V64_STAGE(v, v64_x1(v), 0xAA);
+    return v;
+}
+
+RS_VINLINE v64_t v64_sort_in(v64_t v)
+{
+    v = V64_STAGE(v, v64_x1(v), 0xAA);
+    v = V64_STAGE(v, v64_x3(v), 0xCC);
+    v = V64_STAGE(v, v64_x1(v), 0xAA);
+    v = V64_STAGE(v, v64_rev(v), 0xF0);
+    v = V64_STAGE(v, v64_x2(v), 0xCC);
+    v = V64_STAGE(v, v64_x1(v), 0xAA);
+    return v;
+}
+
+RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
+{
+    const __mmask8 ge = _mm512_cmpge_epu64_mask(v, pv);
+    const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
+    const unsigned cl = 8u - cg;
+    _mm512_mask_storeu_epi64((void *)*l, (__mmask8)_bzhi_u32(0xFFu, cl),
+                             _mm512_maskz_compress_epi64((__mmask8)~ge, v));
+    *r -= cg;
+    _mm512_mask_storeu_epi64((void *)*r, (__mmask8)_bzhi_u32(0xFFu, cg),
+                             _mm512_maskz_compress_epi64(ge, v));
+    *l += cl;
+}
+
+RS_VINLINE uint64_t v64_hmin(v64_t v)
+{
+    return _mm512_reduce_min_epu64(v);
+}
+
+RS_VINLINE uint64_t v64_hmax(v64_t v)
+{
+    return _mm512_reduce_max_epu64(v);
+}
+
+#define v64_klt(a, b) ((a) < (b))
+
+RS_VINLINE void v64_pre(uint64_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+RS_VINLINE void v64_post(uint64_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+
+#endif /* RS_VEC_AVX512_H */

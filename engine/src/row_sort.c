@@ -1,0 +1,236 @@
+/*
+ * row_sort.c - one row at a time.
+ *
+ * Two paths:
+ *  - values only (one unstable key, nothing else): injective keys, a kernel sort, decode.
+ *  - permutation: an LSD pass per key word, from the last key's least significant word to
+ *    the first key's most significant one; each pass sorts (canonical key, position) pairs,
+ *    which is stable, and composes the permutation. Operands and indices are then gathered.
+ *    The result is the stable order, which also satisfies every unstable request.
+ */
+#include "row_sort.h"
+
+#include <string.h>
+
+/* Workspace layout: [perm | pass_idx | keys | kernel scratch]. */
+typedef struct workspace {
+    void *perm;
+    void *pass_idx;
+    void *keys;
+    void *scratch;
+} workspace;
+
+static size_t round64(size_t bytes)
+{
+    return (bytes + 63u) & ~(size_t)63u;
+}
+
+size_t rs_row_workspace_bytes(const rs_job *job)
+{
+    const size_t n = job->n;
+    return 2 * round64(n * job->perm_bytes) + round64(n * 8) + round64(RS_KERNEL_SCRATCH_BYTES(n));
+}
+
+static workspace carve(const rs_job *job, void *ws)
+{
+    const size_t n = job->n;
+    unsigned char *p = ws;
+    workspace w;
+    w.perm = p;
+    p += round64(n * job->perm_bytes);
+    w.pass_idx = p;
+    p += round64(n * job->perm_bytes);
+    w.keys = p;
+    p += round64(n * 8);
+    w.scratch = p;
+    return w;
+}
+
+static void sort_values(const rs_kernel_table *k, unsigned key_bits, void *keys, size_t n,
+                        void *scratch)
+{
+    switch (key_bits) {
+    case 16:
+        k->sort_u16(keys, n, scratch);
+        break;
+    case 32:
+        k->sort_u32(keys, n, scratch);
+        break;
+    default:
+        k->sort_u64(keys, n, scratch);
+        break;
+    }
+}
+
+static void sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigned idx_bytes, void *keys,
+                       void *idx, size_t n, void *scratch)
+{
+    if (idx_bytes == 4) {
+        switch (key_bits) {
+        case 16:
+            k->sort_u16_i32(keys, idx, n, scratch);
+            break;
+        case 32:
+            k->sort_u32_i32(keys, idx, n, scratch);
+            break;
+        default:
+            k->sort_u64_i32(keys, idx, n, scratch);
+            break;
+        }
+        return;
+    }
+    switch (key_bits) {
+    case 16:
+        k->sort_u16_i64(keys, idx, n, scratch);
+        break;
+    case 32:
+        k->sort_u32_i64(keys, idx, n, scratch);
+        break;
+    default:
+        k->sort_u64_i64(keys, idx, n, scratch);
+        break;
+    }
+}
+
+static void fill_identity(void *perm, unsigned perm_bytes, size_t n)
+{
+    if (perm_bytes == 4) {
+        uint32_t *p = perm;
+        for (size_t i = 0; i < n; i++)
+            p[i] = (uint32_t)i;
+    } else {
+        uint64_t *p = perm;
+        for (size_t i = 0; i < n; i++)
+            p[i] = i;
+    }
+}
+
+static inline size_t perm_get(const void *perm, unsigned perm_bytes, size_t i)
+{
+    return perm_bytes == 4 ? ((const uint32_t *)perm)[i] : (size_t)((const uint64_t *)perm)[i];
+}
+
+/* composed[i] = perm[pass_idx[i]], written into pass_idx. */
+static void compose(const void *perm, void *pass_idx, unsigned perm_bytes, size_t n)
+{
+    if (perm_bytes == 4) {
+        const uint32_t *p = perm;
+        uint32_t *q = pass_idx;
+        for (size_t i = 0; i < n; i++)
+            q[i] = p[q[i]];
+    } else {
+        const uint64_t *p = perm;
+        uint64_t *q = pass_idx;
+        for (size_t i = 0; i < n; i++)
+            q[i] = p[q[i]];
+    }
+}
+
+/* Computes the stable permutation of the row into w->perm. */
+static void compute_permutation(const rs_job *job, size_t row, workspace *w)
+{
+    const size_t n = job->n;
+    int have_perm = 0;
+    for (size_t kk = job->num_keys; kk-- > 0;) {
+        const rs_operand_plan *op = &job->ops[kk];
+        const unsigned char *src = op->in + row * op->in_stride_bytes;
+        for (unsigned word = op->info->words; word-- > 0;) {
+            /* Complex: word 0 is the real part, compared first: the last pass. */
+            rs_keys_extract(op->info, src, word, have_perm ? w->perm : NULL, job->perm_bytes, n,
+                            w->keys);
+            rs_keys_encode(op->info, job->order, 1, w->keys, n);
+            fill_identity(w->pass_idx, job->perm_bytes, n);
+            sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys, w->pass_idx, n,
+                       w->scratch);
+            if (have_perm)
+                compose(w->perm, w->pass_idx, job->perm_bytes, n);
+            void *t = w->perm;
+            w->perm = w->pass_idx;
+            w->pass_idx = t;
+            have_perm = 1;
+        }
+    }
+}
+
+/* out[j] = in[perm[j]] for j < count; elements of `size` bytes. */
+static void gather(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
+                   unsigned perm_bytes, size_t count)
+{
+    switch (size) {
+    case 1:
+        for (size_t j = 0; j < count; j++)
+            out[j] = in[perm_get(perm, perm_bytes, j)];
+        break;
+    case 2:
+        for (size_t j = 0; j < count; j++)
+            memcpy(out + 2 * j, in + 2 * perm_get(perm, perm_bytes, j), 2);
+        break;
+    case 4:
+        for (size_t j = 0; j < count; j++)
+            memcpy(out + 4 * j, in + 4 * perm_get(perm, perm_bytes, j), 4);
+        break;
+    case 8:
+        for (size_t j = 0; j < count; j++)
+            memcpy(out + 8 * j, in + 8 * perm_get(perm, perm_bytes, j), 8);
+        break;
+    default:
+        for (size_t j = 0; j < count; j++)
+            memcpy(out + size * j, in + size * perm_get(perm, perm_bytes, j), size);
+        break;
+    }
+}
+
+static void write_indices(const rs_job *job, size_t row, const void *perm)
+{
+    unsigned char *dst = job->idx_out + row * job->idx_stride_bytes;
+    for (size_t j = 0; j < job->out_n; j++) {
+        const size_t v = perm_get(perm, job->perm_bytes, j);
+        if (job->idx_out_bytes == 4) {
+            const int32_t x = (int32_t)v;
+            memcpy(dst + 4 * j, &x, 4);
+        } else {
+            const int64_t x = (int64_t)v;
+            memcpy(dst + 8 * j, &x, 8);
+        }
+    }
+}
+
+static void sort_row_values(const rs_job *job, size_t row, workspace *w)
+{
+    const rs_operand_plan *op = &job->ops[0];
+    const unsigned char *src = op->in + row * op->in_stride_bytes;
+    unsigned char *dst = op->out + row * op->out_stride_bytes;
+    rs_keys_extract(op->info, src, 0, NULL, job->perm_bytes, job->n, w->keys);
+    rs_keys_encode(op->info, job->order, 0, w->keys, job->n);
+    sort_values(job->kern, op->info->key_bits, w->keys, job->n, w->scratch);
+    rs_keys_decode(op->info, job->order, w->keys, job->n);
+    rs_keys_store(op->info, w->keys, job->n, dst);
+}
+
+void rs_row_sort(const rs_job *job, size_t row, void *ws)
+{
+    workspace w = carve(job, ws);
+    if (job->n == 0)
+        return;
+    if (job->values_only) {
+        sort_row_values(job, row, &w);
+        return;
+    }
+    compute_permutation(job, row, &w);
+    for (size_t o = 0; o < job->num_operands; o++) {
+        const rs_operand_plan *op = &job->ops[o];
+        if (op->out == NULL)
+            continue; /* values not wanted (argsort only) */
+        const unsigned char *src = op->in + row * op->in_stride_bytes;
+        unsigned char *dst = op->out + row * op->out_stride_bytes;
+        const size_t size = op->info->size;
+        if (src == dst) { /* in place: gather into scratch, then copy back */
+            gather(src, w.scratch, size, w.perm, job->perm_bytes, job->out_n);
+            memcpy(dst, w.scratch, job->out_n * size);
+        } else {
+            gather(src, dst, size, w.perm, job->perm_bytes, job->out_n);
+        }
+    }
+    if (job->idx_out != NULL)
+        write_indices(job, row, w.perm);
+}
