@@ -48,10 +48,10 @@ extern "C" {
 #endif
 
 /** \defgroup version Version */
-#define ROWSORT_VERSION_MAJOR  0
-#define ROWSORT_VERSION_MINOR  1
-#define ROWSORT_VERSION_PATCH  0
-#define ROWSORT_VERSION_NUMBER                                                                     \
+#define ROWSORT_VERSION_MAJOR 0
+#define ROWSORT_VERSION_MINOR 1
+#define ROWSORT_VERSION_PATCH 0
+#define ROWSORT_VERSION_NUMBER \
     (ROWSORT_VERSION_MAJOR * 10000 + ROWSORT_VERSION_MINOR * 100 + ROWSORT_VERSION_PATCH)
 #define ROWSORT_VERSION_STRING "0.1.0"
 
@@ -185,9 +185,9 @@ typedef struct rowsort_array {
 } rowsort_array;
 
 typedef enum rowsort_select {
-    ROWSORT_SELECT_ALL = 0,      /**< the whole sorted row */
-    ROWSORT_SELECT_LARGEST = 1,  /**< top-k: first k of the stable descending sort */
-    ROWSORT_SELECT_SMALLEST = 2  /**< first k of the stable ascending sort */
+    ROWSORT_SELECT_ALL = 0,     /**< the whole sorted row */
+    ROWSORT_SELECT_LARGEST = 1, /**< top-k: first k of the stable descending sort */
+    ROWSORT_SELECT_SMALLEST = 2 /**< first k of the stable ascending sort */
 } rowsort_select;
 
 typedef struct rowsort_request {
@@ -230,8 +230,8 @@ ROWSORT_API rowsort_status rowsort_sort(rowsort_ctx *ctx, const rowsort_request 
 /** \defgroup helpers One-call helpers (default options, a private context per call) */
 
 /** Sorts each of `rows` contiguous rows of `n` elements in place. */
-ROWSORT_API rowsort_status rowsort_sort_rows(void *data, size_t rows, size_t n,
-                                             rowsort_dtype dtype, unsigned flags);
+ROWSORT_API rowsort_status rowsort_sort_rows(void *data, size_t rows, size_t n, rowsort_dtype dtype,
+                                             unsigned flags);
 /** Writes, for each row, the stable-sort permutation (int32, requires n < 2^31). */
 ROWSORT_API rowsort_status rowsort_argsort_rows(const void *data, size_t rows, size_t n,
                                                 rowsort_dtype dtype, unsigned flags,

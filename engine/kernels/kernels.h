@@ -13,7 +13,7 @@
 
 /* Every kernel call gets a scratch buffer of at least this many bytes, 64-byte aligned,
  * that it may use freely. Kernels never allocate. */
-#define RS_KERNEL_SCRATCH_BYTES(n) ((size_t)(n) * 16u + 4096u)
+#define RS_KERNEL_SCRATCH_BYTES(n) ((size_t)(n)*16u + 4096u)
 
 typedef struct rs_kernel_table {
     const char *name; /* "scalar", "avx2", "avx512" */

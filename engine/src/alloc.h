@@ -9,11 +9,11 @@
 #include "rowsort.h"
 
 /* Propagates a non-OK status to the caller. */
-#define RS_TRY(expr)                                                                               \
-    do {                                                                                           \
-        const rowsort_status rs_try_status_ = (expr);                                              \
-        if (rs_try_status_ != ROWSORT_OK)                                                          \
-            return rs_try_status_;                                                                 \
+#define RS_TRY(expr)                                  \
+    do {                                              \
+        const rowsort_status rs_try_status_ = (expr); \
+        if (rs_try_status_ != ROWSORT_OK)             \
+            return rs_try_status_;                    \
     } while (0)
 
 /* a * b, or 0 with *overflow set when it does not fit. */

@@ -89,8 +89,7 @@ rowsort_status rs_dispatch_choose(rowsort_isa requested, rowsort_isa *chosen,
             return s;
     }
     if (isa == ROWSORT_ISA_AUTO) {
-        const rowsort_isa best_first[] = {ROWSORT_ISA_AVX512, ROWSORT_ISA_AVX2,
-                                          ROWSORT_ISA_SCALAR};
+        const rowsort_isa best_first[] = {ROWSORT_ISA_AVX512, ROWSORT_ISA_AVX2, ROWSORT_ISA_SCALAR};
         for (size_t i = 0; i < sizeof best_first / sizeof best_first[0]; i++) {
             if (rs_isa_supported(best_first[i])) {
                 isa = best_first[i];

@@ -6,7 +6,7 @@
 #include "dtype_list.h"
 
 static const rs_dtype_info dtype_table[ROWSORT_DTYPE_COUNT] = {
-#define RS_DTYPE_ROW(e, name, size, cls, bits, words, mant)                                        \
+#define RS_DTYPE_ROW(e, name, size, cls, bits, words, mant) \
     [ROWSORT_DTYPE_##e] = {name, size, cls, bits, words, mant},
     RS_DTYPE_LIST(RS_DTYPE_ROW)
 #undef RS_DTYPE_ROW
@@ -36,13 +36,13 @@ static const struct {
     const char *alias;
     rowsort_dtype dtype;
 } dtype_aliases[] = {
-    {"b1", ROWSORT_DTYPE_BOOL},  {"?", ROWSORT_DTYPE_BOOL},     {"i1", ROWSORT_DTYPE_I8},
-    {"u1", ROWSORT_DTYPE_U8},    {"i2", ROWSORT_DTYPE_I16},     {"u2", ROWSORT_DTYPE_U16},
-    {"i4", ROWSORT_DTYPE_I32},   {"u4", ROWSORT_DTYPE_U32},     {"i8", ROWSORT_DTYPE_I64},
-    {"u8", ROWSORT_DTYPE_U64},   {"f2", ROWSORT_DTYPE_F16},     {"half", ROWSORT_DTYPE_F16},
+    {"b1", ROWSORT_DTYPE_BOOL},   {"?", ROWSORT_DTYPE_BOOL},    {"i1", ROWSORT_DTYPE_I8},
+    {"u1", ROWSORT_DTYPE_U8},     {"i2", ROWSORT_DTYPE_I16},    {"u2", ROWSORT_DTYPE_U16},
+    {"i4", ROWSORT_DTYPE_I32},    {"u4", ROWSORT_DTYPE_U32},    {"i8", ROWSORT_DTYPE_I64},
+    {"u8", ROWSORT_DTYPE_U64},    {"f2", ROWSORT_DTYPE_F16},    {"half", ROWSORT_DTYPE_F16},
     {"bf16", ROWSORT_DTYPE_BF16}, {"f4", ROWSORT_DTYPE_F32},    {"f8", ROWSORT_DTYPE_F64},
-    {"c8", ROWSORT_DTYPE_C64},   {"c16", ROWSORT_DTYPE_C128},    {"f32", ROWSORT_DTYPE_F32},  {"f64", ROWSORT_DTYPE_F64},    {"float", ROWSORT_DTYPE_F64},
-    {"double", ROWSORT_DTYPE_F64},
+    {"c8", ROWSORT_DTYPE_C64},    {"c16", ROWSORT_DTYPE_C128},  {"f32", ROWSORT_DTYPE_F32},
+    {"f64", ROWSORT_DTYPE_F64},   {"float", ROWSORT_DTYPE_F64}, {"double", ROWSORT_DTYPE_F64},
 };
 
 rowsort_status rowsort_dtype_from_name(const char *name, rowsort_dtype *dtype)

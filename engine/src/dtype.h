@@ -10,11 +10,11 @@ typedef enum rs_key_class { RS_KEY_BOOL, RS_KEY_UINT, RS_KEY_SINT, RS_KEY_FLOAT 
 
 typedef struct rs_dtype_info {
     const char *name;
-    size_t size;           /* bytes per element */
+    size_t size; /* bytes per element */
     rs_key_class key_class;
-    unsigned key_bits;     /* width of one key word: 16, 32 or 64 */
-    unsigned words;        /* key words per element: 2 for complex */
-    unsigned mant_bits;    /* floats: mantissa bits */
+    unsigned key_bits;  /* width of one key word: 16, 32 or 64 */
+    unsigned words;     /* key words per element: 2 for complex */
+    unsigned mant_bits; /* floats: mantissa bits */
 } rs_dtype_info;
 
 /* NULL for an unknown dtype. */

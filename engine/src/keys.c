@@ -44,7 +44,8 @@ static key_params params_of(const rs_dtype_info *info, rs_order order, int canon
     p.canonical = canonical;
     p.descending = order_is_descending(order);
     p.mask = info->key_bits == 64 ? UINT64_MAX : ((uint64_t)1 << info->key_bits) - 1;
-    const unsigned src_bits = info->key_class == RS_KEY_FLOAT ? info->key_bits : (unsigned)(info->size * 8);
+    const unsigned src_bits =
+        info->key_class == RS_KEY_FLOAT ? info->key_bits : (unsigned)(info->size * 8);
     p.sign = (uint64_t)1 << (src_bits - 1);
     p.nans = info->key_class == RS_KEY_FLOAT ? ((uint64_t)1 << info->mant_bits) - 1 : 0;
     p.inf_abs = (p.sign - 1) & ~p.nans;
@@ -171,24 +172,23 @@ static inline uint64_t decode_one(uint64_t k, const key_params *p)
 }
 
 /* One loop per key width; the switch in encode_one/decode_one is loop-invariant. */
-#define RS_KEYS_LOOPS(T, bits)                                                                     \
-    static void encode_##bits(T *keys, size_t n, const key_params *p)                              \
-    {                                                                                              \
-        for (size_t i = 0; i < n; i++)                                                             \
-            keys[i] = (T)encode_one(keys[i], p);                                                   \
-    }                                                                                              \
-    static void decode_##bits(T *keys, size_t n, const key_params *p)                              \
-    {                                                                                              \
-        for (size_t i = 0; i < n; i++)                                                             \
-            keys[i] = (T)decode_one(keys[i], p);                                                   \
+#define RS_KEYS_LOOPS(T, bits)                                        \
+    static void encode_##bits(T *keys, size_t n, const key_params *p) \
+    {                                                                 \
+        for (size_t i = 0; i < n; i++)                                \
+            keys[i] = (T)encode_one(keys[i], p);                      \
+    }                                                                 \
+    static void decode_##bits(T *keys, size_t n, const key_params *p) \
+    {                                                                 \
+        for (size_t i = 0; i < n; i++)                                \
+            keys[i] = (T)decode_one(keys[i], p);                      \
     }
 RS_KEYS_LOOPS(uint16_t, 16)
 RS_KEYS_LOOPS(uint32_t, 32)
 RS_KEYS_LOOPS(uint64_t, 64)
 #undef RS_KEYS_LOOPS
 
-void rs_keys_encode(const rs_dtype_info *info, rs_order order, int canonical, void *keys,
-                    size_t n)
+void rs_keys_encode(const rs_dtype_info *info, rs_order order, int canonical, void *keys, size_t n)
 {
     const key_params p = params_of(info, order, canonical);
     switch (info->key_bits) {

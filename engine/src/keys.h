@@ -21,10 +21,10 @@
 #include "dtype.h"
 
 typedef enum rs_order {
-    RS_ORDER_ASC,                 /* NaNs last */
-    RS_ORDER_DESC,                /* NaNs first */
+    RS_ORDER_ASC,  /* NaNs last */
+    RS_ORDER_DESC, /* NaNs first */
     RS_ORDER_DESC_NANS_LAST,
-    RS_ORDER_TOTAL_ASC,           /* -NaN < -inf < ... < +inf < +NaN */
+    RS_ORDER_TOTAL_ASC, /* -NaN < -inf < ... < +inf < +NaN */
     RS_ORDER_TOTAL_DESC,
     RS_ORDER_TOTAL_ASC_NANS_LAST, /* NaNs moved last, keeping the direction's order */
     RS_ORDER_TOTAL_DESC_NANS_LAST
@@ -44,8 +44,7 @@ void rs_keys_extract(const rs_dtype_info *info, const void *row, unsigned word, 
                      unsigned perm_bytes, size_t n, void *keys);
 
 /* Turns raw bits into keys in place. canonical: equal-comparing values get equal keys. */
-void rs_keys_encode(const rs_dtype_info *info, rs_order order, int canonical, void *keys,
-                    size_t n);
+void rs_keys_encode(const rs_dtype_info *info, rs_order order, int canonical, void *keys, size_t n);
 
 /* Inverse of the injective encoding (canonical = 0), in place. */
 void rs_keys_decode(const rs_dtype_info *info, rs_order order, void *keys, size_t n);

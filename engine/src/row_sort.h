@@ -27,7 +27,7 @@ typedef struct rs_job {
     size_t num_keys;
     const rs_operand_plan *ops;
     rs_order order;
-    int values_only;  /* one key, no payload, no indices, unstable, whole row */
+    int values_only;        /* one key, no payload, no indices, unstable, whole row */
     unsigned char *idx_out; /* NULL: no index output */
     size_t idx_stride_bytes;
     unsigned idx_out_bytes; /* 4 or 8 */
