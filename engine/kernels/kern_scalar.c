@@ -49,6 +49,19 @@
 #define RS_IDX_T     uint64_t
 #include "radix_tmpl.h"
 
+#define RS_XFORM_T      uint16_t
+#define RS_XFORM_ENCODE encode_u16
+#define RS_XFORM_DECODE decode_u16
+#include "xform_tmpl.h"
+#define RS_XFORM_T      uint32_t
+#define RS_XFORM_ENCODE encode_u32
+#define RS_XFORM_DECODE decode_u32
+#include "xform_tmpl.h"
+#define RS_XFORM_T      uint64_t
+#define RS_XFORM_ENCODE encode_u64
+#define RS_XFORM_DECODE decode_u64
+#include "xform_tmpl.h"
+
 const rs_kernel_table rs_kernels_scalar = {
     .name = "scalar",
     .sort_u16 = sort_u16,
@@ -60,4 +73,10 @@ const rs_kernel_table rs_kernels_scalar = {
     .sort_u16_i64 = sort_u16_i64,
     .sort_u32_i64 = sort_u32_i64,
     .sort_u64_i64 = sort_u64_i64,
+    .encode_u16 = encode_u16,
+    .encode_u32 = encode_u32,
+    .encode_u64 = encode_u64,
+    .decode_u16 = decode_u16,
+    .decode_u32 = decode_u32,
+    .decode_u64 = decode_u64,
 };

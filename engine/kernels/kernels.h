@@ -15,6 +15,26 @@
  * that it may use freely. Kernels never allocate. */
 #define RS_KERNEL_SCRATCH_BYTES(n) ((size_t)(n)*16u + 4096u)
 
+/*
+ * A key transform recipe, dtype-agnostic, applied element-wise by the encode/decode entries
+ * so that the row sorter's order-preserving key maps run vectorized and fused with the
+ * copies into and out of the sort buffer:
+ *   encode: if canonicalize: a = u & ~sign; u = a > inf_abs ? canon_nan : (a == 0 ? 0 : u)
+ *           t = fold_negative ? (u & sign ? ~u : u | sign) : u ^ sign
+ *           k = ((t - sub1) ^ flip) - sub2
+ *   decode: t = ((k + sub2) ^ flip) + sub1
+ *           u = fold_negative ? (t & sign ? t ^ sign : ~t) : t ^ sign
+ * (arithmetic modulo the key width). keys.c builds recipes from dtypes and orders.
+ */
+typedef struct rs_key_xform {
+    uint64_t sign;     /* the source's sign bit; 0 for unsigned */
+    int fold_negative; /* floats: negatives have every bit complemented */
+    int canonicalize;  /* floats: every NaN -> canon_nan, -0.0 -> +0.0 (not invertible) */
+    uint64_t inf_abs;
+    uint64_t canon_nan;
+    uint64_t sub1, flip, sub2;
+} rs_key_xform;
+
 typedef struct rs_kernel_table {
     const char *name; /* "scalar", "avx2", "avx512" */
 
@@ -32,6 +52,15 @@ typedef struct rs_kernel_table {
     void (*sort_u16_i64)(uint16_t *keys, uint64_t *idx, size_t n, void *scratch);
     void (*sort_u32_i64)(uint32_t *keys, uint64_t *idx, size_t n, void *scratch);
     void (*sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *scratch);
+
+    /* dst[i] = encode(src[i]) / decode(src[i]) by the recipe; src may equal dst. NULL in a
+     * table means: use the scalar table's entry. */
+    void (*encode_u16)(const uint16_t *src, uint16_t *dst, size_t n, const rs_key_xform *x);
+    void (*encode_u32)(const uint32_t *src, uint32_t *dst, size_t n, const rs_key_xform *x);
+    void (*encode_u64)(const uint64_t *src, uint64_t *dst, size_t n, const rs_key_xform *x);
+    void (*decode_u16)(const uint16_t *src, uint16_t *dst, size_t n, const rs_key_xform *x);
+    void (*decode_u32)(const uint32_t *src, uint32_t *dst, size_t n, const rs_key_xform *x);
+    void (*decode_u64)(const uint64_t *src, uint64_t *dst, size_t n, const rs_key_xform *x);
 } rs_kernel_table;
 
 /* The portable path: always available. */

@@ -264,3 +264,48 @@ void rs_keys_store(const rs_dtype_info *info, const void *keys, size_t n, void *
     for (size_t i = 0; i < n; i++)
         out[i] = (unsigned char)k[i];
 }
+
+int rs_keys_xform(const rs_dtype_info *info, rs_order order, int canonical, rs_key_xform *x)
+{
+    if (info->words != 1 || info->size * 8 != info->key_bits)
+        return 0;
+    const key_params p = params_of(info, order, canonical);
+    memset(x, 0, sizeof *x);
+    x->flip = p.descending ? p.mask : 0;
+    switch (p.cls) {
+    case RS_KEY_BOOL:
+        return 0; /* 8-bit anyway */
+    case RS_KEY_UINT:
+        return 1;
+    case RS_KEY_SINT:
+        x->sign = p.sign;
+        return 1;
+    case RS_KEY_FLOAT:
+        break;
+    }
+    const uint64_t m = p.nans;
+    x->sign = p.sign;
+    x->fold_negative = 1;
+    x->inf_abs = p.inf_abs;
+    x->canon_nan = p.mask >> 1;
+    switch (order) {
+    case RS_ORDER_ASC:
+        x->sub1 = m;
+        break;
+    case RS_ORDER_DESC:
+        x->sub1 = m;
+        break;
+    case RS_ORDER_DESC_NANS_LAST:
+        x->sub1 = m;
+        x->sub2 = 2 * m;
+        break;
+    case RS_ORDER_TOTAL_ASC:
+    case RS_ORDER_TOTAL_DESC:
+        return 1; /* totalOrder: bits are distinct keys, nothing to canonicalize */
+    case RS_ORDER_TOTAL_ASC_NANS_LAST:
+    case RS_ORDER_TOTAL_DESC_NANS_LAST:
+        return 0;
+    }
+    x->canonicalize = canonical;
+    return 1;
+}

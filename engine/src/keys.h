@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "dtype.h"
+#include "kernels.h"
 
 typedef enum rs_order {
     RS_ORDER_ASC,  /* NaNs last */
@@ -48,6 +49,11 @@ void rs_keys_encode(const rs_dtype_info *info, rs_order order, int canonical, vo
 
 /* Inverse of the injective encoding (canonical = 0), in place. */
 void rs_keys_decode(const rs_dtype_info *info, rs_order order, void *keys, size_t n);
+
+/* Fills *x with the recipe for this dtype and order (kernels.h) and returns 1, or returns 0
+ * when the encoding is not such a recipe (8-bit and complex dtypes, canonical bool,
+ * totalOrder with NaNs last): then use rs_keys_extract + rs_keys_encode. */
+int rs_keys_xform(const rs_dtype_info *info, rs_order order, int canonical, rs_key_xform *x);
 
 /* Writes keys (decoded raw bits) back as elements of a single-word dtype. */
 void rs_keys_store(const rs_dtype_info *info, const void *keys, size_t n, void *row);

@@ -92,6 +92,39 @@ static void sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigned idx
     }
 }
 
+/* The recipe entries of the job's table, or the scalar table's where it has none. */
+static void encode_keys(const rs_kernel_table *k, unsigned key_bits, const void *src, void *dst,
+                        size_t n, const rs_key_xform *x)
+{
+    switch (key_bits) {
+    case 16:
+        (k->encode_u16 ? k->encode_u16 : rs_kernels_scalar.encode_u16)(src, dst, n, x);
+        break;
+    case 32:
+        (k->encode_u32 ? k->encode_u32 : rs_kernels_scalar.encode_u32)(src, dst, n, x);
+        break;
+    default:
+        (k->encode_u64 ? k->encode_u64 : rs_kernels_scalar.encode_u64)(src, dst, n, x);
+        break;
+    }
+}
+
+static void decode_keys(const rs_kernel_table *k, unsigned key_bits, const void *src, void *dst,
+                        size_t n, const rs_key_xform *x)
+{
+    switch (key_bits) {
+    case 16:
+        (k->decode_u16 ? k->decode_u16 : rs_kernels_scalar.decode_u16)(src, dst, n, x);
+        break;
+    case 32:
+        (k->decode_u32 ? k->decode_u32 : rs_kernels_scalar.decode_u32)(src, dst, n, x);
+        break;
+    default:
+        (k->decode_u64 ? k->decode_u64 : rs_kernels_scalar.decode_u64)(src, dst, n, x);
+        break;
+    }
+}
+
 static void fill_identity(void *perm, unsigned perm_bytes, size_t n)
 {
     if (perm_bytes == 4) {
@@ -136,9 +169,14 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
         const unsigned char *src = op->in + row * op->in_stride_bytes;
         for (unsigned word = op->info->words; word-- > 0;) {
             /* Complex: word 0 is the real part, compared first: the last pass. */
-            rs_keys_extract(op->info, src, word, have_perm ? w->perm : NULL, job->perm_bytes, n,
-                            w->keys);
-            rs_keys_encode(op->info, job->order, 1, w->keys, n);
+            rs_key_xform x;
+            if (!have_perm && rs_keys_xform(op->info, job->order, 1, &x)) {
+                encode_keys(job->kern, op->info->key_bits, src, w->keys, n, &x);
+            } else {
+                rs_keys_extract(op->info, src, word, have_perm ? w->perm : NULL,
+                                job->perm_bytes, n, w->keys);
+                rs_keys_encode(op->info, job->order, 1, w->keys, n);
+            }
             fill_identity(w->pass_idx, job->perm_bytes, n);
             sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys, w->pass_idx, n,
                        w->scratch);
@@ -200,6 +238,15 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     const rs_operand_plan *op = &job->ops[0];
     const unsigned char *src = op->in + row * op->in_stride_bytes;
     unsigned char *dst = op->out + row * op->out_stride_bytes;
+    const unsigned bits = op->info->key_bits;
+    rs_key_xform x;
+    if (rs_keys_xform(op->info, job->order, 0, &x)) {
+        /* Keys are built in the output row itself and sorted there: no extra copy. */
+        encode_keys(job->kern, bits, src, dst, job->n, &x);
+        sort_values(job->kern, bits, dst, job->n, w->scratch);
+        decode_keys(job->kern, bits, dst, dst, job->n, &x);
+        return;
+    }
     rs_keys_extract(op->info, src, 0, NULL, job->perm_bytes, job->n, w->keys);
     rs_keys_encode(op->info, job->order, 0, w->keys, job->n);
     sort_values(job->kern, op->info->key_bits, w->keys, job->n, w->scratch);
