@@ -1,0 +1,246 @@
+/*
+ * outfile.c - atomic .npy outputs: a temporary file beside the final path, mapped read-write,
+ * then msync, fsync, rename and an fsync of the folder. A failed or aborted run leaves neither
+ * a partial output nor the temporary (as redis' rdbSave).
+ */
+#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC, O_DIRECTORY, posix_fallocate */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rsio.h"
+#include "rsio_internal.h"
+
+#define TEMP_TAG      ".rowsort-"
+#define TEMP_RANDOM   6
+#define TEMP_ATTEMPTS 100
+
+/* Problems with the output path or folder are the user's to fix (exit 2); a full or failing
+ * disk, or too many open files, are runtime failures (exit 1). */
+static rsio_kind create_error_kind(int errno_value)
+{
+    switch (errno_value) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case ENOENT:
+    case ENOTDIR:
+    case EISDIR:
+    case ENAMETOOLONG:
+    case ELOOP:
+        return RSIO_BAD_INPUT;
+    default:
+        return RSIO_RUNTIME;
+    }
+}
+
+/* splitmix64: spreads a weak seed into well-mixed bits for the temporary name. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* Creates temp_path (its last TEMP_RANDOM characters replaced) with O_EXCL, as mkstemp
+ * does, but with mode 0666 so the kernel applies the umask and the folder's default ACL:
+ * mkstemp's 0600 would need umask() to repair, which is process-wide and racy. */
+static int create_temp(char *temp_path, size_t len, const void *salt)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    uint64_t state = (uint64_t)now.tv_sec * 1000000007u ^ (uint64_t)now.tv_nsec ^
+                     (uint64_t)getpid() << 40 ^ (uint64_t)(uintptr_t)salt;
+    for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
+        uint64_t bits = next_random(&state);
+        for (size_t i = len - TEMP_RANDOM; i < len; i++, bits /= 62)
+            temp_path[i] = letters[bits % 62];
+        const int fd = open(temp_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* Splits path into its folder ("." when it has none) for fsync. */
+static void folder_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash == NULL ? 0 : (size_t)(slash - path);
+    if (slash == path)
+        len = 1; /* "/name": the root */
+    if (slash == NULL) {
+        snprintf(dir, cap, ".");
+        return;
+    }
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(dir, path, len);
+    dir[len] = '\0';
+}
+
+rsio_kind rsio_output_create_npy(const char *path, rowsort_dtype dtype, size_t ndim,
+                                 const size_t *shape, rsio_output *out, rsio_error *err)
+{
+    if (out == NULL)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "no output to create into");
+    memset(out, 0, sizeof *out);
+    out->fd = -1;
+    if (path == NULL || path[0] == '\0')
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, "", "no output file given");
+    if (rsio_dtype_itemsize(dtype) == 0)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "unknown dtype %d", (int)dtype);
+    if (ndim > RSIO_MAX_NDIM || (ndim > 0 && shape == NULL))
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path,
+                         "bad output shape (%zu dimensions; rowsort writes up to %d)", ndim,
+                         RSIO_MAX_NDIM);
+
+    const size_t path_len = strlen(path);
+    const char *slash = strrchr(path, '/');
+    const char *base = slash == NULL ? path : slash + 1;
+    const size_t dir_len = (size_t)(base - path);
+    if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "names a folder, not an output file");
+    /* folder + "." + base + ".rowsort-XXXXXX" */
+    if (path_len + 1 + strlen(TEMP_TAG) + TEMP_RANDOM >= sizeof out->temp_path)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "output path too long");
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "is a directory, not an output file");
+
+    char header[1024];
+    const size_t header_bytes = rsio_npy_format_header(dtype, ndim, shape, header, sizeof header);
+    size_t data_bytes = 0;
+    if (header_bytes == 0 ||
+        rsio_npy_data_bytes(dtype, ndim, shape, header_bytes, &data_bytes) != 0)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path,
+                         "array size overflows: the output would exceed %zu bytes",
+                         (size_t)PTRDIFF_MAX);
+    const size_t total = header_bytes + data_bytes;
+
+    memcpy(out->final_path, path, path_len + 1);
+    const int temp_len = snprintf(out->temp_path, sizeof out->temp_path, "%.*s.%s" TEMP_TAG "%0*d",
+                                  (int)dir_len, path, base, TEMP_RANDOM, 0);
+    out->fd = create_temp(out->temp_path, (size_t)temp_len, out);
+    if (out->fd < 0) {
+        const int e = errno;
+        out->temp_path[0] = '\0';
+        return rsio_fail_errno(err, create_error_kind(e), e, path,
+                               "cannot create the output in its folder");
+    }
+
+    rsio_kind kind;
+    /* Reserve the blocks now, so a full disk is an error here rather than a SIGBUS when a
+     * page of the mapping is first written. */
+    int rc = posix_fallocate(out->fd, 0, (off_t)total);
+    if (rc == EOPNOTSUPP || rc == EINVAL) {
+        /* The file system cannot reserve: size the file sparsely instead. */
+        rc = ftruncate(out->fd, (off_t)total) == 0 ? 0 : errno;
+    }
+    if (rc != 0) {
+        char what[96];
+        snprintf(what, sizeof what, "cannot reserve %zu bytes for the output", total);
+        kind = rsio_fail_errno(err, create_error_kind(rc), rc, path, what);
+        goto fail;
+    }
+    out->map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, 0);
+    if (out->map == MAP_FAILED) {
+        out->map = NULL;
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot map the output");
+        goto fail;
+    }
+    out->map_bytes = total;
+    out->data_offset = header_bytes;
+    memcpy(out->map, header, header_bytes);
+    out->data = data_bytes > 0 ? (char *)out->map + header_bytes : NULL;
+    return RSIO_OK;
+
+fail:
+    rsio_output_abort(out);
+    return kind;
+}
+
+/* Makes the rename itself durable. Folders that cannot be synced (EINVAL: not supported)
+ * or opened for reading (EACCES: a write-only folder) are skipped: nothing more can be done. */
+static rsio_kind sync_folder(const char *path, rsio_error *err)
+{
+    char dir[sizeof((rsio_output *)0)->final_path];
+    folder_of(path, dir, sizeof dir);
+    const int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return RSIO_OK;
+    rsio_kind kind = RSIO_OK;
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != EBADF)
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path,
+                               "the output is in place but its folder could not be synced");
+    close(fd);
+    return kind;
+}
+
+rsio_kind rsio_output_commit(rsio_output *out, rsio_error *err)
+{
+    if (out == NULL || out->temp_path[0] == '\0')
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, out == NULL ? "" : out->final_path,
+                         "no output to commit (not created, or already committed or aborted)");
+    const char *path = out->final_path;
+    rsio_kind kind;
+    if (out->map != NULL) {
+        /* msync reports write-back errors of the mapping; munmap would drop them. */
+        if (msync(out->map, out->map_bytes, MS_SYNC) != 0) {
+            kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write the output");
+            goto fail;
+        }
+        munmap(out->map, out->map_bytes);
+        out->map = NULL;
+        out->data = NULL;
+    }
+    if (fsync(out->fd) != 0) {
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write the output");
+        goto fail;
+    }
+    const int fd = out->fd;
+    out->fd = -1;
+    if (close(fd) != 0) {
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write the output");
+        goto fail;
+    }
+    if (rename(out->temp_path, path) != 0) {
+        kind = rsio_fail_errno(err, create_error_kind(errno), errno, path,
+                               "cannot move the output into place");
+        goto fail;
+    }
+    out->temp_path[0] = '\0';
+    return sync_folder(path, err);
+
+fail:
+    rsio_output_abort(out);
+    return kind;
+}
+
+void rsio_output_abort(rsio_output *out)
+{
+    if (out == NULL)
+        return;
+    if (out->map != NULL)
+        munmap(out->map, out->map_bytes);
+    out->map = NULL;
+    out->data = NULL;
+    /* An fd is held only while a temporary exists: a zeroed struct (fd 0) closes nothing. */
+    if (out->temp_path[0] != '\0') {
+        if (out->fd >= 0)
+            close(out->fd);
+        unlink(out->temp_path);
+        out->temp_path[0] = '\0';
+    }
+    out->fd = -1;
+}

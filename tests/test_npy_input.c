@@ -1,0 +1,364 @@
+/* test_npy_input.c - Check suite for io/npy_input.c: opening and mapping .npy inputs. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, mkfifo */
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rsio.h"
+
+/* ---- a scratch folder per test (checked fixture: runs in the forked test) ---- */
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/rowsort-test-npy-input-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && unlink(p) != 0)
+            rmdir(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static const char *in_dir(const char *name)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return p;
+}
+
+static void write_file(const char *path, const void *a, size_t a_len, const void *b, size_t b_len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(a, 1, a_len, f), a_len);
+    if (b_len > 0)
+        ck_assert_uint_eq(fwrite(b, 1, b_len, f), b_len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Writes name: our header for (dtype, shape), then data_len bytes counting up from 1. */
+static const char *write_npy(const char *name, rowsort_dtype dtype, size_t ndim,
+                             const size_t *shape, size_t data_len)
+{
+    char header[1024];
+    const size_t len = rsio_npy_format_header(dtype, ndim, shape, header, sizeof header);
+    ck_assert_uint_gt(len, 0);
+    unsigned char *data = malloc(data_len + 1);
+    ck_assert_ptr_nonnull(data);
+    for (size_t i = 0; i < data_len; i++)
+        data[i] = (unsigned char)(i + 1);
+    const char *path = in_dir(name);
+    write_file(path, header, len, data, data_len);
+    free(data);
+    return path;
+}
+
+/* Writes name with a hand-made header: dict padded to 64 bytes, then data_len zero bytes. */
+static const char *write_dict(const char *name, unsigned major, const char *dict, size_t data_len)
+{
+    const size_t prefix = major == 1 ? 10 : 12;
+    size_t total = prefix + strlen(dict) + 1;
+    total += 63 - (total + 63) % 64;
+    char *buf = calloc(1, total + data_len);
+    ck_assert_ptr_nonnull(buf);
+    memcpy(buf, "\x93NUMPY", 6);
+    buf[6] = (char)major;
+    for (size_t i = 8; i < prefix; i++)
+        buf[i] = (char)((total - prefix) >> (8 * (i - 8)));
+    memset(buf + prefix, ' ', total - prefix);
+    memcpy(buf + prefix, dict, strlen(dict));
+    buf[total - 1] = '\n';
+    const char *path = in_dir(name);
+    write_file(path, buf, total + data_len, NULL, 0);
+    free(buf);
+    return path;
+}
+
+static void expect_fail(const char *path, rsio_kind kind, const char *needle)
+{
+    rsio_input in;
+    rsio_error err;
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(rsio_input_open_npy(path, &in, &err), kind);
+    ck_assert_int_eq(err.kind, kind);
+    ck_assert_msg(strstr(err.message, needle) != NULL, "message '%s' lacks '%s'", err.message,
+                  needle);
+    ck_assert_str_eq(err.path, path == NULL ? "" : path);
+    ck_assert_ptr_null(in.map);
+    ck_assert_ptr_null(in.data);
+    rsio_input_close(&in); /* safe after a failed open */
+}
+
+/* ---- opening ---- */
+
+static const size_t sizes[ROWSORT_DTYPE_COUNT] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 2, 2, 4, 8, 8, 16};
+
+START_TEST(test_open_every_dtype)
+{
+    const rowsort_dtype dtype = (rowsort_dtype)_i;
+    const size_t shape[2] = {3, 5};
+    const size_t bytes = 15 * sizes[dtype];
+    const char *path = write_npy("a.npy", dtype, 2, shape, bytes);
+    rsio_input in;
+    rsio_error err;
+    ck_assert_msg(rsio_input_open_npy(path, &in, &err) == RSIO_OK, "%s", err.message);
+    ck_assert_int_eq(in.hdr.dtype, dtype);
+    ck_assert_uint_eq(in.rows, 3);
+    ck_assert_uint_eq(in.n, 5);
+    ck_assert_uint_eq(in.hdr.data_bytes, bytes);
+    ck_assert_uint_eq(in.hdr.data_offset % 64, 0);
+    ck_assert_ptr_nonnull(in.data);
+    const unsigned char *data = in.data;
+    for (size_t i = 0; i < bytes; i++)
+        ck_assert_uint_eq(data[i], (unsigned char)(i + 1));
+    rsio_input_close(&in);
+    ck_assert_ptr_null(in.data);
+    rsio_input_close(&in); /* twice is fine */
+}
+END_TEST
+
+static const struct layout_case {
+    size_t ndim;
+    size_t shape[3];
+    size_t rows, n;
+} layout_cases[] = {
+    {0, {0}, 1, 1},       {1, {7}, 1, 7},    {2, {4, 6}, 4, 6}, {3, {2, 3, 4}, 6, 4},
+    {1, {0}, 1, 0},       {2, {0, 5}, 0, 5}, {2, {4, 0}, 4, 0}, {3, {2, 0, 3}, 0, 3},
+    {3, {1, 1, 1}, 1, 1}, {2, {1, 9}, 1, 9},
+};
+
+START_TEST(test_open_layouts)
+{
+    const struct layout_case *lc = &layout_cases[_i];
+    size_t count = 1;
+    for (size_t i = 0; i < lc->ndim; i++)
+        count *= lc->shape[i];
+    const char *path = write_npy("a.npy", ROWSORT_DTYPE_I32, lc->ndim, lc->shape, count * 4);
+    rsio_input in;
+    rsio_error err;
+    ck_assert_msg(rsio_input_open_npy(path, &in, &err) == RSIO_OK, "%s", err.message);
+    ck_assert_uint_eq(in.rows, lc->rows);
+    ck_assert_uint_eq(in.n, lc->n);
+    ck_assert_uint_eq(in.rows * in.n, count);
+    ck_assert_uint_eq(in.hdr.ndim, lc->ndim);
+    if (count == 0)
+        ck_assert_ptr_null(in.data);
+    else
+        ck_assert_ptr_eq(in.data, (const char *)in.map + in.hdr.data_offset);
+    rsio_input_close(&in);
+}
+END_TEST
+
+START_TEST(test_open_versions)
+{
+    static const char dict[] = "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 3), }";
+    for (unsigned major = 1; major <= 3; major++) {
+        const char *path = write_dict("v.npy", major, dict, 12);
+        rsio_input in;
+        rsio_error err;
+        ck_assert_msg(rsio_input_open_npy(path, &in, &err) == RSIO_OK, "%s", err.message);
+        ck_assert_int_eq(in.hdr.version_major, (int)major);
+        ck_assert_uint_eq(in.rows, 2);
+        ck_assert_uint_eq(in.n, 3);
+        rsio_input_close(&in);
+    }
+}
+END_TEST
+
+START_TEST(test_open_accepted_layouts)
+{
+    rsio_input in;
+    rsio_error err;
+    /* A 1-D array is the same in Fortran order; byte order does not apply to 1-byte types;
+     * '|V2' is bfloat16 as ml_dtypes saves it. */
+    const char *path =
+        write_dict("f.npy", 1, "{'descr': '<f8', 'fortran_order': True, 'shape': (4,), }", 32);
+    ck_assert_msg(rsio_input_open_npy(path, &in, &err) == RSIO_OK, "%s", err.message);
+    ck_assert_uint_eq(in.n, 4);
+    rsio_input_close(&in);
+    path = write_dict("b.npy", 1, "{'descr': '>u1', 'fortran_order': False, 'shape': (2, 2), }", 4);
+    ck_assert_msg(rsio_input_open_npy(path, &in, &err) == RSIO_OK, "%s", err.message);
+    rsio_input_close(&in);
+    path =
+        write_dict("bf.npy", 1, "{'descr': '|V2', 'fortran_order': False, 'shape': (3, 2), }", 12);
+    ck_assert_msg(rsio_input_open_npy(path, &in, &err) == RSIO_OK, "%s", err.message);
+    ck_assert_int_eq(in.hdr.dtype, ROWSORT_DTYPE_BF16);
+    rsio_input_close(&in);
+}
+END_TEST
+
+/* ---- refusals ---- */
+
+START_TEST(test_truncated_and_long)
+{
+    const size_t shape[2] = {3, 5};
+    const char *path = write_npy("t.npy", ROWSORT_DTYPE_F32, 2, shape, 59);
+    expect_fail(path, RSIO_BAD_INPUT,
+                "file is truncated: header says 60 bytes of data, file has 59");
+    path = write_npy("t0.npy", ROWSORT_DTYPE_F32, 2, shape, 0);
+    expect_fail(path, RSIO_BAD_INPUT,
+                "file is truncated: header says 60 bytes of data, file has 0");
+    path = write_npy("l.npy", ROWSORT_DTYPE_F32, 2, shape, 61);
+    expect_fail(path, RSIO_BAD_INPUT,
+                "file is longer than its header says: header says 60 bytes of data, file has 61");
+    /* Cut inside the header: the header length runs past the end. */
+    char header[256];
+    const size_t len = rsio_npy_format_header(ROWSORT_DTYPE_F32, 2, shape, header, sizeof header);
+    path = in_dir("h.npy");
+    write_file(path, header, len - 1, NULL, 0);
+    expect_fail(path, RSIO_BAD_INPUT, "file is truncated");
+    write_file(path, header, 9, NULL, 0);
+    expect_fail(path, RSIO_BAD_INPUT, "file is truncated");
+}
+END_TEST
+
+START_TEST(test_fortran_and_big_endian)
+{
+    const char *path =
+        write_dict("f.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (3, 5), }", 60);
+    expect_fail(path, RSIO_BAD_INPUT, "Fortran-order arrays are not supported yet");
+    path =
+        write_dict("f3.npy", 3, "{'descr': '<u1', 'fortran_order': True, 'shape': (2, 1, 2), }", 4);
+    expect_fail(path, RSIO_BAD_INPUT, "Fortran-order arrays are not supported yet");
+    path =
+        write_dict("be.npy", 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (3, 5), }", 60);
+    expect_fail(path, RSIO_BAD_INPUT, "big-endian arrays are not supported yet");
+    path =
+        write_dict("be1.npy", 1, "{'descr': '>i8', 'fortran_order': False, 'shape': (2,), }", 16);
+    expect_fail(path, RSIO_BAD_INPUT, "big-endian arrays are not supported yet");
+}
+END_TEST
+
+START_TEST(test_not_npy)
+{
+    const char *path = in_dir("empty.npy");
+    write_file(path, "", 0, NULL, 0);
+    expect_fail(path, RSIO_BAD_INPUT, "not an .npy file (bad magic)");
+    path = in_dir("text.npy");
+    write_file(path, "hello, world\n", 13, NULL, 0);
+    expect_fail(path, RSIO_BAD_INPUT, "not an .npy file (bad magic)");
+    path = write_dict("obj.npy", 1, "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", 40);
+    expect_fail(path, RSIO_BAD_INPUT, "object arrays are not supported");
+    path = write_dict("u.npy", 1, "{'descr': '<U5', 'fortran_order': False, 'shape': (2,), }", 40);
+    expect_fail(path, RSIO_BAD_INPUT, "unsupported dtype '<U5'");
+}
+END_TEST
+
+START_TEST(test_open_errors)
+{
+    rsio_input in;
+    rsio_error err;
+    const char *missing = in_dir("missing.npy");
+    ck_assert_int_eq(rsio_input_open_npy(missing, &in, &err), RSIO_BAD_INPUT);
+    ck_assert_str_eq(err.message, "cannot open: No such file or directory");
+    ck_assert_int_eq(err.errno_value, ENOENT);
+    ck_assert_str_eq(err.path, missing);
+
+    /* A path through a regular file. */
+    write_file(in_dir("file"), "x", 1, NULL, 0);
+    char through[600];
+    snprintf(through, sizeof through, "%s/x.npy", in_dir("file"));
+    ck_assert_int_eq(rsio_input_open_npy(through, &in, &err), RSIO_BAD_INPUT);
+    ck_assert_int_eq(err.errno_value, ENOTDIR);
+
+    expect_fail(dir, RSIO_BAD_INPUT, "is a directory");
+
+    /* A FIFO is refused at once rather than waited on. */
+    const char *fifo = in_dir("fifo");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    expect_fail(fifo, RSIO_BAD_INPUT, "not a regular file");
+
+    ck_assert_int_eq(rsio_input_open_npy("", &in, &err), RSIO_BAD_INPUT);
+    ck_assert_int_eq(rsio_input_open_npy(NULL, &in, &err), RSIO_BAD_INPUT);
+    ck_assert_int_eq(rsio_input_open_npy(missing, NULL, &err), RSIO_BAD_INPUT);
+    ck_assert_int_eq(rsio_input_open_npy(missing, &in, NULL), RSIO_BAD_INPUT);
+
+    /* Root reads anything: the permission case only means something for other users. */
+    if (geteuid() != 0) {
+        const size_t shape[1] = {2};
+        const char *path = write_npy("locked.npy", ROWSORT_DTYPE_U8, 1, shape, 2);
+        ck_assert_int_eq(chmod(path, 0), 0);
+        expect_fail(path, RSIO_RUNTIME, "cannot open: Permission denied");
+    }
+}
+END_TEST
+
+START_TEST(test_close_zeroed)
+{
+    /* close on a zeroed struct closes no descriptor (fd 0 is not ours). */
+    const int before = fcntl(0, F_GETFD);
+    rsio_input in;
+    memset(&in, 0, sizeof in);
+    rsio_input_close(&in);
+    rsio_input_close(NULL);
+    ck_assert_int_eq(fcntl(0, F_GETFD), before);
+}
+END_TEST
+
+START_TEST(test_input_survives_unlink)
+{
+    /* The mapping holds the data even when the file's name goes away (rename over it). */
+    const size_t shape[1] = {100};
+    const char *path = write_npy("gone.npy", ROWSORT_DTYPE_U8, 1, shape, 100);
+    rsio_input in;
+    rsio_error err;
+    ck_assert_int_eq(rsio_input_open_npy(path, &in, &err), RSIO_OK);
+    ck_assert_int_eq(unlink(path), 0);
+    const unsigned char *data = in.data;
+    ck_assert_uint_eq(data[99], 100);
+    rsio_input_close(&in);
+}
+END_TEST
+
+static Suite *npy_input_suite(void)
+{
+    Suite *s = suite_create("npy_input");
+    TCase *tc = tcase_create("open");
+    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_loop_test(tc, test_open_every_dtype, 0, ROWSORT_DTYPE_COUNT);
+    tcase_add_loop_test(tc, test_open_layouts, 0, sizeof layout_cases / sizeof layout_cases[0]);
+    tcase_add_test(tc, test_open_versions);
+    tcase_add_test(tc, test_open_accepted_layouts);
+    tcase_add_test(tc, test_input_survives_unlink);
+    tcase_add_test(tc, test_close_zeroed);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("refuse");
+    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_test(tc, test_truncated_and_long);
+    tcase_add_test(tc, test_fortran_and_big_endian);
+    tcase_add_test(tc, test_not_npy);
+    tcase_add_test(tc, test_open_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(npy_input_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    const int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
