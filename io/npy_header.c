@@ -123,14 +123,15 @@ static void printable(const char *s, size_t len, int truncated, char *out, size_
     out[j] = '\0';
 }
 
-/* Reads a quoted string into out[0..cap) (NUL-terminated, *truncated set when it was longer).
- * Escapes are refused: no key or supported descr contains a backslash. */
-static rsio_kind parse_string(cursor *c, char *out, size_t cap, size_t *len, int *truncated,
-                              rsio_error *err)
+/* Reads a quoted string into out[0..cap) (NUL-terminated, *truncated set when it was longer);
+ * `expected` says what was wanted when there is no quote. Escapes are refused: no key or
+ * supported descr contains a backslash. */
+static rsio_kind parse_string(cursor *c, const char *expected, char *out, size_t cap, size_t *len,
+                              int *truncated, rsio_error *err)
 {
     const int quote = peek(c);
     if (quote != '\'' && quote != '"')
-        return malformed(err, c, "expected a quoted string");
+        return malformed(err, c, at_end(c) ? "unterminated dict" : expected);
     const cursor open = *c;
     c->p++;
     size_t n = 0;
@@ -310,9 +311,9 @@ static rsio_kind parse_dict(cursor *c, rsio_npy_header *hdr, rsio_error *err)
         size_t key_len;
         int key_truncated;
         const cursor key_at = *c;
-        if (peek(c) != '\'' && peek(c) != '"')
-            return malformed(err, c, at_end(c) ? "unterminated dict" : "expected a quoted key");
-        if ((k = parse_string(c, key, sizeof key, &key_len, &key_truncated, err)) != RSIO_OK)
+        k = parse_string(c, "expected a quoted key", key, sizeof key, &key_len, &key_truncated,
+                         err);
+        if (k != RSIO_OK)
             return k;
         int which = -1;
         for (int i = 0; i < KEY_COUNT; i++)
@@ -341,9 +342,8 @@ static rsio_kind parse_dict(cursor *c, rsio_npy_header *hdr, rsio_error *err)
                 return rsio_fail(err, RSIO_BAD_INPUT, 0, NULL,
                                  "unsupported dtype: structured and subarray dtypes are not "
                                  "supported (" SUPPORTED_LIST ")");
-            if (peek(c) != '\'' && peek(c) != '"')
-                return malformed(err, c, "'descr' must be a string such as '<f4'");
-            k = parse_string(c, descr, sizeof descr, &descr_len, &descr_truncated, err);
+            k = parse_string(c, "'descr' must be a string such as '<f4'", descr, sizeof descr,
+                             &descr_len, &descr_truncated, err);
             break;
         case KEY_FORTRAN:
             k = parse_bool(c, &hdr->fortran_order, err);
