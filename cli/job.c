@@ -1,0 +1,291 @@
+/*
+ * job.c - INI job files (parsed by libinih) and `rowsort run`.
+ *
+ *   [input]   files = a.npy b.npy
+ *   [sort]    keys, descending, stable, nans_last, total_order, top_k, smallest,
+ *             argsort (true/false), index_dtype
+ *   [engine]  threads, isa, pin
+ *   [output]  files = out_a.npy out_b.npy, argsort = idx.npy, stats = stats.json
+ *
+ * Unknown sections and keys are errors with their line; relative paths resolve against the
+ * job file's folder; flags after the job file on the command line override it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct job_state {
+    cli_sort_opts *opts;
+    char dir[1024];       /* the job file's folder with a trailing '/', or "" */
+    char message[512];    /* the first error */
+    int out_of_memory;
+    int argsort_wanted;   /* [sort] argsort: -1 not given, 0 or 1 */
+    char seen[32][48];    /* "section.key" already given (scalars only) */
+    size_t num_seen;
+} job_state;
+
+static int job_fail(job_state *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the first error; returning 0 makes inih report the line. */
+static int job_fail(job_state *job, const char *fmt, ...)
+{
+    if (job->message[0] == '\0') {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(job->message, sizeof job->message, fmt, ap);
+        va_end(ap);
+    }
+    return 0;
+}
+
+/* dir + value unless value is absolute; into a fresh string (NULL: out of memory). */
+static char *resolve(const job_state *job, const char *value)
+{
+    /* "-" (stdout, for stats) and absolute paths are kept as they are. */
+    const size_t dir_len = value[0] == '/' || strcmp(value, "-") == 0 ? 0 : strlen(job->dir);
+    const size_t len = strlen(value);
+    char *path = malloc(dir_len + len + 1);
+    if (path == NULL)
+        return NULL;
+    memcpy(path, job->dir, dir_len);
+    memcpy(path + dir_len, value, len + 1);
+    return path;
+}
+
+/* Appends the whitespace-separated paths of value to list. */
+static int add_files(job_state *job, cli_strlist *list, const char *value)
+{
+    const char *p = value;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        const size_t len = strcspn(p, " \t,");
+        if (len == 0)
+            break;
+        char word[1024];
+        if (len >= sizeof word)
+            return job_fail(job, "file name too long");
+        memcpy(word, p, len);
+        word[len] = '\0';
+        char *path = resolve(job, word);
+        if (path == NULL || cli_strlist_push(list, path) != 0) {
+            free(path);
+            job->out_of_memory = 1;
+            return job_fail(job, "out of memory");
+        }
+        free(path);
+        p += len;
+    }
+    return 1;
+}
+
+static int set_path(job_state *job, char **slot, const char *value)
+{
+    char *path = resolve(job, value);
+    if (path == NULL) {
+        job->out_of_memory = 1;
+        return job_fail(job, "out of memory");
+    }
+    free(*slot);
+    *slot = path;
+    return 1;
+}
+
+static int set_flag(job_state *job, const char *section, const char *name, const char *value,
+                    unsigned flag)
+{
+    int on;
+    if (cli_parse_bool(value, &on) != 0)
+        return job_fail(job, "[%s] %s = '%s': not a boolean (true/false, yes/no, on/off, 1/0)",
+                        section, name, value);
+    if (on)
+        job->opts->flags |= flag;
+    else
+        job->opts->flags &= ~flag;
+    return 1;
+}
+
+static int handle_sort(job_state *job, const char *name, const char *value)
+{
+    cli_sort_opts *opts = job->opts;
+    if (strcmp(name, "keys") == 0) {
+        if (cli_parse_size(value, &opts->keys) != 0 || opts->keys == 0)
+            return job_fail(job, "[sort] keys = '%s': a whole number from 1 up", value);
+        return 1;
+    }
+    if (strcmp(name, "descending") == 0)
+        return set_flag(job, "sort", name, value, ROWSORT_DESCENDING);
+    if (strcmp(name, "stable") == 0)
+        return set_flag(job, "sort", name, value, ROWSORT_STABLE);
+    if (strcmp(name, "nans_last") == 0)
+        return set_flag(job, "sort", name, value, ROWSORT_NANS_LAST);
+    if (strcmp(name, "total_order") == 0)
+        return set_flag(job, "sort", name, value, ROWSORT_TOTAL_ORDER);
+    if (strcmp(name, "top_k") == 0) {
+        if (cli_parse_size(value, &opts->top_k) != 0)
+            return job_fail(job, "[sort] top_k = '%s': a whole number", value);
+        opts->top_k_set = 1;
+        return 1;
+    }
+    if (strcmp(name, "smallest") == 0) {
+        if (cli_parse_bool(value, &opts->smallest) != 0)
+            return job_fail(job, "[sort] smallest = '%s': not a boolean", value);
+        return 1;
+    }
+    if (strcmp(name, "argsort") == 0) {
+        if (cli_parse_bool(value, &job->argsort_wanted) != 0)
+            return job_fail(job,
+                            "[sort] argsort = '%s': not a boolean (the file goes in "
+                            "[output] argsort)",
+                            value);
+        return 1;
+    }
+    if (strcmp(name, "index_dtype") == 0) {
+        if (strcmp(value, "int32") != 0 && strcmp(value, "int64") != 0)
+            return job_fail(job, "[sort] index_dtype = '%s': int32 or int64", value);
+        opts->index_int64 = strcmp(value, "int64") == 0;
+        return 1;
+    }
+    return job_fail(job, "unknown key '%s' in [sort]", name);
+}
+
+static int handle_engine(job_state *job, const char *name, const char *value)
+{
+    cli_sort_opts *opts = job->opts;
+    if (strcmp(name, "threads") == 0) {
+        if (strcmp(value, "auto") == 0 || strcmp(value, "0") == 0) {
+            opts->threads = 0;
+            return 1;
+        }
+        if (cli_parse_threads(value, &opts->threads) != 0)
+            return job_fail(job, "[engine] threads = '%s': auto or a whole number from 1 to 4096",
+                            value);
+        return 1;
+    }
+    if (strcmp(name, "isa") == 0) {
+        if (cli_parse_isa(value, &opts->isa) != 0)
+            return job_fail(job, "[engine] isa = '%s': auto, scalar, avx2 or avx512", value);
+        return 1;
+    }
+    if (strcmp(name, "pin") == 0) {
+        if (strcmp(value, "none") == 0)
+            return 1;
+        if (strcmp(value, "core") == 0 || strcmp(value, "numa") == 0)
+            return job_fail(job, "[engine] pin = %s is not implemented yet (only none works)",
+                            value);
+        return job_fail(job, "[engine] pin = '%s': none, core or numa", value);
+    }
+    if (strcmp(name, "memory_limit") == 0)
+        return job_fail(job, "[engine] memory_limit is not implemented yet");
+    return job_fail(job, "unknown key '%s' in [engine]", name);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    job_state *job = user;
+    cli_sort_opts *opts = job->opts;
+    if (job->message[0] != '\0')
+        return 1; /* report the first error only */
+    const int is_files = strcmp(name, "files") == 0;
+    if (!is_files) {
+        /* A scalar key given twice is a mistake, not an override. */
+        char key[48];
+        snprintf(key, sizeof key, "%.20s.%.20s", section, name);
+        for (size_t i = 0; i < job->num_seen; i++)
+            if (strcmp(job->seen[i], key) == 0)
+                return job_fail(job, "'%s' given twice in [%s]", name, section);
+        if (job->num_seen < sizeof job->seen / sizeof job->seen[0])
+            memcpy(job->seen[job->num_seen++], key, sizeof key);
+    }
+    if (section[0] == '\0')
+        return job_fail(job, "'%s' outside a section ([input], [sort], [engine], [output])",
+                        name);
+    if (strcmp(section, "input") == 0) {
+        if (is_files)
+            return add_files(job, &opts->inputs, value);
+        return job_fail(job, "unknown key '%s' in [input]", name);
+    }
+    if (strcmp(section, "sort") == 0)
+        return handle_sort(job, name, value);
+    if (strcmp(section, "engine") == 0)
+        return handle_engine(job, name, value);
+    if (strcmp(section, "output") == 0) {
+        if (is_files)
+            return add_files(job, &opts->outputs, value);
+        if (strcmp(name, "argsort") == 0)
+            return set_path(job, &opts->argsort_path, value);
+        if (strcmp(name, "stats") == 0)
+            return set_path(job, &opts->stats_path, value);
+        return job_fail(job, "unknown key '%s' in [output]", name);
+    }
+    return job_fail(job, "unknown section [%s]", section);
+}
+
+int cli_job_load(const char *path, cli_sort_opts *opts)
+{
+    job_state *job = calloc(1, sizeof *job);
+    if (job == NULL)
+        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
+    job->opts = opts;
+    job->argsort_wanted = -1;
+    const char *slash = strrchr(path, '/');
+    if (slash != NULL) {
+        const size_t len = (size_t)(slash - path) + 1;
+        if (len >= sizeof job->dir) {
+            free(job);
+            return cli_error(CLI_EXIT_USAGE, path, "path too long");
+        }
+        memcpy(job->dir, path, len);
+        job->dir[len] = '\0';
+    }
+    errno = 0;
+    const int line = ini_parse(path, handler, job);
+    int rc = 0;
+    if (line == -1)
+        rc = cli_error(errno == ENOENT || errno == ENOTDIR || errno == 0 ? CLI_EXIT_USAGE
+                                                                         : CLI_EXIT_RUNTIME,
+                       path, "cannot open the job file: %s",
+                       errno ? strerror(errno) : "unknown error");
+    else if (line == -2)
+        rc = cli_error(CLI_EXIT_RUNTIME, path, "out of memory");
+    else if (line > 0)
+        rc = cli_error(job->out_of_memory ? CLI_EXIT_RUNTIME : CLI_EXIT_USAGE, path,
+                       "line %d: %s", line,
+                       job->message[0] ? job->message
+                                       : "not a 'key = value' line or a [section]");
+    else if (job->argsort_wanted == 1 && opts->argsort_path == NULL)
+        rc = cli_error(CLI_EXIT_USAGE, path,
+                       "[sort] argsort = true needs the index file: [output] argsort = FILE");
+    else if (job->argsort_wanted == 0 && opts->argsort_path != NULL)
+        rc = cli_error(CLI_EXIT_USAGE, path,
+                       "[sort] argsort = false conflicts with [output] argsort = FILE");
+    free(job);
+    return rc;
+}
+
+int cli_cmd_run(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            cli_print_help("run");
+            return 0;
+        }
+    }
+    if (argc < 1 || argv[0][0] == '-')
+        return cli_usage_error("run needs a job file first (rowsort run JOB.ini [flags])");
+    cli_sort_opts opts;
+    cli_sort_opts_init(&opts);
+    int rc = cli_job_load(argv[0], &opts);
+    if (rc == 0)
+        rc = cli_parse_sort_args(argc - 1, argv + 1, CLI_ARGS_OUTPUTS | CLI_ARGS_RUN, "run",
+                                 &opts);
+    if (rc == 0)
+        rc = cli_sort_execute(&opts);
+    cli_sort_opts_free(&opts);
+    return rc == CLI_DONE ? 0 : rc;
+}

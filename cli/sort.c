@@ -1,0 +1,395 @@
+/*
+ * sort.c - `rowsort sort`: map the inputs, create the outputs under temporary names, let the
+ * engine read the one and write the other, and rename the outputs into place only when
+ * everything succeeded.
+ */
+#define _POSIX_C_SOURCE 200809L /* isatty, fileno */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Everything one run holds, released by release_run(). */
+typedef struct sort_run {
+    rsio_input *inputs;
+    size_t num_inputs_open;
+    rsio_output *outputs; /* one per operand, then the indices */
+    size_t num_outputs_created;
+    size_t num_committed;
+    rowsort_ctx *ctx;
+    rowsort_array *operands;
+    rowsort_array *out_arrays;
+} sort_run;
+
+typedef struct sort_times {
+    double open_s, create_s, sort_s, commit_s, total_s;
+} sort_times;
+
+static void release_run(sort_run *run)
+{
+    /* Outputs not committed are removed: a failed run leaves no partial output. */
+    for (size_t i = 0; i < run->num_outputs_created; i++)
+        rsio_output_abort(&run->outputs[i]);
+    cli_signals_clear();
+    for (size_t i = 0; i < run->num_inputs_open; i++)
+        rsio_input_close(&run->inputs[i]);
+    rowsort_destroy(run->ctx);
+    free(run->inputs);
+    free(run->outputs);
+    free(run->operands);
+    free(run->out_arrays);
+}
+
+/* Every output file name once: two outputs on one path would leave only one of them. */
+static int check_output_names(const cli_sort_opts *opts)
+{
+    const size_t count = opts->outputs.count;
+    for (size_t i = 0; i < count + 1; i++) {
+        const char *a = i < count ? opts->outputs.items[i] : opts->argsort_path;
+        if (a == NULL)
+            continue;
+        for (size_t j = i + 1; j < count + 1; j++) {
+            const char *b = j < count ? opts->outputs.items[j] : opts->argsort_path;
+            if (b != NULL && strcmp(a, b) == 0)
+                return cli_usage_error("%s: named twice as an output", a);
+        }
+    }
+    return 0;
+}
+
+static int same_shape(const rsio_npy_header *a, const rsio_npy_header *b)
+{
+    if (a->ndim != b->ndim)
+        return 0;
+    for (size_t i = 0; i < a->ndim; i++)
+        if (a->shape[i] != b->shape[i])
+            return 0;
+    return 1;
+}
+
+static int open_inputs(const cli_sort_opts *opts, sort_run *run)
+{
+    const size_t nops = opts->inputs.count;
+    for (size_t i = 0; i < nops; i++) {
+        rsio_error err;
+        if (rsio_input_open_npy(opts->inputs.items[i], &run->inputs[i], &err) != RSIO_OK)
+            return cli_io_error(&err);
+        run->num_inputs_open++;
+        const rsio_npy_header *h0 = &run->inputs[0].hdr;
+        const rsio_npy_header *hi = &run->inputs[i].hdr;
+        if (!same_shape(h0, hi)) {
+            char s0[256], si[256];
+            cli_format_shape(h0->shape, h0->ndim, s0, sizeof s0);
+            cli_format_shape(hi->shape, hi->ndim, si, sizeof si);
+            return cli_error(CLI_EXIT_USAGE, opts->inputs.items[i],
+                             "operands have different shapes: %s vs %s", s0, si);
+        }
+    }
+    return 0;
+}
+
+static int create_context(const cli_sort_opts *opts, sort_run *run)
+{
+    rowsort_options options;
+    rowsort_options_init(&options);
+    options.threads = opts->threads;
+    options.isa = opts->isa;
+    rowsort_status s = ROWSORT_OK;
+    run->ctx = rowsort_create(&options, &s);
+    if (run->ctx != NULL)
+        return 0;
+    if (s == ROWSORT_E_ISA)
+        return cli_error(CLI_EXIT_USAGE, NULL, "--isa %s: %s",
+                         opts->isa == ROWSORT_ISA_AUTO ? "auto (ROWSORT_ISA)"
+                                                       : rowsort_isa_name(opts->isa),
+                         rowsort_status_string(s));
+    if (s == ROWSORT_E_THREADS)
+        return cli_error(CLI_EXIT_USAGE, NULL, "%s: %s",
+                         opts->threads ? "--threads" : "ROWSORT_THREADS",
+                         rowsort_status_string(s));
+    return cli_error(cli_status_exit(s), NULL, "cannot set up the sort: %s",
+                     rowsort_status_string(s));
+}
+
+static int create_output(const char *path, rowsort_dtype dtype, size_t ndim,
+                         const size_t *shape, sort_run *run)
+{
+    rsio_error err;
+    rsio_output *out = &run->outputs[run->num_outputs_created];
+    cli_signals_block();
+    const rsio_kind kind = rsio_output_create_npy(path, dtype, ndim, shape, out, &err);
+    int table_full = 0;
+    if (kind == RSIO_OK) {
+        run->num_outputs_created++;
+        table_full = cli_signals_add_temp(out->temp_path) != 0;
+    }
+    cli_signals_unblock();
+    if (kind != RSIO_OK)
+        return cli_io_error(&err);
+    if (table_full)
+        return cli_error(CLI_EXIT_USAGE, NULL, "too many outputs (at most 63)");
+    return 0;
+}
+
+/* Renames every output into place. If one fails, the ones already renamed are removed too:
+ * a run's outputs appear all together or not at all. */
+static int commit_outputs(sort_run *run)
+{
+    int status = 0;
+    cli_signals_block();
+    for (size_t i = 0; i < run->num_outputs_created; i++) {
+        rsio_error err;
+        if (rsio_output_commit(&run->outputs[i], &err) != RSIO_OK) {
+            status = cli_io_error(&err);
+            for (size_t j = 0; j < run->num_committed; j++)
+                unlink(run->outputs[j].final_path);
+            if (run->outputs[i].temp_path[0] == '\0')
+                unlink(run->outputs[i].final_path); /* renamed, then the folder sync failed */
+            break;
+        }
+        run->num_committed++;
+    }
+    cli_signals_unblock();
+    return status;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void json_list(FILE *f, const cli_strlist *list)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < list->count; i++) {
+        if (i)
+            fputs(", ", f);
+        json_string(f, list->items[i]);
+    }
+    fputc(']', f);
+}
+
+static int write_stats(const cli_sort_opts *opts, const sort_run *run, const sort_times *t,
+                       size_t out_n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL)
+        return cli_error(CLI_EXIT_RUNTIME, opts->stats_path, "out of memory");
+    const rsio_input *in0 = &run->inputs[0];
+    fputs("{\n  \"command\": \"sort\",\n  \"version\": ", f);
+    json_string(f, rowsort_version());
+    fputs(",\n  \"inputs\": ", f);
+    json_list(f, &opts->inputs);
+    fputs(",\n  \"outputs\": ", f);
+    json_list(f, &opts->outputs);
+    fputs(",\n  \"argsort\": ", f);
+    if (opts->argsort_path)
+        json_string(f, opts->argsort_path);
+    else
+        fputs("null", f);
+    fputs(",\n  \"dtypes\": [", f);
+    for (size_t i = 0; i < opts->inputs.count; i++)
+        fprintf(f, "%s\"%s\"", i ? ", " : "", rowsort_dtype_name(run->inputs[i].hdr.dtype));
+    fprintf(f, "],\n  \"rows\": %zu,\n  \"n\": %zu,\n  \"out_n\": %zu,\n", in0->rows, in0->n,
+            out_n);
+    fprintf(f, "  \"keys\": %zu,\n", opts->keys ? opts->keys : 1);
+    fprintf(f, "  \"descending\": %s,\n  \"stable\": %s,\n  \"nans_last\": %s,\n",
+            opts->flags & ROWSORT_DESCENDING ? "true" : "false",
+            opts->flags & ROWSORT_STABLE ? "true" : "false",
+            opts->flags & ROWSORT_NANS_LAST ? "true" : "false");
+    fprintf(f, "  \"total_order\": %s,\n",
+            opts->flags & ROWSORT_TOTAL_ORDER ? "true" : "false");
+    if (opts->top_k_set)
+        fprintf(f, "  \"top_k\": %zu,\n  \"smallest\": %s,\n", opts->top_k,
+                opts->smallest ? "true" : "false");
+    else
+        fputs("  \"top_k\": null,\n  \"smallest\": false,\n", f);
+    fprintf(f, "  \"isa\": \"%s\",\n  \"threads\": %u,\n",
+            rowsort_isa_name(rowsort_ctx_isa(run->ctx)), rowsort_ctx_threads(run->ctx));
+    size_t bytes = 0;
+    for (size_t i = 0; i < opts->inputs.count; i++)
+        bytes += run->inputs[i].hdr.data_bytes;
+    fprintf(f, "  \"input_bytes\": %zu,\n", bytes);
+    fprintf(f,
+            "  \"seconds\": {\"open\": %.9f, \"create\": %.9f, \"sort\": %.9f, "
+            "\"commit\": %.9f, \"total\": %.9f}\n}\n",
+            t->open_s, t->create_s, t->sort_s, t->commit_s, t->total_s);
+    if (fclose(f) != 0 || text == NULL) {
+        free(text);
+        return cli_error(CLI_EXIT_RUNTIME, opts->stats_path, "out of memory");
+    }
+    const int status = cli_write_file_atomic(opts->stats_path, text, len);
+    free(text);
+    return status;
+}
+
+static void print_progress(const cli_sort_opts *opts, const sort_run *run, const sort_times *t)
+{
+    const rsio_input *in0 = &run->inputs[0];
+    size_t bytes = 0;
+    for (size_t i = 0; i < opts->inputs.count; i++)
+        bytes += run->inputs[i].hdr.data_bytes;
+    const double mb_s = t->sort_s > 0 ? (double)bytes / t->sort_s / 1e6 : 0.0;
+    fprintf(stderr,
+            "rowsort: sorted %zu rows x %zu %s (%zu operand%s) in %.3f ms (%.0f MB/s; total "
+            "%.3f ms with I/O), isa %s, %u thread%s\n",
+            in0->rows, in0->n, rowsort_dtype_name(in0->hdr.dtype), opts->inputs.count,
+            opts->inputs.count == 1 ? "" : "s", t->sort_s * 1e3, mb_s, t->total_s * 1e3,
+            rowsort_isa_name(rowsort_ctx_isa(run->ctx)), rowsort_ctx_threads(run->ctx),
+            rowsort_ctx_threads(run->ctx) == 1 ? "" : "s");
+}
+
+static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
+{
+    const double t0 = cli_now();
+    const size_t nops = opts->inputs.count;
+    int rc = open_inputs(opts, run);
+    if (rc != 0)
+        return rc;
+    const rsio_input *in0 = &run->inputs[0];
+    const size_t rows = in0->rows, n = in0->n;
+    if (opts->top_k_set && opts->top_k > n)
+        return cli_usage_error("--top-k %zu is larger than the row length %zu", opts->top_k, n);
+    const size_t out_n = opts->top_k_set ? opts->top_k : n;
+
+    /* Outputs keep the input's shape; top-k replaces the last axis by k (a 0-D input, one
+     * row of one, gives a 1-D output of k). */
+    size_t out_shape[RSIO_MAX_NDIM];
+    size_t out_ndim = in0->hdr.ndim;
+    memcpy(out_shape, in0->hdr.shape, sizeof out_shape);
+    if (opts->top_k_set) {
+        if (out_ndim == 0)
+            out_ndim = 1;
+        out_shape[out_ndim - 1] = out_n;
+    }
+    const int idx64 = opts->index_int64 || n > (size_t)INT32_MAX;
+    const rowsort_dtype idx_dtype = idx64 ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
+
+    /* The context first: a bad --isa or ROWSORT_THREADS creates no file. */
+    rc = create_context(opts, run);
+    if (rc != 0)
+        return rc;
+    const double t1 = cli_now();
+
+    for (size_t i = 0; i < nops; i++) {
+        rc = create_output(opts->outputs.items[i], run->inputs[i].hdr.dtype, out_ndim,
+                           out_shape, run);
+        if (rc != 0)
+            return rc;
+    }
+    if (opts->argsort_path != NULL) {
+        rc = create_output(opts->argsort_path, idx_dtype, out_ndim, out_shape, run);
+        if (rc != 0)
+            return rc;
+    }
+    const double t2 = cli_now();
+
+    rowsort_request req;
+    rowsort_request_init(&req);
+    req.rows = rows;
+    req.n = n;
+    for (size_t i = 0; i < nops; i++) {
+        run->operands[i].data = (void *)run->inputs[i].data; /* only read: outputs are given */
+        run->operands[i].dtype = run->inputs[i].hdr.dtype;
+        run->operands[i].row_stride_bytes = 0;
+        run->out_arrays[i].data = run->outputs[i].data;
+        run->out_arrays[i].dtype = run->inputs[i].hdr.dtype;
+        run->out_arrays[i].row_stride_bytes = 0;
+    }
+    req.operands = run->operands;
+    req.outputs = run->out_arrays;
+    req.num_operands = nops;
+    req.num_keys = opts->keys ? opts->keys : 1;
+    req.flags = opts->flags;
+    if (opts->argsort_path != NULL) {
+        req.indices.data = run->outputs[nops].data;
+        req.indices.dtype = idx_dtype;
+        req.indices.row_stride_bytes = 0;
+    }
+    if (opts->top_k_set) {
+        req.select = opts->smallest ? ROWSORT_SELECT_SMALLEST : ROWSORT_SELECT_LARGEST;
+        req.k = opts->top_k;
+    }
+    const rowsort_status s = rowsort_sort(run->ctx, &req);
+    const double t3 = cli_now();
+    if (s != ROWSORT_OK)
+        return cli_error(cli_status_exit(s), nops == 1 ? opts->inputs.items[0] : NULL,
+                         "sort failed: %s", rowsort_status_string(s));
+
+    rc = commit_outputs(run);
+    if (rc != 0)
+        return rc;
+    const double t4 = cli_now();
+    t->open_s = t1 - t0;
+    t->create_s = t2 - t1;
+    t->sort_s = t3 - t2;
+    t->commit_s = t4 - t3;
+    t->total_s = t4 - t0;
+    if (opts->progress == 1 || (opts->progress == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO)))
+        print_progress(opts, run, t);
+    if (opts->stats_path != NULL)
+        return write_stats(opts, run, t, out_n);
+    return 0;
+}
+
+int cli_sort_execute(const cli_sort_opts *opts)
+{
+    const size_t nops = opts->inputs.count;
+    if (nops == 0)
+        return cli_usage_error("no input file (rowsort sort IN.npy -o OUT.npy)");
+    if (opts->outputs.count != nops)
+        return cli_usage_error("%zu input%s need%s %zu output%s (one -o per input); got %zu",
+                               nops, nops == 1 ? "" : "s", nops == 1 ? "s" : "", nops,
+                               nops == 1 ? "" : "s", opts->outputs.count);
+    int rc = cli_check_sort_opts(opts, nops);
+    if (rc == 0)
+        rc = check_output_names(opts);
+    if (rc != 0)
+        return rc;
+
+    sort_run run;
+    memset(&run, 0, sizeof run);
+    run.inputs = calloc(nops, sizeof *run.inputs);
+    run.outputs = calloc(nops + 1, sizeof *run.outputs);
+    run.operands = calloc(nops, sizeof *run.operands);
+    run.out_arrays = calloc(nops, sizeof *run.out_arrays);
+    if (run.inputs == NULL || run.outputs == NULL || run.operands == NULL ||
+        run.out_arrays == NULL) {
+        release_run(&run);
+        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
+    }
+    cli_signals_install();
+    sort_times times;
+    memset(&times, 0, sizeof times);
+    rc = execute(opts, &run, &times);
+    release_run(&run);
+    return rc;
+}
+
+int cli_cmd_sort(int argc, char **argv)
+{
+    cli_sort_opts opts;
+    cli_sort_opts_init(&opts);
+    int rc = cli_parse_sort_args(argc, argv, CLI_ARGS_POSITIONAL | CLI_ARGS_OUTPUTS | CLI_ARGS_RUN,
+                                 "sort", &opts);
+    if (rc == 0)
+        rc = cli_sort_execute(&opts);
+    cli_sort_opts_free(&opts);
+    return rc == CLI_DONE ? 0 : rc;
+}
