@@ -72,21 +72,14 @@ static int create_temp(char *temp_path, size_t len, const void *salt)
     return -1;
 }
 
-/* Splits path into its folder ("." when it has none) for fsync. */
+/* The folder of path, for fsync: "." when it has none, "/" for "/name". */
 static void folder_of(const char *path, char *dir, size_t cap)
 {
     const char *slash = strrchr(path, '/');
-    size_t len = slash == NULL ? 0 : (size_t)(slash - path);
-    if (slash == path)
-        len = 1; /* "/name": the root */
-    if (slash == NULL) {
+    if (slash == NULL)
         snprintf(dir, cap, ".");
-        return;
-    }
-    if (len >= cap)
-        len = cap - 1;
-    memcpy(dir, path, len);
-    dir[len] = '\0';
+    else
+        snprintf(dir, cap, "%.*s", slash == path ? 1 : (int)(slash - path), path);
 }
 
 rsio_kind rsio_output_create_npy(const char *path, rowsort_dtype dtype, size_t ndim,
@@ -182,7 +175,7 @@ static rsio_kind sync_folder(const char *path, rsio_error *err)
     rsio_kind kind = RSIO_OK;
     if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != EBADF)
         kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path,
-                               "the output is in place but its folder could not be synced");
+                               "cannot sync the output's folder (the output was removed)");
     close(fd);
     return kind;
 }
@@ -220,7 +213,12 @@ rsio_kind rsio_output_commit(rsio_output *out, rsio_error *err)
         goto fail;
     }
     out->temp_path[0] = '\0';
-    return sync_folder(path, err);
+    /* A failed commit must mean "not in place": a rename that may not survive a crash is
+     * undone rather than reported beside a file that looks complete. */
+    kind = sync_folder(path, err);
+    if (kind != RSIO_OK)
+        unlink(path);
+    return kind;
 
 fail:
     rsio_output_abort(out);
