@@ -158,7 +158,7 @@ static rsio_kind parse_string(cursor *c, const char *expected, char *out, size_t
 /* Reads True or False. */
 static rsio_kind parse_bool(cursor *c, int *value, rsio_error *err)
 {
-    static const char *const words[2] = {"False", "True"};
+    static const char words[2][6] = {"False", "True"};
     for (int v = 0; v < 2; v++) {
         const size_t n = strlen(words[v]);
         if ((size_t)(c->end - c->p) >= n && memcmp(c->p, words[v], n) == 0 &&
@@ -294,7 +294,8 @@ static rsio_kind parse_descr(const char *s, size_t len, int truncated, rsio_npy_
 static rsio_kind parse_dict(cursor *c, rsio_npy_header *hdr, rsio_error *err)
 {
     enum { KEY_DESCR, KEY_FORTRAN, KEY_SHAPE, KEY_COUNT };
-    static const char *const key_names[KEY_COUNT] = {"descr", "fortran_order", "shape"};
+    /* Arrays, not pointers: no relocated data in the library (STYLE: .rodata only). */
+    static const char key_names[KEY_COUNT][14] = {"descr", "fortran_order", "shape"};
     int seen[KEY_COUNT] = {0};
     char descr[DESCR_CAP];
     size_t descr_len = 0;
