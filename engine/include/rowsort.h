@@ -142,12 +142,24 @@ typedef struct rowsort_options {
     /** Worker threads; 0: ROWSORT_THREADS from the environment if set, else one per CPU
      *  the process may run on. */
     unsigned threads;
-    /** Thread binding; ROWSORT_PIN_NONE by default until the NUMA engine lands. */
+    /** Thread binding; ROWSORT_PIN_CORE by default. Threads take one PU per core before a
+     *  second PU of any core, spread over the NUMA nodes in proportion to their allowed PUs;
+     *  with more threads than allowed PUs they wrap around (each still bound to one PU).
+     *  A call the cost model gives one thread runs on the calling thread, unbound. Every
+     *  thread gets its old binding back at the end of the call. */
     rowsort_pin pin;
     /** Kernel path; ROWSORT_ISA_AUTO by default. */
     rowsort_isa isa;
     /** Bytes the engine may hold for scratch beyond the caller's arrays; 0: no limit. */
     size_t memory_limit_bytes;
+    /** An hwloc synthetic topology ("numa:2 core:8 pu:2") to plan for instead of this
+     *  machine's, or NULL (the default). Copied by rowsort_create. Such a context describes
+     *  its plan (rowsort_ctx_describe) and sorts with ROWSORT_PIN_NONE; with another pin
+     *  policy its multi-threaded sorts fail with ROWSORT_E_PIN (no such PUs to bind to). */
+    const char *topology_synthetic;
+    /** An hwloc XML topology file to plan for, or NULL (the default); as above. At most one
+     *  of topology_synthetic and topology_xml. */
+    const char *topology_xml;
 } rowsort_options;
 
 /** \brief Fills *options with the defaults. Call it before setting fields, so that
@@ -162,7 +174,12 @@ typedef struct rowsort_ctx rowsort_ctx;
  * \param options NULL for the defaults; read during the call only.
  * \param status  where the outcome is written (may be NULL): ROWSORT_E_ISA when the
  *                requested path (options or ROWSORT_ISA) is unknown or unsupported by
- *                this CPU, ROWSORT_E_THREADS for a bad ROWSORT_THREADS, ROWSORT_E_NOMEM.
+ *                this CPU, ROWSORT_E_THREADS for a bad ROWSORT_THREADS, ROWSORT_E_OPTIONS
+ *                for a bad pin value or both topology options, ROWSORT_E_TOPOLOGY when
+ *                hwloc rejects the synthetic or XML topology, ROWSORT_E_NOMEM.
+ * \note This machine's topology is read (hwloc, about a millisecond) by the first call
+ *       that runs more than one thread, not here; the OpenMP threads are kept by the
+ *       OpenMP runtime and the workspaces by the context between calls.
  * \return a context to release with rowsort_destroy(), or NULL on failure.
  */
 ROWSORT_API rowsort_ctx *rowsort_create(const rowsort_options *options, rowsort_status *status);
@@ -174,6 +191,23 @@ ROWSORT_API void rowsort_destroy(rowsort_ctx *ctx);
 ROWSORT_API rowsort_isa rowsort_ctx_isa(const rowsort_ctx *ctx);
 /** \brief The number of worker threads a context uses. */
 ROWSORT_API unsigned rowsort_ctx_threads(const rowsort_ctx *ctx);
+
+/**
+ * \brief Describes, as text, the machine a context plans for and the placement plan it
+ * would make for `rows` rows of `n` elements of `dtype` (values only): allowed CPUs, cores,
+ * NUMA nodes, caches; threads used, which PU each is bound to, which rows each NUMA node
+ * owns, whether rows are split across threads. For `rowsort info`.
+ * \param ctx    one call at a time per context. Loads this machine's topology if no call
+ *               has yet (about a millisecond).
+ * \param buf    where the text goes, NUL-terminated and cut to fit `cap` bytes; may be NULL
+ *               when cap is 0 (to learn the length).
+ * \param length where the full length is written (without the NUL), or NULL.
+ * \return ROWSORT_OK; ROWSORT_E_NULL (ctx, or buf with cap > 0); ROWSORT_E_DTYPE;
+ *         ROWSORT_E_TOPOLOGY when this machine's topology cannot be read; ROWSORT_E_NOMEM.
+ */
+ROWSORT_API rowsort_status rowsort_ctx_describe(rowsort_ctx *ctx, size_t rows, size_t n,
+                                                rowsort_dtype dtype, char *buf, size_t cap,
+                                                size_t *length);
 
 /** \defgroup request Sort requests */
 
@@ -221,9 +255,17 @@ ROWSORT_API void rowsort_request_init(rowsort_request *request);
  *        unless an output is exactly its own operand.
  * \return ROWSORT_OK; ROWSORT_E_NULL, _DTYPE, _FLAGS, _NUM_KEYS, _TOP_K, _INDEX_DTYPE,
  *         _STRIDE or _OVERFLOW for a bad request (nothing written); ROWSORT_E_NOMEM when
- *         scratch could not be allocated (outputs may be partly written).
- * \note Allocates per-thread scratch of about 24 bytes per element of a row for the
- *       duration of the call, and runs on the context's threads.
+ *         scratch could not be allocated, ROWSORT_E_PIN when threads could not be bound as
+ *         the pin policy asks, ROWSORT_E_TOPOLOGY when this machine's topology could not be
+ *         read (outputs may be partly written).
+ * \note Allocates per-thread scratch of about 24 bytes per element of a row, kept by the
+ *       context for the next call when under 64 MiB per thread, and runs on the context's
+ *       threads: as many as the work is worth (at least 8192 elements per thread). When
+ *       there are fewer rows than threads, a row of one key (not complex) is split across
+ *       threads, each part sorted and the parts merged in parallel, with shared scratch
+ *       of about 2 x (key + index) bytes per element; results are the same bytes for every
+ *       thread count and pin policy. Rows of several keys or of a complex key are sorted
+ *       one thread per row.
  */
 ROWSORT_API rowsort_status rowsort_sort(rowsort_ctx *ctx, const rowsort_request *request);
 

@@ -10,13 +10,14 @@
 #include "keys.h"
 #include "row_sort.h"
 #include "rowsort.h"
-#include "sched.h"
+#include "sched_team.h"
 
 struct rowsort_ctx {
-    rowsort_options options;
+    rowsort_options options; /* the topology strings point into the team's copies */
     rowsort_isa isa;
     const rs_kernel_table *kern;
     unsigned threads;
+    rs_sched_team *team; /* threads, pin policy, topology, workspaces */
 };
 
 void rowsort_options_init(rowsort_options *options)
@@ -25,9 +26,11 @@ void rowsort_options_init(rowsort_options *options)
         return;
     memset(options, 0, sizeof *options);
     options->threads = 0;
-    options->pin = ROWSORT_PIN_NONE;
+    options->pin = ROWSORT_PIN_CORE;
     options->isa = ROWSORT_ISA_AUTO;
     options->memory_limit_bytes = 0;
+    options->topology_synthetic = NULL;
+    options->topology_xml = NULL;
 }
 
 void rowsort_request_init(rowsort_request *request)
@@ -66,8 +69,8 @@ static rowsort_status create_checked(const rowsort_options *options, rowsort_ctx
     if (opts.pin != ROWSORT_PIN_NONE && opts.pin != ROWSORT_PIN_CORE &&
         opts.pin != ROWSORT_PIN_NUMA)
         return ROWSORT_E_OPTIONS;
-    if (opts.pin != ROWSORT_PIN_NONE)
-        return ROWSORT_E_PIN; /* binding lands with the NUMA engine; never silently ignored */
+    if (opts.topology_synthetic != NULL && opts.topology_xml != NULL)
+        return ROWSORT_E_OPTIONS;
     if (opts.threads > 4096)
         return ROWSORT_E_THREADS;
 
@@ -78,13 +81,26 @@ static rowsort_status create_checked(const rowsort_options *options, rowsort_ctx
     if (threads == 0)
         RS_TRY(default_threads(&threads));
 
+    rs_sched_config config;
+    memset(&config, 0, sizeof config);
+    config.threads = threads;
+    config.pin = opts.pin;
+    config.topology_synthetic = opts.topology_synthetic;
+    config.topology_xml = opts.topology_xml;
+    rs_sched_team *team = NULL;
+    RS_TRY(rs_sched_team_create(&config, &team));
     rowsort_ctx *ctx = malloc(sizeof *ctx);
-    if (ctx == NULL)
+    if (ctx == NULL) {
+        rs_sched_team_destroy(team);
         return ROWSORT_E_NOMEM;
+    }
     ctx->options = opts;
+    ctx->options.topology_synthetic = NULL; /* the caller's strings live only during create */
+    ctx->options.topology_xml = NULL;
     ctx->isa = isa;
     ctx->kern = kern;
     ctx->threads = threads;
+    ctx->team = team;
     *out = ctx;
     return ROWSORT_OK;
 }
@@ -100,6 +116,9 @@ rowsort_ctx *rowsort_create(const rowsort_options *options, rowsort_status *stat
 
 void rowsort_destroy(rowsort_ctx *ctx)
 {
+    if (ctx == NULL)
+        return;
+    rs_sched_team_destroy(ctx->team);
     free(ctx);
 }
 
@@ -111,6 +130,27 @@ rowsort_isa rowsort_ctx_isa(const rowsort_ctx *ctx)
 unsigned rowsort_ctx_threads(const rowsort_ctx *ctx)
 {
     return ctx ? ctx->threads : 0;
+}
+
+rowsort_status rowsort_ctx_describe(rowsort_ctx *ctx, size_t rows, size_t n, rowsort_dtype dtype,
+                                    char *buf, size_t cap, size_t *length)
+{
+    if (ctx == NULL || (buf == NULL && cap > 0))
+        return ROWSORT_E_NULL;
+    const rs_dtype_info *info = rs_dtype_info_of(dtype);
+    if (info == NULL)
+        return ROWSORT_E_DTYPE;
+    rs_plan_workload work;
+    work.rows = rows;
+    work.n = n;
+    work.elem_bytes = info->size;
+    work.threads = ctx->threads;
+    work.splittable = info->words == 1;
+    size_t len = 0;
+    RS_TRY(rs_sched_describe(ctx->team, &work, buf, cap, &len));
+    if (length != NULL)
+        *length = len;
+    return ROWSORT_OK;
 }
 
 /* Checks one array of rows x cols elements; returns its effective row stride. */
@@ -234,7 +274,7 @@ rowsort_status rowsort_sort(rowsort_ctx *ctx, const rowsort_request *request)
     rs_job job;
     rowsort_status status = plan_job(ctx, request, ops, &job);
     if (status == ROWSORT_OK && job.n > 0)
-        status = rs_sched_run(&job, ctx->threads);
+        status = rs_sched_run(ctx->team, &job);
     free(ops);
     return status;
 }

@@ -1,0 +1,331 @@
+/* row_split.c - the steps of a row sorted by several threads (see row_split.h). */
+#include "row_split.h"
+
+#include <string.h>
+
+int rs_split_supported(const rs_job *job)
+{
+    return job->num_keys == 1 && job->ops[0].info->words == 1;
+}
+
+size_t rs_split_key_bytes(const rs_job *job)
+{
+    return job->ops[0].info->key_bits / 8u;
+}
+
+size_t rs_split_idx_bytes(const rs_job *job)
+{
+    return job->values_only ? 0 : job->perm_bytes;
+}
+
+static int in_place(const rs_operand_plan *op)
+{
+    return op->out == op->in && op->out_stride_bytes == op->in_stride_bytes;
+}
+
+size_t rs_split_tmp_bytes(const rs_job *job)
+{
+    if (job->values_only)
+        return 0;
+    size_t bytes = 0;
+    for (size_t o = 0; o < job->num_operands; o++)
+        if (job->ops[o].out != NULL && in_place(&job->ops[o]))
+            bytes += job->ops[o].info->size;
+    return bytes;
+}
+
+static void fill_positions(void *idx, unsigned idx_bytes, size_t begin, size_t end)
+{
+    if (idx_bytes == 4) {
+        uint32_t *p = idx;
+        for (size_t i = begin; i < end; i++)
+            p[i] = (uint32_t)i;
+    } else {
+        uint64_t *p = idx;
+        for (size_t i = begin; i < end; i++)
+            p[i] = i;
+    }
+}
+
+void rs_split_sort_part(const rs_job *job, size_t row, size_t begin, size_t end, void *keys,
+                        void *idx, void *scratch)
+{
+    const rs_operand_plan *op = &job->ops[0];
+    const rs_kernel_table *k = job->kern;
+    const size_t kb = rs_split_key_bytes(job);
+    const size_t n = end - begin;
+    const unsigned char *src = op->in + row * op->in_stride_bytes + begin * op->info->size;
+    unsigned char *part = (unsigned char *)keys + begin * kb;
+    rs_keys_extract(op->info, src, 0, NULL, job->perm_bytes, n, part);
+    rs_keys_encode(op->info, job->order, !job->values_only, part, n);
+    if (job->values_only) {
+        switch (kb) {
+        case 2:
+            k->sort_u16((uint16_t *)part, n, scratch);
+            break;
+        case 4:
+            k->sort_u32((uint32_t *)part, n, scratch);
+            break;
+        default:
+            k->sort_u64((uint64_t *)part, n, scratch);
+            break;
+        }
+        return;
+    }
+    /* Positions are strictly increasing within the part, as the pair kernels require. */
+    fill_positions(idx, job->perm_bytes, begin, end);
+    if (job->perm_bytes == 4) {
+        uint32_t *ip = (uint32_t *)idx + begin;
+        switch (kb) {
+        case 2:
+            k->sort_u16_i32((uint16_t *)part, ip, n, scratch);
+            break;
+        case 4:
+            k->sort_u32_i32((uint32_t *)part, ip, n, scratch);
+            break;
+        default:
+            k->sort_u64_i32((uint64_t *)part, ip, n, scratch);
+            break;
+        }
+        return;
+    }
+    uint64_t *ip = (uint64_t *)idx + begin;
+    switch (kb) {
+    case 2:
+        k->sort_u16_i64((uint16_t *)part, ip, n, scratch);
+        break;
+    case 4:
+        k->sort_u32_i64((uint32_t *)part, ip, n, scratch);
+        break;
+    default:
+        k->sort_u64_i64((uint64_t *)part, ip, n, scratch);
+        break;
+    }
+}
+
+/*
+ * Merge path: output position d of the merge of A (na) and B (nb) comes from taking some
+ * i elements of A and d - i of B; the search finds the i where A[i-1] <= B[d-i] and
+ * B[d-i-1] < A[i] (ties go to A, which holds the lower positions: stable).
+ */
+#define RS_SPLIT_MERGE_KEYS(T, name)                                                        \
+    static size_t name##_path(const T *A, size_t na, const T *B, size_t nb, size_t d)       \
+    {                                                                                       \
+        size_t lo = d > nb ? d - nb : 0, hi = d < na ? d : na;                              \
+        while (lo < hi) {                                                                   \
+            const size_t mid = lo + (hi - lo) / 2;                                          \
+            if (A[mid] <= B[d - 1 - mid])                                                   \
+                lo = mid + 1;                                                               \
+            else                                                                            \
+                hi = mid;                                                                   \
+        }                                                                                   \
+        return lo;                                                                          \
+    }                                                                                       \
+    static void name(const T *A, size_t na, const T *B, size_t nb, size_t d0, size_t count, \
+                     T *out)                                                                \
+    {                                                                                       \
+        size_t i = name##_path(A, na, B, nb, d0), j = d0 - i, o = 0;                        \
+        while (o < count && i < na && j < nb) {                                             \
+            const T a = A[i], b = B[j];                                                     \
+            const int take_b = b < a;                                                       \
+            out[o++] = take_b ? b : a;                                                      \
+            i += !take_b;                                                                   \
+            j += take_b;                                                                    \
+        }                                                                                   \
+        while (o < count && i < na)                                                         \
+            out[o++] = A[i++];                                                              \
+        while (o < count && j < nb)                                                         \
+            out[o++] = B[j++];                                                              \
+    }
+
+#define RS_SPLIT_MERGE_PAIRS(T, I, name, path)                                               \
+    static void name(const T *A, const I *IA, size_t na, const T *B, const I *IB, size_t nb, \
+                     size_t d0, size_t count, T *out, I *iout)                               \
+    {                                                                                        \
+        size_t i = path(A, na, B, nb, d0), j = d0 - i, o = 0;                                \
+        while (o < count && i < na && j < nb) {                                              \
+            const T a = A[i], b = B[j];                                                      \
+            const int take_b = b < a;                                                        \
+            out[o] = take_b ? b : a;                                                         \
+            iout[o] = take_b ? IB[j] : IA[i];                                                \
+            o++;                                                                             \
+            i += !take_b;                                                                    \
+            j += take_b;                                                                     \
+        }                                                                                    \
+        for (; o < count && i < na; o++, i++) {                                              \
+            out[o] = A[i];                                                                   \
+            iout[o] = IA[i];                                                                 \
+        }                                                                                    \
+        for (; o < count && j < nb; o++, j++) {                                              \
+            out[o] = B[j];                                                                   \
+            iout[o] = IB[j];                                                                 \
+        }                                                                                    \
+    }
+
+RS_SPLIT_MERGE_KEYS(uint16_t, merge_u16)
+RS_SPLIT_MERGE_KEYS(uint32_t, merge_u32)
+RS_SPLIT_MERGE_KEYS(uint64_t, merge_u64)
+RS_SPLIT_MERGE_PAIRS(uint16_t, uint32_t, merge_u16_i32, merge_u16_path)
+RS_SPLIT_MERGE_PAIRS(uint32_t, uint32_t, merge_u32_i32, merge_u32_path)
+RS_SPLIT_MERGE_PAIRS(uint64_t, uint32_t, merge_u64_i32, merge_u64_path)
+RS_SPLIT_MERGE_PAIRS(uint16_t, uint64_t, merge_u16_i64, merge_u16_path)
+RS_SPLIT_MERGE_PAIRS(uint32_t, uint64_t, merge_u32_i64, merge_u32_path)
+RS_SPLIT_MERGE_PAIRS(uint64_t, uint64_t, merge_u64_i64, merge_u64_path)
+#undef RS_SPLIT_MERGE_KEYS
+#undef RS_SPLIT_MERGE_PAIRS
+
+void rs_split_merge(const rs_job *job, const void *keys, const void *idx, void *keys_out,
+                    void *idx_out, size_t a, size_t b, size_t c, size_t out_begin, size_t out_end)
+{
+    const size_t na = b - a, nb = c - b, d0 = out_begin - a, count = out_end - out_begin;
+    if (count == 0)
+        return;
+    const size_t kb = rs_split_key_bytes(job);
+#define RS_K(T, p) ((const T *)(keys) + (p))
+#define RS_KO(T)   ((T *)(keys_out) + out_begin)
+    if (job->values_only) {
+        switch (kb) {
+        case 2:
+            merge_u16(RS_K(uint16_t, a), na, RS_K(uint16_t, b), nb, d0, count, RS_KO(uint16_t));
+            break;
+        case 4:
+            merge_u32(RS_K(uint32_t, a), na, RS_K(uint32_t, b), nb, d0, count, RS_KO(uint32_t));
+            break;
+        default:
+            merge_u64(RS_K(uint64_t, a), na, RS_K(uint64_t, b), nb, d0, count, RS_KO(uint64_t));
+            break;
+        }
+        return;
+    }
+#define RS_PAIRS(T, I, fn)                                                                \
+    fn(RS_K(T, a), (const I *)idx + a, na, RS_K(T, b), (const I *)idx + b, nb, d0, count, \
+       RS_KO(T), (I *)idx_out + out_begin)
+    if (job->perm_bytes == 4) {
+        switch (kb) {
+        case 2:
+            RS_PAIRS(uint16_t, uint32_t, merge_u16_i32);
+            break;
+        case 4:
+            RS_PAIRS(uint32_t, uint32_t, merge_u32_i32);
+            break;
+        default:
+            RS_PAIRS(uint64_t, uint32_t, merge_u64_i32);
+            break;
+        }
+    } else {
+        switch (kb) {
+        case 2:
+            RS_PAIRS(uint16_t, uint64_t, merge_u16_i64);
+            break;
+        case 4:
+            RS_PAIRS(uint32_t, uint64_t, merge_u32_i64);
+            break;
+        default:
+            RS_PAIRS(uint64_t, uint64_t, merge_u64_i64);
+            break;
+        }
+    }
+#undef RS_PAIRS
+#undef RS_K
+#undef RS_KO
+}
+
+void rs_split_store_values(const rs_job *job, size_t row, void *keys, size_t begin, size_t end)
+{
+    const rs_operand_plan *op = &job->ops[0];
+    const size_t kb = rs_split_key_bytes(job);
+    unsigned char *part = (unsigned char *)keys + begin * kb;
+    unsigned char *dst = op->out + row * op->out_stride_bytes + begin * op->info->size;
+    rs_keys_decode(op->info, job->order, part, end - begin);
+    rs_keys_store(op->info, part, end - begin, dst);
+}
+
+static inline size_t perm_at(const void *perm, unsigned perm_bytes, size_t j)
+{
+    return perm_bytes == 4 ? ((const uint32_t *)perm)[j] : (size_t)((const uint64_t *)perm)[j];
+}
+
+static void gather_range(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
+                         unsigned perm_bytes, size_t begin, size_t end)
+{
+    switch (size) {
+    case 1:
+        for (size_t j = begin; j < end; j++)
+            out[j] = in[perm_at(perm, perm_bytes, j)];
+        break;
+    case 2:
+        for (size_t j = begin; j < end; j++)
+            memcpy(out + 2 * j, in + 2 * perm_at(perm, perm_bytes, j), 2);
+        break;
+    case 4:
+        for (size_t j = begin; j < end; j++)
+            memcpy(out + 4 * j, in + 4 * perm_at(perm, perm_bytes, j), 4);
+        break;
+    case 8:
+        for (size_t j = begin; j < end; j++)
+            memcpy(out + 8 * j, in + 8 * perm_at(perm, perm_bytes, j), 8);
+        break;
+    default:
+        for (size_t j = begin; j < end; j++)
+            memcpy(out + size * j, in + size * perm_at(perm, perm_bytes, j), size);
+        break;
+    }
+}
+
+void rs_split_gather(const rs_job *job, size_t row, const void *perm, size_t begin, size_t end,
+                     unsigned char *tmp)
+{
+    if (end > job->out_n)
+        end = job->out_n;
+    if (begin >= end)
+        return;
+    size_t tmp_offset = 0;
+    for (size_t o = 0; o < job->num_operands; o++) {
+        const rs_operand_plan *op = &job->ops[o];
+        if (op->out == NULL)
+            continue;
+        const size_t size = op->info->size;
+        const unsigned char *src = op->in + row * op->in_stride_bytes;
+        unsigned char *dst;
+        if (in_place(op)) {
+            dst = tmp + tmp_offset * job->out_n;
+            tmp_offset += size;
+        } else {
+            dst = op->out + row * op->out_stride_bytes;
+        }
+        gather_range(src, dst, size, perm, job->perm_bytes, begin, end);
+    }
+    if (job->idx_out == NULL)
+        return;
+    unsigned char *dst = job->idx_out + row * job->idx_stride_bytes;
+    for (size_t j = begin; j < end; j++) {
+        const size_t v = perm_at(perm, job->perm_bytes, j);
+        if (job->idx_out_bytes == 4) {
+            const int32_t x = (int32_t)v;
+            memcpy(dst + 4 * j, &x, 4);
+        } else {
+            const int64_t x = (int64_t)v;
+            memcpy(dst + 8 * j, &x, 8);
+        }
+    }
+}
+
+void rs_split_copy_back(const rs_job *job, size_t row, const unsigned char *tmp, size_t begin,
+                        size_t end)
+{
+    if (end > job->out_n)
+        end = job->out_n;
+    if (begin >= end)
+        return;
+    size_t tmp_offset = 0;
+    for (size_t o = 0; o < job->num_operands; o++) {
+        const rs_operand_plan *op = &job->ops[o];
+        if (op->out == NULL || !in_place(op))
+            continue;
+        const size_t size = op->info->size;
+        const unsigned char *src = tmp + tmp_offset * job->out_n;
+        tmp_offset += size;
+        memcpy(op->out + row * op->out_stride_bytes + begin * size, src + begin * size,
+               (end - begin) * size);
+    }
+}

@@ -1,0 +1,285 @@
+/*
+ * test_sched.c - the scheduler through the public API: results are the same bytes for every
+ * thread count (1..6, more than this machine's cores included) and every pin policy, for
+ * whole rows and for rows split across threads (values only, stable with indices, payloads
+ * in place, top-k, 16/32/64-bit keys), compared with threads = 1 bytewise; the caller's
+ * binding is restored; contexts with a synthetic topology describe their plan and refuse
+ * to pin. Sorting happens only inside the forked tests (libgomp and fork, STYLE.md).
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rowsort.h"
+
+static uint64_t next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Random bytes with many ties (low entropy in the top bytes) and, for floats, NaNs/zeros. */
+static void fill(void *data, size_t bytes, uint64_t seed)
+{
+    unsigned char *p = data;
+    for (size_t i = 0; i < bytes; i++)
+        p[i] = (unsigned char)next(&seed);
+    for (size_t i = 3; i < bytes; i += 4 * 7)
+        p[i] &= 0x81; /* ties; and float32 -0/+0, NaN-free mostly */
+}
+
+typedef struct sched_case {
+    const char *name;
+    size_t rows, n;
+    rowsort_dtype dtype;
+    unsigned flags;
+    int indices;  /* 0 none, 4 int32, 8 int64 */
+    int payload;  /* an int16 payload operand */
+    int in_place; /* outputs == NULL */
+    size_t top_k; /* 0: whole row */
+} sched_case;
+
+static const sched_case cases[] = {
+    {"8x8192 i32 values", 8, 8192, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0},
+    {"3x300001 f32 values (split)", 3, 300001, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0},
+    {"1x1000003 u64 values (split)", 1, 1000003, ROWSORT_DTYPE_U64, ROWSORT_DESCENDING, 0, 0, 1, 0},
+    {"1x400000 i16 values (split)", 1, 400000, ROWSORT_DTYPE_I16, 0, 0, 0, 1, 0},
+    {"2x500000 f32 stable + int32 indices (split)", 2, 500000, ROWSORT_DTYPE_F32, ROWSORT_STABLE, 4,
+     0, 0, 0},
+    {"1x600000 f64 stable desc + int64 indices + payload in place (split)", 1, 600000,
+     ROWSORT_DTYPE_F64, ROWSORT_STABLE | ROWSORT_DESCENDING, 8, 1, 1, 0},
+    {"3x300000 u8 unstable + payload out of place (split)", 3, 300000, ROWSORT_DTYPE_U8, 0, 0, 1, 0,
+     0},
+    {"1x500000 i32 top-k 1000 (split)", 1, 500000, ROWSORT_DTYPE_I32, 0, 4, 1, 0, 1000},
+    {"1x300000 c64 stable (one thread per row)", 1, 300000, ROWSORT_DTYPE_C64, ROWSORT_STABLE, 4, 0,
+     1, 0},
+    {"4096x100 f32 stable + indices", 4096, 100, ROWSORT_DTYPE_F32, ROWSORT_STABLE, 4, 1, 0, 0},
+};
+#define NUM_CASES (sizeof cases / sizeof cases[0])
+
+typedef struct outputs {
+    unsigned char *values, *payload, *indices;
+    size_t values_bytes, payload_bytes, indices_bytes;
+} outputs;
+
+static outputs run_case(const sched_case *c, unsigned threads, rowsort_pin pin)
+{
+    const size_t esize = rowsort_dtype_size(c->dtype);
+    const size_t out_n = c->top_k ? c->top_k : c->n;
+    outputs o = {0};
+    unsigned char *in = malloc(c->rows * c->n * esize);
+    int16_t *pay = malloc(c->rows * c->n * sizeof *pay);
+    ck_assert(in != NULL && pay != NULL);
+    fill(in, c->rows * c->n * esize, 42 + c->rows);
+    for (size_t i = 0; i < c->rows * c->n; i++)
+        pay[i] = (int16_t)i;
+
+    rowsort_options opts;
+    rowsort_options_init(&opts);
+    opts.threads = threads;
+    opts.pin = pin;
+    rowsort_status st;
+    rowsort_ctx *ctx = rowsort_create(&opts, &st);
+    ck_assert_msg(ctx != NULL, "create(%u, pin %d): %s", threads, (int)pin,
+                  rowsort_status_string(st));
+
+    rowsort_request req;
+    rowsort_request_init(&req);
+    rowsort_array ops[2] = {{in, c->dtype, 0}, {pay, ROWSORT_DTYPE_I16, 0}};
+    o.values_bytes = c->rows * out_n * esize;
+    o.payload_bytes = c->payload ? c->rows * out_n * sizeof *pay : 0;
+    o.values = c->in_place ? in : malloc(o.values_bytes);
+    o.payload = c->in_place ? (unsigned char *)pay : malloc(o.payload_bytes ? o.payload_bytes : 1);
+    ck_assert(o.values != NULL && o.payload != NULL);
+    rowsort_array outs[2] = {{o.values, c->dtype, 0}, {o.payload, ROWSORT_DTYPE_I16, 0}};
+    req.rows = c->rows;
+    req.n = c->n;
+    req.operands = ops;
+    req.num_operands = c->payload ? 2 : 1;
+    req.outputs = c->in_place ? NULL : outs;
+    req.flags = c->flags;
+    if (c->top_k) {
+        req.select = ROWSORT_SELECT_LARGEST;
+        req.k = c->top_k;
+    }
+    if (c->indices) {
+        o.indices_bytes = c->rows * out_n * (size_t)c->indices;
+        o.indices = malloc(o.indices_bytes);
+        ck_assert(o.indices != NULL);
+        req.indices.data = o.indices;
+        req.indices.dtype = c->indices == 4 ? ROWSORT_DTYPE_I32 : ROWSORT_DTYPE_I64;
+    }
+    st = rowsort_sort(ctx, &req);
+    ck_assert_msg(st == ROWSORT_OK, "%s, %u threads, pin %d: %s", c->name, threads, (int)pin,
+                  rowsort_status_string(st));
+    rowsort_destroy(ctx);
+    if (!c->in_place)
+        free(in);
+    if (!c->in_place || !c->payload) {
+        if (c->in_place)
+            o.payload = NULL;
+        free(pay);
+    }
+    return o;
+}
+
+static void free_outputs(outputs *o)
+{
+    free(o->values);
+    free(o->payload);
+    free(o->indices);
+}
+
+START_TEST(test_same_bytes)
+{
+    const sched_case *c = &cases[_i];
+    outputs ref = run_case(c, 1, ROWSORT_PIN_NONE);
+    const rowsort_pin pins[] = {ROWSORT_PIN_NONE, ROWSORT_PIN_CORE, ROWSORT_PIN_NUMA};
+    for (unsigned threads = 1; threads <= 6; threads++)
+        for (size_t p = 0; p < 3; p++) {
+            outputs got = run_case(c, threads, pins[p]);
+            ck_assert_msg(memcmp(ref.values, got.values, ref.values_bytes) == 0,
+                          "%s: values differ with %u threads, pin %d", c->name, threads,
+                          (int)pins[p]);
+            if (c->payload)
+                ck_assert_msg(memcmp(ref.payload, got.payload, ref.payload_bytes) == 0,
+                              "%s: payload differs with %u threads, pin %d", c->name, threads,
+                              (int)pins[p]);
+            if (c->indices)
+                ck_assert_msg(memcmp(ref.indices, got.indices, ref.indices_bytes) == 0,
+                              "%s: indices differ with %u threads, pin %d", c->name, threads,
+                              (int)pins[p]);
+            free_outputs(&got);
+        }
+    /* the reference itself is sorted (values-only, ascending cases) */
+    if (c->dtype == ROWSORT_DTYPE_I32 && c->flags == 0 && !c->top_k)
+        for (size_t r = 0; r < c->rows; r++) {
+            const int32_t *v = (const int32_t *)ref.values + r * c->n;
+            for (size_t j = 1; j < c->n; j++)
+                ck_assert_msg(v[j - 1] <= v[j], "%s: row %zu not sorted at %zu", c->name, r, j);
+        }
+    free_outputs(&ref);
+}
+END_TEST
+
+/* The caller's own binding comes back after a pinned multi-threaded call. */
+START_TEST(test_binding_restored)
+{
+    cpu_set_t before, after, mine;
+    CPU_ZERO(&before);
+    ck_assert_int_eq(sched_getaffinity(0, sizeof before, &before), 0);
+    int last = -1;
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &before))
+            last = c;
+    CPU_ZERO(&mine);
+    CPU_SET(last, &mine); /* the plan puts thread 0 on the first PU: bind elsewhere */
+    ck_assert_int_eq(sched_setaffinity(0, sizeof mine, &mine), 0);
+    size_t n = 1 << 18;
+    float *x = malloc(4 * n * sizeof *x);
+    ck_assert(x != NULL);
+    fill(x, 4 * n * sizeof *x, 7);
+    rowsort_options opts;
+    rowsort_options_init(&opts);
+    opts.threads = 2;
+    rowsort_status st;
+    rowsort_ctx *ctx = rowsort_create(&opts, &st);
+    ck_assert_ptr_nonnull(ctx);
+    rowsort_request req;
+    rowsort_request_init(&req);
+    const rowsort_array op = {x, ROWSORT_DTYPE_F32, 0};
+    req.rows = 4;
+    req.n = n;
+    req.operands = &op;
+    req.num_operands = 1;
+    ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+    CPU_ZERO(&after);
+    ck_assert_int_eq(sched_getaffinity(0, sizeof after, &after), 0);
+    ck_assert_msg(CPU_EQUAL(&after, &mine), "binding not restored: %d CPUs", CPU_COUNT(&after));
+    rowsort_destroy(ctx);
+    free(x);
+}
+END_TEST
+
+START_TEST(test_synthetic_ctx)
+{
+    rowsort_options opts;
+    rowsort_options_init(&opts);
+    opts.threads = 4;
+    opts.topology_synthetic = "numa:2 core:8 pu:2";
+    rowsort_status st;
+    rowsort_ctx *ctx = rowsort_create(&opts, &st);
+    ck_assert_msg(ctx != NULL, "%s", rowsort_status_string(st));
+    size_t len = 0;
+    ck_assert_int_eq(rowsort_ctx_describe(ctx, 1024, 1024, ROWSORT_DTYPE_F32, NULL, 0, &len),
+                     ROWSORT_OK);
+    char *buf = malloc(len + 1);
+    ck_assert_ptr_nonnull(buf);
+    size_t len2 = 0;
+    ck_assert_int_eq(rowsort_ctx_describe(ctx, 1024, 1024, ROWSORT_DTYPE_F32, buf, len + 1, &len2),
+                     ROWSORT_OK);
+    ck_assert_uint_eq(len, len2);
+    ck_assert_uint_eq(strlen(buf), len);
+    ck_assert_msg(strstr(buf, "NUMA node P#1: 8 cores, PUs 16-31") != NULL, "%s", buf);
+    ck_assert_msg(strstr(buf, "rows 512-1023") != NULL, "%s", buf);
+    free(buf);
+    /* a pinned sort cannot bind to PUs of another machine: reported, not ignored */
+    float x[4 * 70000];
+    fill(x, sizeof x, 3);
+    rowsort_request req;
+    rowsort_request_init(&req);
+    const rowsort_array op = {x, ROWSORT_DTYPE_F32, 0};
+    req.rows = 4;
+    req.n = 70000;
+    req.operands = &op;
+    req.num_operands = 1;
+    ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_E_PIN);
+    rowsort_destroy(ctx);
+    /* unpinned, it sorts */
+    opts.pin = ROWSORT_PIN_NONE;
+    ctx = rowsort_create(&opts, &st);
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+    rowsort_destroy(ctx);
+    /* a bad description or both sources */
+    opts.topology_synthetic = "numa:2 blah:1";
+    ck_assert_ptr_null(rowsort_create(&opts, &st));
+    ck_assert_int_eq(st, ROWSORT_E_TOPOLOGY);
+    opts.topology_synthetic = "pu:2";
+    opts.topology_xml = "x.xml";
+    ck_assert_ptr_null(rowsort_create(&opts, &st));
+    ck_assert_int_eq(st, ROWSORT_E_OPTIONS);
+}
+END_TEST
+
+START_TEST(test_default_pin)
+{
+    rowsort_options opts;
+    rowsort_options_init(&opts);
+    ck_assert_int_eq(opts.pin, ROWSORT_PIN_CORE);
+    ck_assert_ptr_null(opts.topology_synthetic);
+    ck_assert_ptr_null(opts.topology_xml);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("sched");
+    TCase *tc = tcase_create("threads");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, test_same_bytes, 0, (int)NUM_CASES);
+    tcase_add_test(tc, test_binding_restored);
+    tcase_add_test(tc, test_synthetic_ctx);
+    tcase_add_test(tc, test_default_pin);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    const int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
