@@ -39,9 +39,9 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv || /usr/bin/python3 -m venv --system-site-packages .venv
 fi
-pyreqs=("numpy>=2" "ml_dtypes" "pytest")
+pyreqs=("numpy>=2" "ml_dtypes" "pytest" "scikit-build-core")
 [ "$want_jax" -eq 0 ] || pyreqs+=("jax[cpu]")
-if ! .venv/bin/python -c "import numpy, ml_dtypes, pytest, sys; sys.exit(0 if int(numpy.__version__.split('.')[0]) >= 2 else 1)" 2>/dev/null \
+if ! .venv/bin/python -c "import numpy, ml_dtypes, pytest, scikit_build_core, sys; sys.exit(0 if int(numpy.__version__.split('.')[0]) >= 2 else 1)" 2>/dev/null \
    || { [ "$want_jax" -eq 1 ] && ! .venv/bin/python -c "import jax" 2>/dev/null; }; then
   if ! .venv/bin/python -m pip install -q --disable-pip-version-check "${pyreqs[@]}"; then
     echo "install-deps: pip failed; falling back to Debian's python3-numpy" >&2
