@@ -32,7 +32,7 @@ fi
 
 if [ -f pyproject.toml ]; then
   step "python package"
-  .venv/bin/python -m pip install -q --disable-pip-version-check .
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation .
   .venv/bin/python -m pytest -q tests/python
 fi
 
