@@ -44,16 +44,28 @@ static void release_run(sort_run *run)
     free(run->out_arrays);
 }
 
+/* The i-th file the run writes: the outputs, the indices, the stats (NULL: none). */
+static const char *written_file(const cli_sort_opts *opts, size_t i)
+{
+    const size_t count = opts->outputs.count;
+    if (i < count)
+        return opts->outputs.items[i];
+    if (i == count)
+        return opts->argsort_path;
+    const char *stats = opts->stats_path;
+    return stats != NULL && strcmp(stats, "-") != 0 ? stats : NULL;
+}
+
 /* Every output file name once: two outputs on one path would leave only one of them. */
 static int check_output_names(const cli_sort_opts *opts)
 {
-    const size_t count = opts->outputs.count;
-    for (size_t i = 0; i < count + 1; i++) {
-        const char *a = i < count ? opts->outputs.items[i] : opts->argsort_path;
+    const size_t files = opts->outputs.count + 2;
+    for (size_t i = 0; i < files; i++) {
+        const char *a = written_file(opts, i);
         if (a == NULL)
             continue;
-        for (size_t j = i + 1; j < count + 1; j++) {
-            const char *b = j < count ? opts->outputs.items[j] : opts->argsort_path;
+        for (size_t j = i + 1; j < files; j++) {
+            const char *b = written_file(opts, j);
             if (b != NULL && strcmp(a, b) == 0)
                 return cli_usage_error("%s: named twice as an output", a);
         }
@@ -79,6 +91,9 @@ static int open_inputs(const cli_sort_opts *opts, sort_run *run)
         if (rsio_input_open_npy(opts->inputs.items[i], &run->inputs[i], &err) != RSIO_OK)
             return cli_io_error(&err);
         run->num_inputs_open++;
+        const int rc = cli_require_native_layout(&run->inputs[i], opts->inputs.items[i]);
+        if (rc != 0)
+            return rc;
         const rsio_npy_header *h0 = &run->inputs[0].hdr;
         const rsio_npy_header *hi = &run->inputs[i].hdr;
         if (!same_shape(h0, hi)) {

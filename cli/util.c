@@ -55,6 +55,20 @@ int cli_parse_shape(const char *s, size_t *shape, size_t *ndim)
     return 0;
 }
 
+int cli_require_native_layout(const rsio_input *in, const char *path)
+{
+    const rsio_npy_header *h = &in->hdr;
+    if (h->fortran_order && h->ndim >= 2)
+        return cli_error(CLI_EXIT_USAGE, path,
+                         "Fortran-order arrays are not supported yet (save "
+                         "np.ascontiguousarray(a) instead)");
+    if (h->big_endian)
+        return cli_error(CLI_EXIT_USAGE, path,
+                         "big-endian arrays are not supported yet (save "
+                         "a.astype(a.dtype.newbyteorder('<')) instead)");
+    return 0;
+}
+
 static int write_all(int fd, const char *text, size_t len)
 {
     while (len > 0) {

@@ -312,6 +312,11 @@ int cli_cmd_verify(int argc, char **argv)
             rc = cli_io_error(&err);
             break;
         }
+        rc = cli_require_native_layout(&v.ins[opened], path);
+        if (rc != 0) {
+            opened++;
+            break;
+        }
     }
     if (rc == 0) {
         v.names = (const char *const *)opts.inputs.items;
