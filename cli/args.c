@@ -98,8 +98,7 @@ static int replace_string(char **slot, const char *value)
 /* Flags of DESIGN section 2 that a later issue implements: refused, never reinterpreted. */
 static int is_not_implemented(const char *name)
 {
-    static const char *const later[] = {"--memory-limit", "--rows", "--raw", "--dtype",
-                                        "--shape"};
+    static const char *const later[] = {"--memory-limit", "--rows", "--raw", "--dtype", "--shape"};
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
         if (strcmp(name, later[i]) == 0)
             return 1;
@@ -110,9 +109,8 @@ static int is_not_implemented(const char *name)
 static int takes_value(const char *name)
 {
     static const char *const with_value[] = {
-        "-o",       "--output",      "--keys", "--argsort", "--index-dtype", "--top-k",
-        "--threads", "--isa",        "--pin",  "--stats",   "--memory-limit", "--rows",
-        "--dtype",  "--shape"};
+        "-o",    "--output", "--keys",  "--argsort",      "--index-dtype", "--top-k", "--threads",
+        "--isa", "--pin",    "--stats", "--memory-limit", "--rows",        "--dtype", "--shape"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(name, with_value[i]) == 0)
             return 1;
@@ -121,9 +119,9 @@ static int takes_value(const char *name)
 
 static int is_order_flag(const char *name)
 {
-    static const char *const order[] = {"--keys",       "--descending", "--stable",
-                                        "--nans-last",  "--total-order", "--argsort",
-                                        "--index-dtype", "--top-k",      "--smallest"};
+    static const char *const order[] = {"--keys",        "--descending",  "--stable",
+                                        "--nans-last",   "--total-order", "--argsort",
+                                        "--index-dtype", "--top-k",       "--smallest"};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (strcmp(name, order[i]) == 0)
             return 1;
@@ -132,7 +130,7 @@ static int is_order_flag(const char *name)
 
 static int is_run_flag(const char *name)
 {
-    static const char *const run[] = {"--threads", "--isa",         "--pin",
+    static const char *const run[] = {"--threads",  "--isa",         "--pin",
                                       "--progress", "--no-progress", "--stats"};
     for (size_t i = 0; i < sizeof run / sizeof run[0]; i++)
         if (strcmp(name, run[i]) == 0)
@@ -141,8 +139,7 @@ static int is_run_flag(const char *name)
 }
 
 /* Applies one flag with its value (NULL for switches). */
-static int apply_flag(const char *name, const char *value, cli_sort_opts *opts,
-                      int *outputs_seen)
+static int apply_flag(const char *name, const char *value, cli_sort_opts *opts, int *outputs_seen)
 {
     if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
         if (!*outputs_seen)
@@ -198,8 +195,7 @@ static int apply_flag(const char *name, const char *value, cli_sort_opts *opts,
     }
     if (strcmp(name, "--threads") == 0) {
         if (cli_parse_threads(value, &opts->threads) != 0)
-            return cli_usage_error("invalid --threads '%s' (a whole number from 1 to 4096)",
-                                   value);
+            return cli_usage_error("invalid --threads '%s' (a whole number from 1 to 4096)", value);
         return 0;
     }
     if (strcmp(name, "--isa") == 0) {
@@ -241,8 +237,7 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
         const int is_flag = !only_files && arg[0] == '-' && arg[1] != '\0';
         if (!is_flag) {
             if (!(accept & CLI_ARGS_POSITIONAL))
-                return cli_usage_error("unexpected argument '%s' for 'rowsort %s'", arg,
-                                       command);
+                return cli_usage_error("unexpected argument '%s' for 'rowsort %s'", arg, command);
             if (!inputs_seen)
                 cli_strlist_clear(&opts->inputs);
             inputs_seen = 1;
@@ -306,8 +301,8 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
 int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops)
 {
     if (opts->keys > nops)
-        return cli_usage_error("--keys %zu is larger than the number of operands (%zu)",
-                               opts->keys, nops);
+        return cli_usage_error("--keys %zu is larger than the number of operands (%zu)", opts->keys,
+                               nops);
     if (opts->smallest && !opts->top_k_set)
         return cli_usage_error("--smallest needs --top-k K");
     if (opts->top_k_set && (opts->flags & ROWSORT_DESCENDING))

@@ -53,17 +53,17 @@ char *cli_strdup(const char *s);
 typedef struct cli_sort_opts {
     cli_strlist inputs;
     cli_strlist outputs;
-    size_t keys;           /* 0: not given (1) */
-    unsigned flags;        /* ROWSORT_DESCENDING | ROWSORT_STABLE | ... */
-    char *argsort_path;    /* NULL: no index output */
-    int index_int64;       /* --index-dtype int64 */
-    int top_k_set;         /* --top-k given */
+    size_t keys;        /* 0: not given (1) */
+    unsigned flags;     /* ROWSORT_DESCENDING | ROWSORT_STABLE | ... */
+    char *argsort_path; /* NULL: no index output */
+    int index_int64;    /* --index-dtype int64 */
+    int top_k_set;      /* --top-k given */
     size_t top_k;
-    int smallest;          /* --smallest */
-    unsigned threads;      /* 0: the library's default */
+    int smallest;     /* --smallest */
+    unsigned threads; /* 0: the library's default */
     rowsort_isa isa;
-    int progress;          /* 1, 0 or CLI_PROGRESS_AUTO */
-    char *stats_path;      /* NULL: none; "-": stdout */
+    int progress;     /* 1, 0 or CLI_PROGRESS_AUTO */
+    char *stats_path; /* NULL: none; "-": stdout */
 } cli_sort_opts;
 
 void cli_sort_opts_init(cli_sort_opts *opts);
@@ -147,9 +147,9 @@ typedef struct cli_prng {
 } cli_prng;
 
 void cli_prng_seed(cli_prng *rng, uint64_t seed);
-uint64_t cli_prng_next(cli_prng *rng);    /* xoshiro256** */
-double cli_prng_uniform(cli_prng *rng);   /* [0, 1) with 53 bits */
-double cli_prng_normal(cli_prng *rng);    /* standard normal (Box-Muller) */
+uint64_t cli_prng_next(cli_prng *rng);                  /* xoshiro256** */
+double cli_prng_uniform(cli_prng *rng);                 /* [0, 1) with 53 bits */
+double cli_prng_normal(cli_prng *rng);                  /* standard normal (Box-Muller) */
 uint64_t cli_prng_below(cli_prng *rng, uint64_t bound); /* [0, bound), bound > 0 */
 
 /* ---- small shared helpers (util.c) ---- */

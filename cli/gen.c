@@ -200,9 +200,9 @@ static void gen_int(void *p, rowsort_dtype d, gen_dist dist, cli_prng *rng)
     }
     case DIST_FEW:
         store_int(p, d, size,
-                  d == ROWSORT_DTYPE_BOOL ? (double)cli_prng_below(rng, 2)
-                                          : (double)cli_prng_below(rng, 5) +
-                                                (is_signed(d) ? -2.0 : 0.0));
+                  d == ROWSORT_DTYPE_BOOL
+                      ? (double)cli_prng_below(rng, 2)
+                      : (double)cli_prng_below(rng, 5) + (is_signed(d) ? -2.0 : 0.0));
         return;
     case DIST_NAN: {
         /* Extremes and neighbours: MIN, MIN+1, -1, 0, 1, MAX-1, MAX, or any value. */
@@ -271,8 +271,7 @@ static int compare_elements(const void *a, const void *b)
     return cli_order_compare(sort_dtype, sort_flags, a, b);
 }
 
-static int fill(void *data, size_t rows, size_t n, rowsort_dtype d, gen_dist dist,
-                uint64_t seed)
+static int fill(void *data, size_t rows, size_t n, rowsort_dtype d, gen_dist dist, uint64_t seed)
 {
     cli_prng rng;
     cli_prng_seed(&rng, seed);

@@ -21,11 +21,11 @@
 
 typedef struct job_state {
     cli_sort_opts *opts;
-    char dir[1024];       /* the job file's folder with a trailing '/', or "" */
-    char message[512];    /* the first error */
+    char dir[1024];    /* the job file's folder with a trailing '/', or "" */
+    char message[512]; /* the first error */
     int out_of_memory;
-    int argsort_wanted;   /* [sort] argsort: -1 not given, 0 or 1 */
-    char seen[32][48];    /* "section.key" already given (scalars only) */
+    int argsort_wanted; /* [sort] argsort: -1 not given, 0 or 1 */
+    char seen[32][48];  /* "section.key" already given (scalars only) */
     size_t num_seen;
 } job_state;
 
@@ -203,8 +203,7 @@ static int handler(void *user, const char *section, const char *name, const char
             memcpy(job->seen[job->num_seen++], key, sizeof key);
     }
     if (section[0] == '\0')
-        return job_fail(job, "'%s' outside a section ([input], [sort], [engine], [output])",
-                        name);
+        return job_fail(job, "'%s' outside a section ([input], [sort], [engine], [output])", name);
     if (strcmp(section, "input") == 0) {
         if (is_files)
             return add_files(job, &opts->inputs, value);
@@ -247,17 +246,15 @@ int cli_job_load(const char *path, cli_sort_opts *opts)
     const int line = ini_parse(path, handler, job);
     int rc = 0;
     if (line == -1)
-        rc = cli_error(errno == ENOENT || errno == ENOTDIR || errno == 0 ? CLI_EXIT_USAGE
-                                                                         : CLI_EXIT_RUNTIME,
-                       path, "cannot open the job file: %s",
-                       errno ? strerror(errno) : "unknown error");
+        rc = cli_error(
+            errno == ENOENT || errno == ENOTDIR || errno == 0 ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME,
+            path, "cannot open the job file: %s", errno ? strerror(errno) : "unknown error");
     else if (line == -2)
         rc = cli_error(CLI_EXIT_RUNTIME, path, "out of memory");
     else if (line > 0)
-        rc = cli_error(job->out_of_memory ? CLI_EXIT_RUNTIME : CLI_EXIT_USAGE, path,
-                       "line %d: %s", line,
-                       job->message[0] ? job->message
-                                       : "not a 'key = value' line or a [section]");
+        rc = cli_error(job->out_of_memory ? CLI_EXIT_RUNTIME : CLI_EXIT_USAGE, path, "line %d: %s",
+                       line,
+                       job->message[0] ? job->message : "not a 'key = value' line or a [section]");
     else if (job->argsort_wanted == 1 && opts->argsort_path == NULL)
         rc = cli_error(CLI_EXIT_USAGE, path,
                        "[sort] argsort = true needs the index file: [output] argsort = FILE");
@@ -282,8 +279,7 @@ int cli_cmd_run(int argc, char **argv)
     cli_sort_opts_init(&opts);
     int rc = cli_job_load(argv[0], &opts);
     if (rc == 0)
-        rc = cli_parse_sort_args(argc - 1, argv + 1, CLI_ARGS_OUTPUTS | CLI_ARGS_RUN, "run",
-                                 &opts);
+        rc = cli_parse_sort_args(argc - 1, argv + 1, CLI_ARGS_OUTPUTS | CLI_ARGS_RUN, "run", &opts);
     if (rc == 0)
         rc = cli_sort_execute(&opts);
     cli_sort_opts_free(&opts);

@@ -10,7 +10,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"sort", cli_cmd_sort}, {"run", cli_cmd_run},   {"gen", cli_cmd_gen},
+    {"sort", cli_cmd_sort},     {"run", cli_cmd_run},   {"gen", cli_cmd_gen},
     {"verify", cli_cmd_verify}, {"info", cli_cmd_info},
 };
 

@@ -107,7 +107,6 @@ static int compare_uint(unsigned long long a, unsigned long long b, unsigned fla
     return (flags & ROWSORT_DESCENDING) ? -c : c;
 }
 
-
 static long long load_signed(rowsort_dtype dtype, const void *p)
 {
     switch (dtype) {

@@ -124,14 +124,13 @@ static int create_context(const cli_sort_opts *opts, sort_run *run)
                          rowsort_status_string(s));
     if (s == ROWSORT_E_THREADS)
         return cli_error(CLI_EXIT_USAGE, NULL, "%s: %s",
-                         opts->threads ? "--threads" : "ROWSORT_THREADS",
-                         rowsort_status_string(s));
+                         opts->threads ? "--threads" : "ROWSORT_THREADS", rowsort_status_string(s));
     return cli_error(cli_status_exit(s), NULL, "cannot set up the sort: %s",
                      rowsort_status_string(s));
 }
 
-static int create_output(const char *path, rowsort_dtype dtype, size_t ndim,
-                         const size_t *shape, sort_run *run)
+static int create_output(const char *path, rowsort_dtype dtype, size_t ndim, const size_t *shape,
+                         sort_run *run)
 {
     rsio_error err;
     rsio_output *out = &run->outputs[run->num_outputs_created];
@@ -228,8 +227,7 @@ static int write_stats(const cli_sort_opts *opts, const sort_run *run, const sor
             opts->flags & ROWSORT_DESCENDING ? "true" : "false",
             opts->flags & ROWSORT_STABLE ? "true" : "false",
             opts->flags & ROWSORT_NANS_LAST ? "true" : "false");
-    fprintf(f, "  \"total_order\": %s,\n",
-            opts->flags & ROWSORT_TOTAL_ORDER ? "true" : "false");
+    fprintf(f, "  \"total_order\": %s,\n", opts->flags & ROWSORT_TOTAL_ORDER ? "true" : "false");
     if (opts->top_k_set)
         fprintf(f, "  \"top_k\": %zu,\n  \"smallest\": %s,\n", opts->top_k,
                 opts->smallest ? "true" : "false");
@@ -303,8 +301,8 @@ static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
     const double t1 = cli_now();
 
     for (size_t i = 0; i < nops; i++) {
-        rc = create_output(opts->outputs.items[i], run->inputs[i].hdr.dtype, out_ndim,
-                           out_shape, run);
+        rc = create_output(opts->outputs.items[i], run->inputs[i].hdr.dtype, out_ndim, out_shape,
+                           run);
         if (rc != 0)
             return rc;
     }
@@ -369,8 +367,8 @@ int cli_sort_execute(const cli_sort_opts *opts)
     if (nops == 0)
         return cli_usage_error("no input file (rowsort sort IN.npy -o OUT.npy)");
     if (opts->outputs.count != nops)
-        return cli_usage_error("%zu input%s need%s %zu output%s (one -o per input); got %zu",
-                               nops, nops == 1 ? "" : "s", nops == 1 ? "s" : "", nops,
+        return cli_usage_error("%zu input%s need%s %zu output%s (one -o per input); got %zu", nops,
+                               nops == 1 ? "" : "s", nops == 1 ? "s" : "", nops,
                                nops == 1 ? "" : "s", opts->outputs.count);
     int rc = cli_check_sort_opts(opts, nops);
     if (rc == 0)

@@ -95,9 +95,8 @@ int cli_write_file_atomic(const char *path, const char *text, size_t len)
     const char *base = slash ? slash + 1 : path;
     const int dir_len = (int)(base - path);
     char temp[1200];
-    if (base[0] == '\0' ||
-        snprintf(temp, sizeof temp, "%.*s.%s.rowsort-XXXXXX", dir_len, path, base) >=
-            (int)sizeof temp)
+    if (base[0] == '\0' || snprintf(temp, sizeof temp, "%.*s.%s.rowsort-XXXXXX", dir_len, path,
+                                    base) >= (int)sizeof temp)
         return cli_error(CLI_EXIT_USAGE, path, "not a usable file name");
 
     cli_signals_block();
@@ -109,8 +108,7 @@ int cli_write_file_atomic(const char *path, const char *text, size_t len)
     if (fd < 0)
         return cli_error(create_errno == ENOENT || create_errno == ENOTDIR ? CLI_EXIT_USAGE
                                                                            : CLI_EXIT_RUNTIME,
-                         path, "cannot create the file in its folder: %s",
-                         strerror(create_errno));
+                         path, "cannot create the file in its folder: %s", strerror(create_errno));
     /* mkstemp makes 0600; a stats file is for anyone who may read the folder. */
     (void)fchmod(fd, 0644);
     int status = 0;

@@ -16,14 +16,14 @@
 
 typedef struct verify_ctx {
     size_t nops, num_keys;
-    unsigned flags;      /* order flags of the check (top-k: its own direction) */
-    int stable;          /* equal keys must keep increasing indices */
-    int top_k;           /* outputs hold the first out_n of the order */
+    unsigned flags; /* order flags of the check (top-k: its own direction) */
+    int stable;     /* equal keys must keep increasing indices */
+    int top_k;      /* outputs hold the first out_n of the order */
     size_t n, out_n, rows;
-    rsio_input *ins;     /* nops inputs, then nops outputs, then the indices */
+    rsio_input *ins; /* nops inputs, then nops outputs, then the indices */
     rowsort_dtype dtypes[64];
     size_t sizes[64];
-    size_t offsets[64];  /* of each operand in a record */
+    size_t offsets[64]; /* of each operand in a record */
     size_t rec_size;
     const char *const *names;
     const char *idx_name;
@@ -40,8 +40,8 @@ static int compare_bytes(const void *a, const void *b)
 static int compare_keys(const verify_ctx *v, const unsigned char *a, const unsigned char *b)
 {
     for (size_t k = 0; k < v->num_keys; k++) {
-        const int c = cli_order_compare(v->dtypes[k], v->flags, a + v->offsets[k],
-                                        b + v->offsets[k]);
+        const int c =
+            cli_order_compare(v->dtypes[k], v->flags, a + v->offsets[k], b + v->offsets[k]);
         if (c != 0)
             return c;
     }
@@ -74,8 +74,7 @@ static size_t load_index(const rsio_input *idx, size_t r, size_t out_n, size_t j
 }
 
 /* Which operand differs between two records (for the message). */
-static size_t differing_operand(const verify_ctx *v, const unsigned char *a,
-                                const unsigned char *b)
+static size_t differing_operand(const verify_ctx *v, const unsigned char *a, const unsigned char *b)
 {
     for (size_t k = 0; k < v->nops; k++)
         if (memcmp(a + v->offsets[k], b + v->offsets[k], v->sizes[k]) != 0)
@@ -98,8 +97,7 @@ static int fail(const char *file, size_t r, const char *fmt, ...)
 }
 
 static int check_row_with_indices(const verify_ctx *v, size_t r, const unsigned char *in_rec,
-                                  const unsigned char *out_rec, unsigned char *seen,
-                                  size_t *idx)
+                                  const unsigned char *out_rec, unsigned char *seen, size_t *idx)
 {
     const rsio_input *ix = &v->ins[2 * v->nops];
     memset(seen, 0, v->n);
@@ -169,8 +167,8 @@ static int check_row_multiset(const verify_ctx *v, size_t r, unsigned char *in_r
             const unsigned char *o = out_rec + j * v->rec_size;
             while (i < v->n && memcmp(in_rec + i * v->rec_size, o, v->rec_size) < 0) {
                 if (compare_keys(v, in_rec + i * v->rec_size, keep) < 0)
-                    rc = fail(v->names[v->nops], r,
-                              "an element left out belongs in the top %zu", v->out_n);
+                    rc = fail(v->names[v->nops], r, "an element left out belongs in the top %zu",
+                              v->out_n);
                 i++;
             }
             if (rc == 0 && (i == v->n || memcmp(in_rec + i * v->rec_size, o, v->rec_size) != 0))
@@ -240,8 +238,7 @@ static int check_files(verify_ctx *v, const cli_sort_opts *opts)
     v->rows = v->ins[0].rows;
     v->n = v->ins[0].n;
     if (opts->top_k_set && opts->top_k > v->n)
-        return cli_usage_error("--top-k %zu is larger than the row length %zu", opts->top_k,
-                               v->n);
+        return cli_usage_error("--top-k %zu is larger than the row length %zu", opts->top_k, v->n);
     v->out_n = opts->top_k_set ? opts->top_k : v->n;
     size_t out_shape[RSIO_MAX_NDIM];
     size_t out_ndim = h0->ndim;
@@ -261,8 +258,8 @@ static int check_files(verify_ctx *v, const cli_sort_opts *opts)
                              rowsort_dtype_name(v->ins[k].hdr.dtype));
         if (!same_shape(h, out_ndim, out_shape)) {
             cli_format_shape(h->shape, h->ndim, si, sizeof si);
-            return cli_error(CLI_EXIT_RUNTIME, v->names[v->nops + k],
-                             "shape %s, expected %s", si, so);
+            return cli_error(CLI_EXIT_RUNTIME, v->names[v->nops + k], "shape %s, expected %s", si,
+                             so);
         }
     }
     if (v->idx_name != NULL) {

@@ -142,6 +142,8 @@ expect 2 "invalid --keys '0'" --absent o1.npy -- sort a.npy -o o1.npy --keys 0
 expect 2 "2 inputs need 2 outputs (one -o per input); got 1" --absent o1.npy -- sort a.npy b.npy -o o1.npy
 expect 2 "no input file" -- sort -o o1.npy
 expect 2 "named twice as an output" --absent o1.npy -- sort a.npy b.npy -o o1.npy -o o1.npy
+expect 2 "named twice as an output" --absent o1.npy -- sort a.npy -o o1.npy --argsort o1.npy
+expect 2 "named twice as an output" --absent o1.npy -- sort a.npy -o o1.npy --stats o1.npy
 expect 2 "--top-k 65 is larger than the row length 64" --absent o1.npy -- sort a.npy -o o1.npy --top-k 65
 expect 2 "--descending conflicts with --top-k" --absent o1.npy -- sort a.npy -o o1.npy --top-k 3 --descending
 expect 2 "--smallest needs --top-k" --absent o1.npy -- sort a.npy -o o1.npy --smallest

@@ -91,8 +91,7 @@ static void check_one(float f)
     const uint16_t want16 = reference_round(f, 5), got16 = cli_f32_to_f16(f);
     const uint16_t want_bf = reference_round(f, 8), got_bf = cli_f32_to_bf16(f);
     if (want16 != got16 && failures++ < 10)
-        printf("f16: %a (0x%08x): got 0x%04x, want 0x%04x\n", (double)f, bits_of(f), got16,
-               want16);
+        printf("f16: %a (0x%08x): got 0x%04x, want 0x%04x\n", (double)f, bits_of(f), got16, want16);
     if (want_bf != got_bf && failures++ < 10)
         printf("bf16: %a (0x%08x): got 0x%04x, want 0x%04x\n", (double)f, bits_of(f), got_bf,
                want_bf);
@@ -106,8 +105,8 @@ static void check_midpoints(int exp_bits)
         const double b = half_value((uint16_t)(h + 1), exp_bits);
         if (isnan(a) || isnan(b) || isinf(a))
             continue;
-        const double mid = isinf(b) ? a + (a - half_value((uint16_t)(h - 1), exp_bits)) / 2
-                                    : (a + b) / 2;
+        const double mid =
+            isinf(b) ? a + (a - half_value((uint16_t)(h - 1), exp_bits)) / 2 : (a + b) / 2;
         const float m = (float)mid;
         if ((double)m != mid)
             continue; /* not representable in float: no float lies exactly there */
@@ -127,8 +126,10 @@ int main(void)
     for (uint32_t h = 0; h <= 0xffffu; h++) {
         const double v16 = half_value((uint16_t)h, 5), vbf = half_value((uint16_t)h, 8);
         const float g16 = cli_f16_to_f32((uint16_t)h), gbf = cli_bf16_to_f32((uint16_t)h);
-        const int ok16 = isnan(v16) ? isnan(g16) : (double)g16 == v16 && !signbit(g16) == !signbit(v16);
-        const int okbf = isnan(vbf) ? isnan(gbf) : (double)gbf == vbf && !signbit(gbf) == !signbit(vbf);
+        const int ok16 =
+            isnan(v16) ? isnan(g16) : (double)g16 == v16 && !signbit(g16) == !signbit(v16);
+        const int okbf =
+            isnan(vbf) ? isnan(gbf) : (double)gbf == vbf && !signbit(gbf) == !signbit(vbf);
         if ((!ok16 || !okbf) && failures++ < 10)
             printf("decode 0x%04x: f16 %a (want %a), bf16 %a (want %a)\n", h, (double)g16, v16,
                    (double)gbf, vbf);
