@@ -433,6 +433,12 @@ static void append(char *buf, size_t cap, size_t *len, const char *text)
 size_t rsio_npy_format_header(rowsort_dtype dtype, size_t ndim, const size_t *shape, char *out,
                               size_t cap)
 {
+    return rsio_npy_format_header_endian(dtype, 0, ndim, shape, out, cap);
+}
+
+size_t rsio_npy_format_header_endian(rowsort_dtype dtype, int big_endian, size_t ndim,
+                                     const size_t *shape, char *out, size_t cap)
+{
     if (rsio_dtype_itemsize(dtype) == 0 || ndim > RSIO_MAX_NDIM || (ndim > 0 && shape == NULL))
         return 0;
     /* The dict exactly as NumPy's _write_array_header writes it: sorted keys, Python reprs,
@@ -442,7 +448,11 @@ size_t rsio_npy_format_header(rowsort_dtype dtype, size_t ndim, const size_t *sh
     size_t len = 0;
     dict[0] = '\0';
     append(dict, sizeof dict, &len, "{'descr': '");
-    append(dict, sizeof dict, &len, npy_types[dtype].descr);
+    char descr[sizeof npy_types[dtype].descr];
+    memcpy(descr, npy_types[dtype].descr, sizeof descr);
+    if (big_endian && descr[0] == '<')
+        descr[0] = '>'; /* '>V2': bfloat16 read from a '>V2' file, written back as it came */
+    append(dict, sizeof dict, &len, descr);
     append(dict, sizeof dict, &len, "', 'fortran_order': False, 'shape': (");
     for (size_t i = 0; i < ndim; i++) {
         char num[24];

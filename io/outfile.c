@@ -3,7 +3,7 @@
  * then msync, fsync, rename and an fsync of the folder. A failed or aborted run leaves neither
  * a partial output nor the temporary (as redis' rdbSave).
  */
-#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC, O_DIRECTORY, posix_fallocate */
+#define _GNU_SOURCE /* sync_file_range, madvise; O_CLOEXEC, posix_fallocate */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +85,25 @@ static void folder_of(const char *path, char *dir, size_t cap)
 rsio_kind rsio_output_create_npy(const char *path, rowsort_dtype dtype, size_t ndim,
                                  const size_t *shape, rsio_output *out, rsio_error *err)
 {
+    return rsio_output_create(path, dtype, ndim, shape, NULL, out, err);
+}
+
+/* The header of an output in this format into header[0..cap): its length (0 for raw), or
+ * (size_t)-1 when the shape cannot be written. */
+static size_t format_header(rowsort_dtype dtype, size_t ndim, const size_t *shape,
+                            const rsio_output_format *format, char *header, size_t cap)
+{
+    if (format != NULL && format->raw)
+        return 0;
+    const size_t len = rsio_npy_format_header_endian(
+        dtype, format != NULL && format->big_endian, ndim, shape, header, cap);
+    return len == 0 ? (size_t)-1 : len;
+}
+
+rsio_kind rsio_output_create(const char *path, rowsort_dtype dtype, size_t ndim,
+                             const size_t *shape, const rsio_output_format *format,
+                             rsio_output *out, rsio_error *err)
+{
     if (out == NULL)
         return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "no output to create into");
     memset(out, 0, sizeof *out);
@@ -112,9 +131,9 @@ rsio_kind rsio_output_create_npy(const char *path, rowsort_dtype dtype, size_t n
         return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "is a directory, not an output file");
 
     char header[1024];
-    const size_t header_bytes = rsio_npy_format_header(dtype, ndim, shape, header, sizeof header);
+    const size_t header_bytes = format_header(dtype, ndim, shape, format, header, sizeof header);
     size_t data_bytes = 0;
-    if (header_bytes == 0 ||
+    if (header_bytes == (size_t)-1 ||
         rsio_npy_data_bytes(dtype, ndim, shape, header_bytes, &data_bytes) != 0)
         return rsio_fail(err, RSIO_BAD_INPUT, 0, path,
                          "array size overflows: the output would exceed %zu bytes",
@@ -146,6 +165,8 @@ rsio_kind rsio_output_create_npy(const char *path, rowsort_dtype dtype, size_t n
         kind = rsio_fail_errno(err, create_error_kind(rc), rc, path, what);
         goto fail;
     }
+    if (total == 0)
+        return RSIO_OK; /* an empty raw output: nothing to map */
     out->map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, 0);
     if (out->map == MAP_FAILED) {
         out->map = NULL;
@@ -241,4 +262,159 @@ void rsio_output_abort(rsio_output *out)
         out->temp_path[0] = '\0';
     }
     out->fd = -1;
+}
+
+rsio_kind rsio_output_open_existing(const char *path, rowsort_dtype dtype, size_t ndim,
+                                    const size_t *shape, const rsio_output_format *format,
+                                    rsio_output *out, rsio_error *err)
+{
+    if (out == NULL)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "no output to open into");
+    memset(out, 0, sizeof *out);
+    out->fd = -1;
+    if (path == NULL || path[0] == '\0')
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, "", "no output file given");
+    if (strlen(path) >= sizeof out->final_path)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "output path too long");
+    char header[1024];
+    const size_t header_bytes = format_header(dtype, ndim, shape, format, header, sizeof header);
+    size_t data_bytes = 0;
+    if (header_bytes == (size_t)-1 ||
+        rsio_npy_data_bytes(dtype, ndim, shape, header_bytes, &data_bytes) != 0)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, path,
+                         "array size overflows: the output would exceed %zu bytes",
+                         (size_t)PTRDIFF_MAX);
+    const int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return rsio_fail_errno(err, create_error_kind(errno), errno, path,
+                               "cannot open the output");
+    rsio_kind kind = RSIO_OK;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot stat the output");
+        goto fail;
+    }
+    size_t data_offset = 0;
+    if (format != NULL && format->raw) {
+        if ((uintmax_t)st.st_size != (uintmax_t)data_bytes) {
+            kind = rsio_fail(err, RSIO_BAD_INPUT, 0, path,
+                             "the output does not match: it has %jd bytes, the sort writes %zu",
+                             (intmax_t)st.st_size, data_bytes);
+            goto fail;
+        }
+    } else {
+        /* Any valid .npy of this dtype, byte order, C order and shape: NumPy's header may
+         * differ from ours in spacing, so compare what it says rather than its bytes. */
+        char have[4096];
+        const ssize_t got = pread(fd, have, sizeof have, 0);
+        rsio_npy_header h;
+        if (got < 0) {
+            kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot read the output");
+            goto fail;
+        }
+        kind = rsio_npy_parse_header(have, (size_t)got, &h, err);
+        if (kind != RSIO_OK) {
+            rsio_error_set_path(err, path);
+            goto fail;
+        }
+        int same = h.dtype == dtype && h.ndim == ndim && !(h.fortran_order && ndim >= 2) &&
+                   h.big_endian == (format != NULL && format->big_endian &&
+                                    rsio_dtype_itemsize(dtype) > 1) &&
+                   (uintmax_t)st.st_size == (uintmax_t)(h.data_offset + h.data_bytes);
+        for (size_t i = 0; same && i < ndim; i++)
+            same = h.shape[i] == shape[i];
+        if (!same) {
+            kind = rsio_fail(err, RSIO_BAD_INPUT, 0, path,
+                             "the output does not match: it is not a C-order %s array of the "
+                             "sort's shape and byte order",
+                             rowsort_dtype_name(dtype));
+            goto fail;
+        }
+        data_offset = h.data_offset;
+    }
+    memcpy(out->final_path, path, strlen(path) + 1);
+    out->fd = fd;
+    out->data_offset = data_offset;
+    out->map_bytes = data_offset + data_bytes;
+    if (data_bytes > 0) {
+        out->map = mmap(NULL, out->map_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (out->map == MAP_FAILED) {
+            out->map = NULL;
+            kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot map the output");
+            rsio_output_close(out);
+            return kind;
+        }
+        out->data = (char *)out->map + data_offset;
+    }
+    return RSIO_OK;
+
+fail:
+    close(fd);
+    return kind;
+}
+
+rsio_kind rsio_output_sync(rsio_output *out, rsio_error *err)
+{
+    if (out == NULL || out->fd < 0 || out->temp_path[0] != '\0')
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, out == NULL ? "" : out->final_path,
+                         "no output opened in place to sync");
+    rsio_kind kind = RSIO_OK;
+    if (out->map != NULL && msync(out->map, out->map_bytes, MS_SYNC) != 0)
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, out->final_path,
+                               "cannot write the output");
+    if (kind == RSIO_OK && fsync(out->fd) != 0)
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, out->final_path,
+                               "cannot write the output");
+    rsio_output_close(out);
+    return kind;
+}
+
+void rsio_output_close(rsio_output *out)
+{
+    if (out == NULL || out->temp_path[0] != '\0')
+        return; /* a temporary is aborted or committed, never just closed */
+    if (out->map != NULL)
+        munmap(out->map, out->map_bytes);
+    out->map = NULL;
+    out->data = NULL;
+    if (out->fd > 0 || (out->fd == 0 && out->final_path[0] != '\0'))
+        close(out->fd);
+    out->fd = -1;
+}
+
+/* The page-aligned span of data bytes [offset, offset + bytes) in the file. */
+static size_t output_span(const rsio_output *out, size_t offset, size_t bytes, size_t *begin)
+{
+    if (out == NULL || out->map == NULL || bytes == 0)
+        return 0;
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    *begin = (out->data_offset + offset) / page * page;
+    size_t end = out->data_offset + offset + bytes;
+    if (end > out->map_bytes)
+        end = out->map_bytes;
+    return end > *begin ? end - *begin : 0;
+}
+
+void rsio_output_release(rsio_output *out, size_t offset, size_t bytes)
+{
+    size_t begin = 0;
+    const size_t len = output_span(out, offset, bytes, &begin);
+    if (len == 0)
+        return;
+    /* Start the write-back now; the dirty pages stay in the page cache (a shared mapping's
+     * MADV_DONTNEED only unmaps them from this process). */
+    (void)sync_file_range(out->fd, (off_t)begin, (off_t)len, SYNC_FILE_RANGE_WRITE);
+    (void)madvise((char *)out->map + begin, len, MADV_DONTNEED);
+}
+
+void rsio_output_drop_cache(rsio_output *out, size_t offset, size_t bytes)
+{
+    size_t begin = 0;
+    const size_t len = output_span(out, offset, bytes, &begin);
+    if (len == 0)
+        return;
+    (void)sync_file_range(out->fd, (off_t)begin, (off_t)len,
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                              SYNC_FILE_RANGE_WAIT_AFTER);
+    (void)posix_fadvise(out->fd, (off_t)begin, (off_t)len, POSIX_FADV_DONTNEED);
 }

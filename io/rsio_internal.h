@@ -25,4 +25,12 @@ size_t rsio_dtype_itemsize(rowsort_dtype dtype);
 int rsio_npy_data_bytes(rowsort_dtype dtype, size_t ndim, const size_t *shape, size_t header_bytes,
                         size_t *data_bytes);
 
+/* Drops bytes [offset, offset + bytes) of an input's data from the process and the page
+ * cache (as rsio_input_release, for part of a row). Only advice. */
+void rsio_input_release_bytes(const rsio_input *in, size_t offset, size_t bytes);
+
+/* The exit kind for an engine status: memory and the machine are runtime failures, the
+ * rest a bad request. */
+rsio_kind rsio_engine_kind(rowsort_status status);
+
 #endif /* RSIO_INTERNAL_H */
