@@ -95,16 +95,6 @@ static int replace_string(char **slot, const char *value)
     return 0;
 }
 
-/* Flags of DESIGN section 2 that a later issue implements: refused, never reinterpreted. */
-static int is_not_implemented(const char *name)
-{
-    static const char *const later[] = {"--memory-limit", "--rows", "--raw", "--dtype", "--shape"};
-    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++)
-        if (strcmp(name, later[i]) == 0)
-            return 1;
-    return 0;
-}
-
 /* Flags that take a value. */
 static int takes_value(const char *name)
 {
@@ -130,12 +120,13 @@ static int is_order_flag(const char *name)
 
 static int is_run_flag(const char *name)
 {
-    static const char *const run[] = {"--threads",  "--isa",         "--pin",
-                                      "--progress", "--no-progress", "--stats"};
+    static const char *const run[] = {"--threads",     "--isa",   "--pin",          "--progress",
+                                      "--no-progress", "--stats", "--memory-limit", "--rows",
+                                      "--raw",         "--dtype", "--shape"};
     for (size_t i = 0; i < sizeof run / sizeof run[0]; i++)
         if (strcmp(name, run[i]) == 0)
             return 1;
-    return is_not_implemented(name);
+    return 0;
 }
 
 /* Applies one flag with its value (NULL for switches). */
@@ -223,6 +214,44 @@ static int apply_flag(const char *name, const char *value, cli_sort_opts *opts, 
     }
     if (strcmp(name, "--stats") == 0)
         return replace_string(&opts->stats_path, value);
+    if (strcmp(name, "--memory-limit") == 0) {
+        if (rsio_parse_bytes(value, &opts->memory_limit) != 0)
+            return cli_usage_error("invalid --memory-limit '%s' (bytes, with K, M, G or T: "
+                                   "512M)",
+                                   value);
+        return 0;
+    }
+    if (strcmp(name, "--rows") == 0) {
+        unsigned long long a, b;
+        const char *colon = strchr(value, ':');
+        char first[32];
+        if (colon == NULL || (size_t)(colon - value) >= sizeof first)
+            return cli_usage_error("invalid --rows '%s' (A:B, rows A to B-1)", value);
+        memcpy(first, value, (size_t)(colon - value));
+        first[colon - value] = '\0';
+        if (parse_count(first, &a) != 0 || parse_count(colon + 1, &b) != 0 || a > b || b > SIZE_MAX)
+            return cli_usage_error("invalid --rows '%s' (A:B, rows A to B-1, A <= B)", value);
+        opts->rows_set = 1;
+        opts->row_begin = (size_t)a;
+        opts->row_end = (size_t)b;
+        return 0;
+    }
+    if (strcmp(name, "--raw") == 0) {
+        opts->raw = 1;
+        return 0;
+    }
+    if (strcmp(name, "--dtype") == 0) {
+        if (rowsort_dtype_from_name(value, &opts->raw_dtype) != ROWSORT_OK)
+            return cli_usage_error("invalid --dtype '%s' (bool, int8 ... float64, complex128)",
+                                   value);
+        opts->raw_dtype_set = 1;
+        return 0;
+    }
+    if (strcmp(name, "--shape") == 0) {
+        if (cli_parse_shape(value, opts->raw_shape, &opts->raw_ndim) != 0 || opts->raw_ndim == 0)
+            return cli_usage_error("invalid --shape '%s' (RxN, N or AxBxC)", value);
+        return 0;
+    }
     return cli_usage_error("unknown option '%s'", name);
 }
 
@@ -280,8 +309,6 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
         if ((is_output && !(accept & CLI_ARGS_OUTPUTS)) ||
             (is_run_flag(name) && !(accept & CLI_ARGS_RUN)))
             return cli_usage_error("option '%s' does not apply to 'rowsort %s'", name, command);
-        if (is_not_implemented(name))
-            return cli_error(CLI_EXIT_USAGE, NULL, "%s is not implemented yet", name);
         if (takes_value(name)) {
             if (value == NULL) {
                 if (i + 1 >= argc)
@@ -310,5 +337,9 @@ int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops)
                                "largest first; --smallest gives the k smallest)");
     if (opts->index_int64 && opts->argsort_path == NULL)
         return cli_usage_error("--index-dtype needs --argsort FILE");
+    if (opts->raw && (!opts->raw_dtype_set || opts->raw_ndim == 0))
+        return cli_usage_error("--raw needs --dtype T and --shape RxN");
+    if (!opts->raw && (opts->raw_dtype_set || opts->raw_ndim > 0))
+        return cli_usage_error("--dtype and --shape describe raw inputs: they need --raw");
     return 0;
 }

@@ -62,8 +62,16 @@ typedef struct cli_sort_opts {
     int smallest;     /* --smallest */
     unsigned threads; /* 0: the library's default */
     rowsort_isa isa;
-    int progress;     /* 1, 0 or CLI_PROGRESS_AUTO */
-    char *stats_path; /* NULL: none; "-": stdout */
+    int progress;        /* 1, 0 or CLI_PROGRESS_AUTO */
+    char *stats_path;    /* NULL: none; "-": stdout */
+    size_t memory_limit; /* --memory-limit in bytes; 0: io's default (rsio_memory_default) */
+    int rows_set;        /* --rows A:B given: sort rows [row_begin, row_end) in place */
+    size_t row_begin, row_end;
+    int raw; /* --raw: inputs and outputs are raw files of --dtype, --shape */
+    int raw_dtype_set;
+    rowsort_dtype raw_dtype;
+    size_t raw_ndim; /* 0: --shape not given */
+    size_t raw_shape[RSIO_MAX_NDIM];
 } cli_sort_opts;
 
 void cli_sort_opts_init(cli_sort_opts *opts);
@@ -164,6 +172,8 @@ int cli_parse_shape(const char *s, size_t *shape, size_t *ndim);
  * are refused (exit 2) until the program converts them (the out-of-core I/O issue). Returns
  * 0 or an exit status (error printed). */
 int cli_require_native_layout(const rsio_input *in, const char *path);
+/* 1 when a and b name the same existing file (device and inode), else 0. */
+int cli_same_file(const char *a, const char *b);
 /* Writes text to path atomically (temporary beside it, fsync, rename); "-" is stdout.
  * Returns 0 or an exit status (error printed). */
 int cli_write_file_atomic(const char *path, const char *text, size_t len);

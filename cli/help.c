@@ -54,8 +54,17 @@ static const char run_flags[] =
     "  --progress          print a summary line with timings on stderr\n"
     "  --no-progress       do not (default: only when stderr is a terminal)\n"
     "  --stats FILE.json   write timings and sizes as JSON ('-': stdout)\n"
+    "  --memory-limit SIZE keep at most SIZE resident (512M, 2G; default: half of the\n"
+    "                      available memory); larger inputs are sorted in windows of rows,\n"
+    "                      and rows larger than SIZE out of core (runs, then a merge)\n"
+    "  --rows A:B          sort only rows A..B-1 into the EXISTING outputs (same shape),\n"
+    "                      written in place, not atomically: for several processes\n"
+    "  --raw               inputs and outputs are raw files (no header) of:\n"
+    "  --dtype T           their element type, and\n"
+    "  --shape RxN         their shape (sorted along the last axis)\n"
     "\n"
-    "Not implemented yet (refused): --memory-limit, --rows, --raw, --dtype, --shape.\n";
+    "Fortran-order inputs give C-order outputs; big-endian inputs give big-endian outputs.\n"
+    "-o may name the input: the output still goes through a temporary and a rename.\n";
 
 static const char usage_run[] =
     "Usage: rowsort run JOB.ini [flags]\n"
@@ -65,7 +74,7 @@ static const char usage_run[] =
     "[input]   files = a.npy b.npy\n"
     "[sort]    keys, descending, stable, nans_last, total_order, top_k, smallest,\n"
     "          argsort (true/false), index_dtype\n"
-    "[engine]  threads, isa, pin\n"
+    "[engine]  threads, isa, pin, memory_limit\n"
     "[output]  files = out_a.npy out_b.npy, argsort = idx.npy, stats = stats.json\n"
     "\n"
     "Booleans: true/false, yes/no, on/off, 1/0. Unknown sections and keys are errors.\n"

@@ -180,8 +180,11 @@ static int handle_engine(job_state *job, const char *name, const char *value)
                             value);
         return job_fail(job, "[engine] pin = '%s': none, core or numa", value);
     }
-    if (strcmp(name, "memory_limit") == 0)
-        return job_fail(job, "[engine] memory_limit is not implemented yet");
+    if (strcmp(name, "memory_limit") == 0) {
+        if (rsio_parse_bytes(value, &job->opts->memory_limit) != 0)
+            return job_fail(job, "[engine] memory_limit = '%s': bytes, with K, M, G or T", value);
+        return 1;
+    }
     return job_fail(job, "unknown key '%s' in [engine]", name);
 }
 

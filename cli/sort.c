@@ -1,7 +1,8 @@
 /*
- * sort.c - `rowsort sort`: map the inputs, create the outputs under temporary names, let the
- * engine read the one and write the other, and rename the outputs into place only when
- * everything succeeded.
+ * sort.c - `rowsort sort`: map the inputs, create the outputs under temporary names, let io
+ * sort the one into the other under the memory budget (windows of rows, rows out of core),
+ * and rename the outputs into place only when everything succeeded. With --rows, the outputs
+ * already exist and their rows are written in place (not atomically).
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 
@@ -21,8 +22,8 @@ typedef struct sort_run {
     size_t num_outputs_created;
     size_t num_committed;
     rowsort_ctx *ctx;
-    rowsort_array *operands;
-    rowsort_array *out_arrays;
+    int in_place; /* --rows: outputs opened in place, synced rather than committed */
+    rsio_sort_stats stats;
 } sort_run;
 
 typedef struct sort_times {
@@ -32,16 +33,18 @@ typedef struct sort_times {
 static void release_run(sort_run *run)
 {
     /* Outputs not committed are removed: a failed run leaves no partial output. */
-    for (size_t i = 0; i < run->num_outputs_created; i++)
-        rsio_output_abort(&run->outputs[i]);
+    for (size_t i = 0; i < run->num_outputs_created; i++) {
+        if (run->in_place)
+            rsio_output_close(&run->outputs[i]);
+        else
+            rsio_output_abort(&run->outputs[i]);
+    }
     cli_signals_clear();
     for (size_t i = 0; i < run->num_inputs_open; i++)
         rsio_input_close(&run->inputs[i]);
     rowsort_destroy(run->ctx);
     free(run->inputs);
     free(run->outputs);
-    free(run->operands);
-    free(run->out_arrays);
 }
 
 /* The i-th file the run writes: the outputs, the indices, the stats (NULL: none). */
@@ -88,12 +91,13 @@ static int open_inputs(const cli_sort_opts *opts, sort_run *run)
     const size_t nops = opts->inputs.count;
     for (size_t i = 0; i < nops; i++) {
         rsio_error err;
-        if (rsio_input_open_npy(opts->inputs.items[i], &run->inputs[i], &err) != RSIO_OK)
+        const rsio_kind kind =
+            opts->raw ? rsio_input_open_raw(opts->inputs.items[i], opts->raw_dtype, opts->raw_ndim,
+                                            opts->raw_shape, &run->inputs[i], &err)
+                      : rsio_input_open_npy(opts->inputs.items[i], &run->inputs[i], &err);
+        if (kind != RSIO_OK)
             return cli_io_error(&err);
         run->num_inputs_open++;
-        const int rc = cli_require_native_layout(&run->inputs[i], opts->inputs.items[i]);
-        if (rc != 0)
-            return rc;
         const rsio_npy_header *h0 = &run->inputs[0].hdr;
         const rsio_npy_header *hi = &run->inputs[i].hdr;
         if (!same_shape(h0, hi)) {
@@ -130,12 +134,18 @@ static int create_context(const cli_sort_opts *opts, sort_run *run)
 }
 
 static int create_output(const char *path, rowsort_dtype dtype, size_t ndim, const size_t *shape,
-                         sort_run *run)
+                         const rsio_output_format *format, sort_run *run)
 {
     rsio_error err;
     rsio_output *out = &run->outputs[run->num_outputs_created];
+    if (run->in_place) {
+        if (rsio_output_open_existing(path, dtype, ndim, shape, format, out, &err) != RSIO_OK)
+            return cli_io_error(&err);
+        run->num_outputs_created++;
+        return 0;
+    }
     cli_signals_block();
-    const rsio_kind kind = rsio_output_create_npy(path, dtype, ndim, shape, out, &err);
+    const rsio_kind kind = rsio_output_create(path, dtype, ndim, shape, format, out, &err);
     int table_full = 0;
     if (kind == RSIO_OK) {
         run->num_outputs_created++;
@@ -154,15 +164,24 @@ static int create_output(const char *path, rowsort_dtype dtype, size_t ndim, con
 static int commit_outputs(sort_run *run)
 {
     int status = 0;
+    if (run->in_place) {
+        /* --rows: written where they are; only make them durable. */
+        for (size_t i = 0; i < run->num_outputs_created; i++) {
+            rsio_error err;
+            if (rsio_output_sync(&run->outputs[i], &err) != RSIO_OK && status == 0)
+                status = cli_io_error(&err);
+        }
+        return status;
+    }
     cli_signals_block();
     for (size_t i = 0; i < run->num_outputs_created; i++) {
         rsio_error err;
+        /* A failed commit removes its own temporary, and its renamed file when only the
+         * folder sync failed: a file that was under the final name before is not touched. */
         if (rsio_output_commit(&run->outputs[i], &err) != RSIO_OK) {
             status = cli_io_error(&err);
             for (size_t j = 0; j < run->num_committed; j++)
                 unlink(run->outputs[j].final_path);
-            if (run->outputs[i].temp_path[0] == '\0')
-                unlink(run->outputs[i].final_path); /* renamed, then the folder sync failed */
             break;
         }
         run->num_committed++;
@@ -240,6 +259,11 @@ static int write_stats(const cli_sort_opts *opts, const sort_run *run, const sor
         bytes += run->inputs[i].hdr.data_bytes;
     fprintf(f, "  \"input_bytes\": %zu,\n", bytes);
     fprintf(f,
+            "  \"memory_limit\": %zu,\n  \"windows\": %zu,\n  \"rows_per_window\": %zu,\n"
+            "  \"out_of_core_rows\": %zu,\n  \"runs_per_row\": %zu,\n",
+            run->stats.budget_bytes, run->stats.windows, run->stats.rows_per_window,
+            run->stats.out_of_core_rows, run->stats.runs);
+    fprintf(f,
             "  \"seconds\": {\"open\": %.9f, \"create\": %.9f, \"sort\": %.9f, "
             "\"commit\": %.9f, \"total\": %.9f}\n}\n",
             t->open_s, t->create_s, t->sort_s, t->commit_s, t->total_s);
@@ -300,50 +324,53 @@ static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
         return rc;
     const double t1 = cli_now();
 
+    if (opts->rows_set && opts->row_end > rows)
+        return cli_usage_error("--rows %zu:%zu is out of range (the input has %zu rows)",
+                               opts->row_begin, opts->row_end, rows);
+    run->in_place = opts->rows_set;
     for (size_t i = 0; i < nops; i++) {
+        rsio_output_format format = {opts->raw, run->inputs[i].hdr.big_endian};
+        if (run->in_place && cli_same_file(opts->inputs.items[i], opts->outputs.items[i]))
+            return cli_error(CLI_EXIT_USAGE, opts->outputs.items[i],
+                             "--rows writes into its output in place: it must not be the input");
         rc = create_output(opts->outputs.items[i], run->inputs[i].hdr.dtype, out_ndim, out_shape,
-                           run);
+                           &format, run);
         if (rc != 0)
             return rc;
     }
     if (opts->argsort_path != NULL) {
-        rc = create_output(opts->argsort_path, idx_dtype, out_ndim, out_shape, run);
+        rsio_output_format format = {opts->raw, 0};
+        rc = create_output(opts->argsort_path, idx_dtype, out_ndim, out_shape, &format, run);
         if (rc != 0)
             return rc;
     }
     const double t2 = cli_now();
 
-    rowsort_request req;
-    rowsort_request_init(&req);
-    req.rows = rows;
-    req.n = n;
-    for (size_t i = 0; i < nops; i++) {
-        run->operands[i].data = (void *)run->inputs[i].data; /* only read: outputs are given */
-        run->operands[i].dtype = run->inputs[i].hdr.dtype;
-        run->operands[i].row_stride_bytes = 0;
-        run->out_arrays[i].data = run->outputs[i].data;
-        run->out_arrays[i].dtype = run->inputs[i].hdr.dtype;
-        run->out_arrays[i].row_stride_bytes = 0;
-    }
-    req.operands = run->operands;
-    req.outputs = run->out_arrays;
-    req.num_operands = nops;
-    req.num_keys = opts->keys ? opts->keys : 1;
-    req.flags = opts->flags;
-    if (opts->argsort_path != NULL) {
-        req.indices.data = run->outputs[nops].data;
-        req.indices.dtype = idx_dtype;
-        req.indices.row_stride_bytes = 0;
-    }
+    rsio_sort_job job;
+    memset(&job, 0, sizeof job);
+    job.ctx = run->ctx;
+    job.inputs = run->inputs;
+    job.num_operands = nops;
+    job.num_keys = opts->keys ? opts->keys : 1;
+    job.flags = opts->flags;
     if (opts->top_k_set) {
-        req.select = opts->smallest ? ROWSORT_SELECT_SMALLEST : ROWSORT_SELECT_LARGEST;
-        req.k = opts->top_k;
+        job.select = opts->smallest ? ROWSORT_SELECT_SMALLEST : ROWSORT_SELECT_LARGEST;
+        job.k = opts->top_k;
     }
-    const rowsort_status s = rowsort_sort(run->ctx, &req);
+    job.outputs = run->outputs;
+    job.indices = opts->argsort_path != NULL ? &run->outputs[nops] : NULL;
+    job.index_dtype = idx_dtype;
+    job.row_begin = opts->rows_set ? opts->row_begin : 0;
+    job.row_end = opts->rows_set ? opts->row_end : rows;
+    job.memory_limit_bytes = opts->memory_limit;
+    rsio_error err;
+    const rsio_kind kind = rsio_sort_run(&job, &run->stats, &err);
     const double t3 = cli_now();
-    if (s != ROWSORT_OK)
-        return cli_error(cli_status_exit(s), nops == 1 ? opts->inputs.items[0] : NULL,
-                         "sort failed: %s", rowsort_status_string(s));
+    if (kind != RSIO_OK) {
+        if (err.path[0] == '\0' && nops == 1)
+            snprintf(err.path, sizeof err.path, "%s", opts->inputs.items[0]);
+        return cli_io_error(&err);
+    }
 
     rc = commit_outputs(run);
     if (rc != 0)
@@ -380,10 +407,7 @@ int cli_sort_execute(const cli_sort_opts *opts)
     memset(&run, 0, sizeof run);
     run.inputs = calloc(nops, sizeof *run.inputs);
     run.outputs = calloc(nops + 1, sizeof *run.outputs);
-    run.operands = calloc(nops, sizeof *run.operands);
-    run.out_arrays = calloc(nops, sizeof *run.out_arrays);
-    if (run.inputs == NULL || run.outputs == NULL || run.operands == NULL ||
-        run.out_arrays == NULL) {
+    if (run.inputs == NULL || run.outputs == NULL) {
         release_run(&run);
         return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
     }

@@ -55,6 +55,13 @@ int cli_parse_shape(const char *s, size_t *shape, size_t *ndim)
     return 0;
 }
 
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 int cli_require_native_layout(const rsio_input *in, const char *path)
 {
     const rsio_npy_header *h = &in->hdr;

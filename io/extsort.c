@@ -28,17 +28,17 @@
 #include "rsio.h"
 #include "rsio_internal.h"
 
-#define MAX_OPERANDS 64
+#define MAX_OPERANDS     64
 #define MIN_BUFFER_ELEMS 1024
-#define RELEASE_BYTES ((size_t)8 << 20) /* output released every this many bytes per operand */
+#define RELEASE_BYTES    ((size_t)8 << 20) /* output released every this many bytes per operand */
 
 typedef struct run_state {
-    uint64_t file_offset;  /* where the run starts in the runs file */
-    size_t stored;         /* elements in the run */
-    size_t next;           /* next element of the run to load into the buffer */
-    size_t fill, pos;      /* elements in the buffer, the one at its head */
+    uint64_t file_offset;                 /* where the run starts in the runs file */
+    size_t stored;                        /* elements in the run */
+    size_t next;                          /* next element of the run to load into the buffer */
+    size_t fill, pos;                     /* elements in the buffer, the one at its head */
     unsigned char *buf[MAX_OPERANDS + 1]; /* per operand, then int64 indices */
-    rsio_order_key head;   /* the head's key, for one non-complex key */
+    rsio_order_key head;                  /* the head's key, for one non-complex key */
 } run_state;
 
 typedef struct merge {
@@ -128,7 +128,8 @@ static uint64_t section_offset(const merge *m, const run_state *run, size_t op)
 static void load_head(const merge *m, run_state *run)
 {
     if (m->fast)
-        run->head = rsio_order_key_of(m->dtype[0], m->order_flags, run->buf[0] + run->pos * m->isz[0]);
+        run->head =
+            rsio_order_key_of(m->dtype[0], m->order_flags, run->buf[0] + run->pos * m->isz[0]);
 }
 
 /* Refills a run's buffer; 0, or -1 with errno. */
@@ -245,8 +246,7 @@ static rsio_kind sort_runs(const rsio_sort_job *job, merge *m, size_t row, size_
         for (size_t i = 0; i <= m->nops; i++) {
             const void *src = i < m->nops ? sorted[i] : (const void *)idx;
             if (write_all(m->fd, src, keep * m->isz[i], offset) != 0) {
-                kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path,
-                                       "cannot write a sorted run");
+                kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write a sorted run");
                 goto cleanup;
             }
             offset += (uint64_t)keep * m->isz[i];
@@ -395,9 +395,8 @@ rsio_kind rsio_extsort_row(const rsio_sort_job *job, size_t row, size_t run_elem
     if (run_elems == 0)
         run_elems = 1;
     const size_t nruns = n / run_elems + (n % run_elems != 0);
-    const size_t run_keep = job->select != ROWSORT_SELECT_ALL && job->k < run_elems
-                                ? job->k
-                                : run_elems;
+    const size_t run_keep =
+        job->select != ROWSORT_SELECT_ALL && job->k < run_elems ? job->k : run_elems;
     uint64_t total = 0;
     for (size_t r = 0; r < nruns; r++) {
         const size_t len = n - r * run_elems < run_elems ? n - r * run_elems : run_elems;

@@ -32,8 +32,8 @@ static size_t fortran_row_offset(const rsio_npy_header *h, size_t row)
     return offset;
 }
 
-void rsio_input_read_rows(const rsio_input *in, size_t row, size_t nrows, size_t col,
-                          size_t count, void *dst)
+void rsio_input_read_rows(const rsio_input *in, size_t row, size_t nrows, size_t col, size_t count,
+                          void *dst)
 {
     if (nrows == 0 || count == 0)
         return;
@@ -60,8 +60,7 @@ void rsio_input_read_rows(const rsio_input *in, size_t row, size_t nrows, size_t
             for (size_t j = 0; j < count; j++) {
                 const size_t cj = (col + j) * rows;
                 for (size_t r = 0; r < chunk; r++)
-                    memcpy(out + ((r0 + r) * count + j) * isz, src + (base[r] + cj) * isz,
-                           isz);
+                    memcpy(out + ((r0 + r) * count + j) * isz, src + (base[r] + cj) * isz, isz);
             }
         }
     }

@@ -22,11 +22,28 @@ int rsio_parse_bytes(const char *text, size_t *bytes)
     }
     unsigned shift = 0;
     switch (*p) {
-    case 'k': case 'K': shift = 10; p++; break;
-    case 'm': case 'M': shift = 20; p++; break;
-    case 'g': case 'G': shift = 30; p++; break;
-    case 't': case 'T': shift = 40; p++; break;
-    default: break;
+    case 'k':
+    case 'K':
+        shift = 10;
+        p++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        p++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        p++;
+        break;
+    case 't':
+    case 'T':
+        shift = 40;
+        p++;
+        break;
+    default:
+        break;
     }
     if (shift != 0 && (p[0] == 'i' || p[0] == 'I') && (p[1] == 'B' || p[1] == 'b'))
         p += 2;
@@ -59,8 +76,8 @@ size_t rsio_memory_default(void)
     if (bytes == 0) {
         const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
         if (pages > 0 && page > 0)
-            bytes = (size_t)pages > SIZE_MAX / (size_t)page ? SIZE_MAX
-                                                             : (size_t)pages * (size_t)page;
+            bytes =
+                (size_t)pages > SIZE_MAX / (size_t)page ? SIZE_MAX : (size_t)pages * (size_t)page;
     }
     bytes /= 2;
     const size_t floor = (size_t)64 << 20;

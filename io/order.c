@@ -13,8 +13,8 @@
 
 typedef struct float_bits {
     uint64_t bits;
-    uint64_t sign;    /* the sign bit */
-    uint64_t inf;     /* +inf's bits: above it (sign cleared) is NaN */
+    uint64_t sign; /* the sign bit */
+    uint64_t inf;  /* +inf's bits: above it (sign cleared) is NaN */
 } float_bits;
 
 static float_bits load_float(rowsort_dtype dtype, const unsigned char *p)
@@ -140,7 +140,8 @@ static int compare_keys(rsio_order_key a, rsio_order_key b)
 
 int rsio_order_compare(rowsort_dtype dtype, unsigned flags, const void *a, const void *b)
 {
-    const int c = compare_keys(rsio_order_key_of(dtype, flags, a), rsio_order_key_of(dtype, flags, b));
+    const int c =
+        compare_keys(rsio_order_key_of(dtype, flags, a), rsio_order_key_of(dtype, flags, b));
     if (c != 0 || (dtype != ROWSORT_DTYPE_C64 && dtype != ROWSORT_DTYPE_C128))
         return c;
     const size_t half = dtype == ROWSORT_DTYPE_C64 ? 4 : 8;

@@ -95,8 +95,8 @@ static size_t format_header(rowsort_dtype dtype, size_t ndim, const size_t *shap
 {
     if (format != NULL && format->raw)
         return 0;
-    const size_t len = rsio_npy_format_header_endian(
-        dtype, format != NULL && format->big_endian, ndim, shape, header, cap);
+    const size_t len = rsio_npy_format_header_endian(dtype, format != NULL && format->big_endian,
+                                                     ndim, shape, header, cap);
     return len == 0 ? (size_t)-1 : len;
 }
 
@@ -318,8 +318,8 @@ rsio_kind rsio_output_open_existing(const char *path, rowsort_dtype dtype, size_
             goto fail;
         }
         int same = h.dtype == dtype && h.ndim == ndim && !(h.fortran_order && ndim >= 2) &&
-                   h.big_endian == (format != NULL && format->big_endian &&
-                                    rsio_dtype_itemsize(dtype) > 1) &&
+                   h.big_endian ==
+                       (format != NULL && format->big_endian && rsio_dtype_itemsize(dtype) > 1) &&
                    (uintmax_t)st.st_size == (uintmax_t)(h.data_offset + h.data_bytes);
         for (size_t i = 0; same && i < ndim; i++)
             same = h.shape[i] == shape[i];
@@ -360,11 +360,11 @@ rsio_kind rsio_output_sync(rsio_output *out, rsio_error *err)
                          "no output opened in place to sync");
     rsio_kind kind = RSIO_OK;
     if (out->map != NULL && msync(out->map, out->map_bytes, MS_SYNC) != 0)
-        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, out->final_path,
-                               "cannot write the output");
+        kind =
+            rsio_fail_errno(err, RSIO_RUNTIME, errno, out->final_path, "cannot write the output");
     if (kind == RSIO_OK && fsync(out->fd) != 0)
-        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, out->final_path,
-                               "cannot write the output");
+        kind =
+            rsio_fail_errno(err, RSIO_RUNTIME, errno, out->final_path, "cannot write the output");
     rsio_output_close(out);
     return kind;
 }

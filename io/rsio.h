@@ -17,33 +17,32 @@
 /* What kind of failure: decides the program's exit status. */
 typedef enum rsio_kind {
     RSIO_OK = 0,
-    RSIO_RUNTIME = 1,   /* I/O, memory: exit 1 */
-    RSIO_BAD_INPUT = 2  /* malformed file, unsupported layout, bad arguments: exit 2 */
+    RSIO_RUNTIME = 1,  /* I/O, memory: exit 1 */
+    RSIO_BAD_INPUT = 2 /* malformed file, unsupported layout, bad arguments: exit 2 */
 } rsio_kind;
 
 typedef struct rsio_error {
     rsio_kind kind;
-    int errno_value;    /* 0 when not from a system call */
-    char path[1024];    /* the file concerned, "" if none */
-    char message[512];  /* what went wrong, without the path */
+    int errno_value;   /* 0 when not from a system call */
+    char path[1024];   /* the file concerned, "" if none */
+    char message[512]; /* what went wrong, without the path */
 } rsio_error;
 
 /* Fills err (if not NULL) and returns kind. printf-style message. */
 rsio_kind rsio_fail(rsio_error *err, rsio_kind kind, int errno_value, const char *path,
-                    const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- .npy headers ---- */
 
 typedef struct rsio_npy_header {
-    int version_major;      /* 1, 2 or 3 */
+    int version_major; /* 1, 2 or 3 */
     rowsort_dtype dtype;
-    int fortran_order;      /* 1 for Fortran (column-major) order */
-    int big_endian;         /* 1 when the descr says '>' for a multi-byte type */
-    size_t ndim;            /* 0 for a scalar */
+    int fortran_order; /* 1 for Fortran (column-major) order */
+    int big_endian;    /* 1 when the descr says '>' for a multi-byte type */
+    size_t ndim;       /* 0 for a scalar */
     size_t shape[RSIO_MAX_NDIM];
-    size_t data_offset;     /* bytes from the file's start to the data */
-    size_t data_bytes;      /* product of shape x itemsize (overflow-checked) */
+    size_t data_offset; /* bytes from the file's start to the data */
+    size_t data_bytes;  /* product of shape x itemsize (overflow-checked) */
 } rsio_npy_header;
 
 /* Parses the header at buf[0..len) (the file's first bytes; len may exceed the header).
@@ -64,8 +63,7 @@ typedef struct rsio_npy_header {
  *   "too many dimensions in 'shape' (rowsort reads up to 32)"
  *   "malformed .npy header: WHAT (at byte N)" / "... duplicate key 'shape' ..." /
  *   "... the key 'shape' is missing". Hostile bytes are shown as '?'. */
-rsio_kind rsio_npy_parse_header(const void *buf, size_t len, rsio_npy_header *hdr,
-                                rsio_error *err);
+rsio_kind rsio_npy_parse_header(const void *buf, size_t len, rsio_npy_header *hdr, rsio_error *err);
 
 /* Writes a version 1.0 header (2.0 when it does not fit) for a C-order little-endian array
  * into out[0..cap); returns its length (a multiple of 64), or 0 when cap is too small. */
@@ -86,14 +84,14 @@ size_t rsio_npy_format_header_endian(rowsort_dtype dtype, int big_endian, size_t
 
 typedef struct rsio_input {
     rsio_npy_header hdr;
-    const void *data;  /* hdr.data_bytes bytes, read-only mapping */
-    size_t rows;       /* product of all axes but the last (1 for 1-D) */
-    size_t n;          /* the last axis */
+    const void *data; /* hdr.data_bytes bytes, read-only mapping */
+    size_t rows;      /* product of all axes but the last (1 for 1-D) */
+    size_t n;         /* the last axis */
     /* 1 when data holds rows x n elements in C order and this machine's byte order, so the
      * engine may read it directly; 0 for Fortran order (ndim >= 2) or big-endian items:
      * read those through rsio_input_read_rows(). */
     int native;
-    int raw;           /* opened by rsio_input_open_raw: hdr.data_offset is 0 */
+    int raw; /* opened by rsio_input_open_raw: hdr.data_offset is 0 */
     /* private */
     int fd;
     void *map;
@@ -125,8 +123,8 @@ rsio_kind rsio_input_open_raw(const char *path, rowsort_dtype dtype, size_t ndim
 /* Copies elements [col, col + count) of rows [row, row + nrows) into dst (nrows x count
  * items, packed), in C order and this machine's byte order, whatever the file's layout.
  * Touches only the pages holding those elements. The caller checks the bounds. */
-void rsio_input_read_rows(const rsio_input *in, size_t row, size_t nrows, size_t col,
-                          size_t count, void *dst);
+void rsio_input_read_rows(const rsio_input *in, size_t row, size_t nrows, size_t col, size_t count,
+                          void *dst);
 /* Hints for the pages of rows [row, row + nrows): rsio_input_prefetch starts reading them
  * (MADV_WILLNEED), rsio_input_release drops them from the process (MADV_DONTNEED) and from
  * the page cache (POSIX_FADV_DONTNEED). Only advice: failures are ignored. For Fortran
@@ -139,7 +137,7 @@ void rsio_input_close(rsio_input *in);
 /* ---- atomic outputs ---- */
 
 typedef struct rsio_output {
-    void *data;        /* where to write hdr.data_bytes bytes of C-order data */
+    void *data; /* where to write hdr.data_bytes bytes of C-order data */
     char final_path[1024];
     char temp_path[1024];
     /* private */
@@ -256,11 +254,11 @@ size_t rsio_memory_default(void);
 
 typedef struct rsio_sort_job {
     rowsort_ctx *ctx;
-    const rsio_input *inputs;  /* num_operands inputs, all of the same rows and n */
+    const rsio_input *inputs; /* num_operands inputs, all of the same rows and n */
     size_t num_operands;
-    size_t num_keys;           /* 0: 1 */
-    unsigned flags;            /* ROWSORT_DESCENDING | ROWSORT_STABLE | ... */
-    rowsort_select select;     /* ROWSORT_SELECT_ALL, or top-k with k */
+    size_t num_keys;       /* 0: 1 */
+    unsigned flags;        /* ROWSORT_DESCENDING | ROWSORT_STABLE | ... */
+    rowsort_select select; /* ROWSORT_SELECT_ALL, or top-k with k */
     size_t k;
     /* num_operands outputs of every row of the input (rows x out_n, out_n = n or k), created
      * with rsio_output_create (big-endian for a big-endian input: the items are written in
@@ -278,7 +276,7 @@ typedef struct rsio_sort_stats {
     size_t rows_per_window; /* 0 when rows were sorted out of core */
     size_t windows;
     size_t out_of_core_rows;
-    size_t runs;            /* sorted runs per out-of-core row */
+    size_t runs; /* sorted runs per out-of-core row */
 } rsio_sort_stats;
 
 /* Sorts rows [row_begin, row_end) of the inputs into the same rows of the outputs, holding

@@ -67,14 +67,13 @@ rsio_kind rsio_sort_run(const rsio_sort_job *job, rsio_sort_stats *stats, rsio_e
             return rsio_fail(err, RSIO_BAD_INPUT, 0, "", "operands have different shapes");
     if (job->row_begin > job->row_end || job->row_end > rows)
         return rsio_fail(err, RSIO_BAD_INPUT, 0, first_output_path(job),
-                         "--rows %zu:%zu is out of range (%zu rows)", job->row_begin,
-                         job->row_end, rows);
+                         "--rows %zu:%zu is out of range (%zu rows)", job->row_begin, job->row_end,
+                         rows);
     if (job->select != ROWSORT_SELECT_ALL && job->k > n)
         return rsio_fail(err, RSIO_BAD_INPUT, 0, "", "top-k %zu is larger than the row length %zu",
                          job->k, n);
     const size_t out_n = job->select != ROWSORT_SELECT_ALL ? job->k : n;
-    const size_t budget =
-        job->memory_limit_bytes ? job->memory_limit_bytes : rsio_memory_default();
+    const size_t budget = job->memory_limit_bytes ? job->memory_limit_bytes : rsio_memory_default();
     stats->budget_bytes = budget;
     const size_t begin = job->row_begin, end = job->row_end;
     if (begin == end || n == 0 || out_n == 0)
@@ -126,7 +125,8 @@ rsio_kind rsio_sort_run(const rsio_sort_job *job, rsio_sort_stats *stats, rsio_e
     for (size_t i = 0; i < nops; i++) {
         if (job->inputs[i].native)
             continue;
-        const size_t bytes = sat_mul(sat_mul(window, n), rsio_dtype_itemsize(job->inputs[i].hdr.dtype));
+        const size_t bytes =
+            sat_mul(sat_mul(window, n), rsio_dtype_itemsize(job->inputs[i].hdr.dtype));
         stage[i] = bytes == SIZE_MAX ? NULL : malloc(bytes);
         if (stage[i] == NULL) {
             kind = rsio_fail(err, RSIO_RUNTIME, 0, "", "out of memory");

@@ -79,8 +79,8 @@ static void fill(rowsort_dtype dtype, void *p, size_t count)
         const uint64_t r = rng();
         if (dtype == ROWSORT_DTYPE_F32 || dtype == ROWSORT_DTYPE_C64) {
             for (size_t h = 0; h < isz / 4; h++) {
-                static const uint32_t special[] = {0x7fc00000u, 0xffc00001u, 0x80000000u, 0,
-                                                   0x7f800000u, 0xff800000u};
+                static const uint32_t special[] = {0x7fc00000u, 0xffc00001u, 0x80000000u,
+                                                   0,           0x7f800000u, 0xff800000u};
                 const uint64_t s = rng();
                 float f = (float)(int)(s % 50) - 25.0f;
                 uint32_t u;
@@ -164,8 +164,8 @@ static void check_case(const sort_case *c, size_t budget, size_t run_elems)
         ck_assert_int_eq(rsio_input_open_npy(path, &in[i], &err), RSIO_OK);
         const size_t shape[2] = {c->rows, out_n};
         snprintf(name, sizeof name, "out%zu.npy", i);
-        ck_assert_int_eq(rsio_output_create_npy(in_dir(name), c->dtypes[i], 2, shape, &out[i], &err),
-                         RSIO_OK);
+        ck_assert_int_eq(
+            rsio_output_create_npy(in_dir(name), c->dtypes[i], 2, shape, &out[i], &err), RSIO_OK);
     }
     int64_t *expect_idx = malloc(c->rows * out_n * 8 + 8);
     rowsort_request req;
@@ -184,9 +184,9 @@ static void check_case(const sort_case *c, size_t budget, size_t run_elems)
 
     const size_t shape[2] = {c->rows, out_n};
     if (c->with_indices)
-        ck_assert_int_eq(rsio_output_create_npy(in_dir("idx.npy"), ROWSORT_DTYPE_I64, 2, shape,
-                                                &idx_out, &err),
-                         RSIO_OK);
+        ck_assert_int_eq(
+            rsio_output_create_npy(in_dir("idx.npy"), ROWSORT_DTYPE_I64, 2, shape, &idx_out, &err),
+            RSIO_OK);
     rsio_sort_job job;
     memset(&job, 0, sizeof job);
     job.ctx = ctx;
@@ -251,8 +251,15 @@ START_TEST(test_extsort_one_key)
     static const size_t runs[] = {1, 7, 100, 999, 5000};
     const size_t nflags = sizeof flag_sets / sizeof flag_sets[0];
     const size_t nd = sizeof dtypes / sizeof dtypes[0];
-    sort_case c = {2, 3001, 1, 1, {dtypes[(size_t)_i % nd]}, flag_sets[(size_t)_i / nd % nflags],
-                   ROWSORT_SELECT_ALL, 0, 1};
+    sort_case c = {2,
+                   3001,
+                   1,
+                   1,
+                   {dtypes[(size_t)_i % nd]},
+                   flag_sets[(size_t)_i / nd % nflags],
+                   ROWSORT_SELECT_ALL,
+                   0,
+                   1};
     printf("extsort one key: seed %d dtype %d flags %u\n", 1000 + _i, (int)c.dtypes[0], c.flags);
     for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++)
         check_case(&c, 64 << 20, runs[r]);
@@ -263,8 +270,15 @@ START_TEST(test_extsort_operands_and_topk)
 {
     rng_state = 77;
     /* two keys (ties in the first) and a payload */
-    sort_case c = {3, 2000, 3, 2, {ROWSORT_DTYPE_I32, ROWSORT_DTYPE_F32, ROWSORT_DTYPE_F64},
-                   ROWSORT_STABLE | ROWSORT_DESCENDING, ROWSORT_SELECT_ALL, 0, 1};
+    sort_case c = {3,
+                   2000,
+                   3,
+                   2,
+                   {ROWSORT_DTYPE_I32, ROWSORT_DTYPE_F32, ROWSORT_DTYPE_F64},
+                   ROWSORT_STABLE | ROWSORT_DESCENDING,
+                   ROWSORT_SELECT_ALL,
+                   0,
+                   1};
     check_case(&c, 64 << 20, 333);
     c.num_keys = 1;
     c.flags = ROWSORT_STABLE;
@@ -299,8 +313,15 @@ START_TEST(test_budget_windows)
 {
     /* 1000 rows of 2000: 9 MiB allows a few dozen rows per window. */
     rng_state = 6;
-    sort_case c = {1000, 2000, 2, 1, {ROWSORT_DTYPE_U16, ROWSORT_DTYPE_F32}, ROWSORT_STABLE,
-                   ROWSORT_SELECT_ALL, 0, 1};
+    sort_case c = {1000,
+                   2000,
+                   2,
+                   1,
+                   {ROWSORT_DTYPE_U16, ROWSORT_DTYPE_F32},
+                   ROWSORT_STABLE,
+                   ROWSORT_SELECT_ALL,
+                   0,
+                   1};
     check_case(&c, (8 << 20) + (600 << 10), 0);
     check_case(&c, 0, 0); /* the default budget: one window */
     c.select = ROWSORT_SELECT_SMALLEST;
@@ -322,8 +343,8 @@ START_TEST(test_window_stats)
     rsio_error err;
     ck_assert_int_eq(rsio_input_open_npy(path, &in, &err), RSIO_OK);
     const size_t shape[2] = {rows, n};
-    ck_assert_int_eq(rsio_output_create_npy(in_dir("o.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
-                     RSIO_OK);
+    ck_assert_int_eq(
+        rsio_output_create_npy(in_dir("o.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err), RSIO_OK);
     rsio_sort_job job;
     memset(&job, 0, sizeof job);
     job.ctx = ctx;
@@ -341,7 +362,8 @@ START_TEST(test_window_stats)
     const float *o = out.data;
     for (size_t r = 0; r < rows; r++)
         for (size_t j = 1; j < n; j++)
-            ck_assert(rsio_order_compare(ROWSORT_DTYPE_F32, 0, &o[r * n + j - 1], &o[r * n + j]) <= 0);
+            ck_assert(rsio_order_compare(ROWSORT_DTYPE_F32, 0, &o[r * n + j - 1], &o[r * n + j]) <=
+                      0);
     /* A bad row range. */
     job.row_begin = 5;
     job.row_end = rows + 1;

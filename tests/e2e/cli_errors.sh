@@ -116,8 +116,6 @@ expect 2 "unknown_descr.npy: unsupported dtype '<U8'" --absent out.npy -- sort u
 expect 2 "void_descr.npy: " --absent out.npy -- sort void_descr.npy -o out.npy
 expect 2 "object.npy: object arrays are not supported" --absent out.npy -- sort object.npy -o out.npy
 expect 2 "np_object.npy: object arrays are not supported" --absent out.npy -- sort np_object.npy -o out.npy
-expect 2 "bigendian.npy: big-endian arrays are not supported yet" --absent out.npy -- sort bigendian.npy -o out.npy
-expect 2 "fortran.npy: Fortran-order arrays are not supported yet" --absent out.npy -- sort fortran.npy -o out.npy
 expect 2 "adir: is a directory" --absent out.npy -- sort adir -o out.npy
 
 # ---- outputs that cannot be written (exit 2), nothing left behind ----
@@ -165,12 +163,14 @@ expect 2 "invalid --index-dtype 'int16'" --absent o1.npy -- sort a.npy -o o1.npy
 expect 2 "invalid --top-k '-3'" --absent o1.npy -- sort a.npy -o o1.npy --top-k -3
 expect 2 "option '--threads' does not apply to 'rowsort verify'" -- verify a.npy a.npy --threads 2
 
-# ---- flags of later issues: refused, never reinterpreted ----
-expect 2 "--rows is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --rows 0:4
-expect 2 "--memory-limit is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --memory-limit 1G
-expect 2 "--raw is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --raw --dtype float32 --shape 8x64
-expect 2 "--dtype is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --dtype float32
-expect 2 "--shape is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --shape 8x64
+# ---- out-of-core flags (issue 6): bad values, missing outputs, mismatched raw files ----
+expect 2 "o1.npy: cannot open the output: No such file or directory" --absent o1.npy -- sort a.npy -o o1.npy --rows 0:4
+expect 2 "invalid --rows '4:2'" --absent o1.npy -- sort a.npy -o o1.npy --rows 4:2
+expect 2 "invalid --memory-limit '1X'" --absent o1.npy -- sort a.npy -o o1.npy --memory-limit 1X
+expect 2 "a.npy: raw file has 2176 bytes, but the shape given needs 2048 bytes of float32" --absent o1.npy -- sort a.npy -o o1.npy --raw --dtype float32 --shape 8x64
+expect 2 "--raw needs --dtype T and --shape RxN" --absent o1.npy -- sort a.npy -o o1.npy --raw --dtype float32
+expect 2 "--dtype and --shape describe raw inputs: they need --raw" --absent o1.npy -- sort a.npy -o o1.npy --dtype float32
+expect 2 "--dtype and --shape describe raw inputs: they need --raw" --absent o1.npy -- sort a.npy -o o1.npy --shape 8x64
 expect 2 "--pin core is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --pin core
 expect 2 "--pin numa is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --pin numa
 expect 2 "invalid --pin 'all'" --absent o1.npy -- sort a.npy -o o1.npy --pin all
@@ -223,7 +223,7 @@ stable = maybe
 EOF
 cat >later.ini <<'EOF'
 [engine]
-memory_limit = 1G
+memory_limit = lots
 EOF
 cat >good.ini <<'EOF'
 [input]
@@ -238,7 +238,7 @@ EOF
 expect 2 "bad_key.ini: line 5: unknown key 'colour' in [sort]" -- run bad_key.ini
 expect 2 "bad_section.ini: line 4: unknown section [frobs]" -- run bad_section.ini
 expect 2 "bad_bool.ini: line 2: [sort] stable = 'maybe': not a boolean" -- run bad_bool.ini
-expect 2 "later.ini: line 2: [engine] memory_limit is not implemented yet" -- run later.ini
+expect 2 "later.ini: line 2: [engine] memory_limit = 'lots': bytes, with K, M, G or T" -- run later.ini
 expect 2 "pin.ini: line 2: [engine] pin = numa is not implemented yet" -- run pin.ini
 expect 2 "nojob.ini: cannot open the job file" -- run nojob.ini
 expect 2 "run needs a job file first" -- run
