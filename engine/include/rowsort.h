@@ -269,7 +269,11 @@ ROWSORT_API void rowsort_request_init(rowsort_request *request);
  */
 ROWSORT_API rowsort_status rowsort_sort(rowsort_ctx *ctx, const rowsort_request *request);
 
-/** \defgroup helpers One-call helpers (default options, a private context per call) */
+/** \defgroup helpers One-call helpers
+ * Default options (threads from ROWSORT_THREADS, else every CPU the process may run on;
+ * kernel path from ROWSORT_ISA, else the best) with a private context per call, whose
+ * threads are not bound: binding needs the machine's topology, which costs more to read
+ * than sorting a typical batch. Reuse a context (rowsort_create) for pinned threads. */
 
 /** Sorts each of `rows` contiguous rows of `n` elements in place. */
 ROWSORT_API rowsort_status rowsort_sort_rows(void *data, size_t rows, size_t n, rowsort_dtype dtype,

@@ -279,11 +279,16 @@ rowsort_status rowsort_sort(rowsort_ctx *ctx, const rowsort_request *request)
     return status;
 }
 
-/* The one-call helpers: default options, a private context per call. */
+/* The one-call helpers: default options, a private context per call. Its threads are not
+ * bound: reading the topology to bind them costs a millisecond or more, more than sorting
+ * a typical batch, and a context that lives for one call cannot amortize it. */
 static rowsort_status sort_with_default_ctx(const rowsort_request *req)
 {
     rowsort_status status;
-    rowsort_ctx *ctx = rowsort_create(NULL, &status);
+    rowsort_options options;
+    rowsort_options_init(&options);
+    options.pin = ROWSORT_PIN_NONE;
+    rowsort_ctx *ctx = rowsort_create(&options, &status);
     if (ctx == NULL)
         return status;
     status = rowsort_sort(ctx, req);
