@@ -105,9 +105,14 @@ static const char usage_verify[] =
     "\n";
 
 static const char usage_info[] =
-    "Usage: rowsort info\n"
-    "Prints the version, the instruction-set path chosen and the ones this CPU supports, the\n"
-    "default thread count and the CPU model.\n";
+    "Usage: rowsort info [--topology DESC | --topology-xml FILE] [--shape RxN] [--dtype T]\n"
+    "                    [--threads N] [--pin none|core|numa]\n"
+    "Prints the version, the CPU model, the instruction-set paths this CPU supports and the\n"
+    "one chosen, the thread count, the topology (allowed CPUs, cores, NUMA nodes, caches) and\n"
+    "the placement plan for a sort of --shape (default 8x8192) --dtype (default float32):\n"
+    "which PU each thread is bound to, which rows each NUMA node owns, whether rows are split.\n"
+    "  --topology DESC      plan for an hwloc synthetic topology, e.g. \"numa:2 core:8 pu:2\"\n"
+    "  --topology-xml FILE  plan for a topology saved by lstopo (hwloc XML)\n";
 
 void cli_print_help(const char *command)
 {

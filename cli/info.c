@@ -29,32 +29,24 @@ static void cpu_model(char *buf, size_t cap)
     fclose(f);
 }
 
-int cli_cmd_info(int argc, char **argv)
+/* `--pin` values; the sort command parses its own. */
+static int parse_pin(const char *s, rowsort_pin *pin)
 {
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            cli_print_help("info");
+    static const struct {
+        const char *name;
+        rowsort_pin pin;
+    } pins[] = {{"none", ROWSORT_PIN_NONE}, {"core", ROWSORT_PIN_CORE}, {"numa", ROWSORT_PIN_NUMA}};
+    for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
+        if (strcmp(s, pins[i].name) == 0) {
+            *pin = pins[i].pin;
             return 0;
         }
-        return cli_usage_error("unexpected argument '%s' for 'rowsort info'", argv[i]);
     }
-    printf("rowsort %s (library %s)\n", ROWSORT_VERSION_STRING, rowsort_version());
+    return -1;
+}
 
-    rowsort_status s;
-    rowsort_ctx *ctx = rowsort_create(NULL, &s);
-    const char *env_isa = getenv("ROWSORT_ISA");
-    if (ctx != NULL) {
-        printf("isa: %s (chosen%s)\n", rowsort_isa_name(rowsort_ctx_isa(ctx)),
-               env_isa != NULL && env_isa[0] != '\0' ? " by ROWSORT_ISA" : " from CPUID");
-        printf("threads: %u (default%s)\n", rowsort_ctx_threads(ctx),
-               getenv("ROWSORT_THREADS") != NULL ? ", from ROWSORT_THREADS"
-                                                 : ": every CPU this process may run on");
-        rowsort_destroy(ctx);
-    } else {
-        printf("isa: none (%s)\n", rowsort_status_string(s));
-        printf("threads: unknown\n");
-    }
-
+static void print_isas(void)
+{
     static const rowsort_isa all[] = {ROWSORT_ISA_SCALAR, ROWSORT_ISA_AVX2, ROWSORT_ISA_AVX512};
     printf("isas supported:");
     char missing[128] = "";
@@ -63,6 +55,8 @@ int cli_cmd_info(int argc, char **argv)
         rowsort_options_init(&options);
         options.isa = all[i];
         options.threads = 1;
+        options.pin = ROWSORT_PIN_NONE;
+        rowsort_status s;
         rowsort_ctx *c = rowsort_create(&options, &s);
         if (c != NULL) {
             printf(" %s", rowsort_isa_name(all[i]));
@@ -75,11 +69,86 @@ int cli_cmd_info(int argc, char **argv)
     printf("\n");
     if (missing[0] != '\0')
         printf("isas not supported here:%s\n", missing);
+}
 
+int cli_cmd_info(int argc, char **argv)
+{
+    rowsort_options options;
+    rowsort_options_init(&options);
+    size_t shape[RSIO_MAX_NDIM] = {8, 8192};
+    size_t ndim = 2;
+    rowsort_dtype dtype = ROWSORT_DTYPE_F32;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli_print_help("info");
+            return 0;
+        }
+        const int takes_value = strcmp(a, "--topology") == 0 || strcmp(a, "--topology-xml") == 0 ||
+                                strcmp(a, "--shape") == 0 || strcmp(a, "--dtype") == 0 ||
+                                strcmp(a, "--threads") == 0 || strcmp(a, "--pin") == 0;
+        if (!takes_value)
+            return cli_usage_error("unexpected argument '%s' for 'rowsort info'", a);
+        if (i + 1 >= argc)
+            return cli_usage_error("%s needs a value", a);
+        const char *v = argv[++i];
+        if (strcmp(a, "--topology") == 0) {
+            options.topology_synthetic = v;
+        } else if (strcmp(a, "--topology-xml") == 0) {
+            options.topology_xml = v;
+        } else if (strcmp(a, "--shape") == 0) {
+            if (cli_parse_shape(v, shape, &ndim) != 0)
+                return cli_usage_error("invalid --shape '%s' (RxN)", v);
+        } else if (strcmp(a, "--dtype") == 0) {
+            if (rowsort_dtype_from_name(v, &dtype) != ROWSORT_OK)
+                return cli_usage_error("unknown --dtype '%s'", v);
+        } else if (strcmp(a, "--threads") == 0) {
+            if (cli_parse_threads(v, &options.threads) != 0)
+                return cli_usage_error("invalid --threads '%s' (a whole number from 1 to 4096)", v);
+        } else if (parse_pin(v, &options.pin) != 0) {
+            return cli_usage_error("invalid --pin '%s' (none, core or numa)", v);
+        }
+    }
+    if (options.topology_synthetic != NULL && options.topology_xml != NULL)
+        return cli_usage_error("--topology and --topology-xml exclude each other");
+    size_t rows = 1;
+    for (size_t d = 0; d + 1 < ndim; d++)
+        rows *= shape[d];
+    const size_t n = ndim > 0 ? shape[ndim - 1] : 1;
+
+    printf("rowsort %s (library %s)\n", ROWSORT_VERSION_STRING, rowsort_version());
     char model[256];
     cpu_model(model, sizeof model);
     printf("cpu: %s\n", model);
-    printf("topology: not yet reported (NUMA engine issue)\n");
-    printf("placement: not yet planned (threads are not pinned; --pin none only)\n");
+    print_isas();
+
+    rowsort_status s;
+    rowsort_ctx *ctx = rowsort_create(&options, &s);
+    if (ctx == NULL)
+        return cli_error(cli_status_exit(s), options.topology_xml, "%s", rowsort_status_string(s));
+    const char *env_isa = getenv("ROWSORT_ISA");
+    printf("isa: %s (chosen%s)\n", rowsort_isa_name(rowsort_ctx_isa(ctx)),
+           env_isa != NULL && env_isa[0] != '\0' ? " by ROWSORT_ISA" : " from CPUID");
+    printf("threads: %u%s\n", rowsort_ctx_threads(ctx),
+           options.threads != 0                ? " (--threads)"
+           : getenv("ROWSORT_THREADS") != NULL ? " (from ROWSORT_THREADS)"
+                                               : " (every CPU this process may run on)");
+    size_t len = 0;
+    s = rowsort_ctx_describe(ctx, rows, n, dtype, NULL, 0, &len);
+    char *text = s == ROWSORT_OK ? malloc(len + 1) : NULL;
+    if (text != NULL)
+        s = rowsort_ctx_describe(ctx, rows, n, dtype, text, len + 1, NULL);
+    rowsort_destroy(ctx);
+    if (s != ROWSORT_OK || text == NULL) {
+        free(text);
+        return cli_error(text == NULL && s == ROWSORT_OK ? 1 : cli_status_exit(s),
+                         options.topology_xml, "cannot describe the topology: %s",
+                         text == NULL && s == ROWSORT_OK ? "out of memory"
+                                                         : rowsort_status_string(s));
+    }
+    printf("plan for %zux%zu %s:\n%s", rows, n, rowsort_dtype_name(dtype), text);
+    if (len > 0 && text[len - 1] != '\n')
+        printf("\n");
+    free(text);
     return 0;
 }
