@@ -53,6 +53,15 @@ typedef struct rs_kernel_table {
     void (*sort_u32_i64)(uint32_t *keys, uint64_t *idx, size_t n, void *scratch);
     void (*sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *scratch);
 
+    /* Sort each of `rows` contiguous rows of n keys (row r at keys + r * n) ascending in
+     * place: what sort_uW does per row, for any n, in one call; for n <= 64 the rows go
+     * through one inlined network each (no per-row call or length dispatch), which is what
+     * makes batches of short rows cheap. scratch: RS_KERNEL_SCRATCH_BYTES(n). NULL in a
+     * table means: call the single-row entry per row. */
+    void (*sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scratch);
+    void (*sort_rows_u32)(uint32_t *keys, size_t rows, size_t n, void *scratch);
+    void (*sort_rows_u64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
+
     /* dst[i] = encode(src[i]) / decode(src[i]) by the recipe; src may equal dst. NULL in a
      * table means: use the scalar table's entry. */
     void (*encode_u16)(const uint16_t *src, uint16_t *dst, size_t n, const rs_key_xform *x);

@@ -1,0 +1,232 @@
+/*
+ * entries_tmpl.h - the rs_kernel_table entries of one ISA, written once over the sorts that
+ * bitonic_tmpl.h instantiated for 32- and 64-bit keys. Include once per kernel file, after
+ * bitonic_tmpl.h for RS_BITS 32 and 64, with RS_ISA defined. Defines static functions
+ * rs_<isa>_e_<entry>; the kernel file puts them in its const table.
+ *
+ * - u16 keys: a counting sort when the scratch holds 2^16 counters (n >= 16384), else
+ *   widened to u32 and sorted there.
+ * - u16/u32 keys with an index: (key, idx) packed into one wider key, so that the order of
+ *   (key, idx) is exact: key << 32 | idx in a u64, or key << 16 | position in a u32 for
+ *   16-bit keys and n <= 2^16 (the index then comes back from a copy by position).
+ *   Indices are strictly increasing, so idx[n - 1] bounds them all.
+ * - u64 keys with an index: a stable merge sort of the pairs (scalar code; ties by idx).
+ * No include guard; it #undefs its macros.
+ */
+
+#define RS_CAT_(a, b) a##b
+#define RS_CAT(a, b)  RS_CAT_(a, b)
+#define RS_E(x)       RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _e_), x)
+#define RS_S(bits)    RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _u), bits), _sort)
+
+/* Below this many keys, 16-bit keys go through the 32-bit sort. */
+#define U16_COUNT_MIN 16384u
+
+static void RS_E(sort_u32)(uint32_t *keys, size_t n, void *scratch)
+{
+    (void)scratch;
+    RS_S(32)(keys, n);
+}
+
+static void RS_E(sort_u64)(uint64_t *keys, size_t n, void *scratch)
+{
+    (void)scratch;
+    RS_S(64)(keys, n);
+}
+
+static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
+{
+    if (n <= 1)
+        return;
+    if (n >= U16_COUNT_MIN && n <= UINT32_MAX) {
+        uint32_t *count = (uint32_t *)scratch;
+        memset(count, 0, 65536u * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[keys[i]]++;
+        size_t j = 0;
+        for (uint32_t k = 0; k < 65536u; k++) {
+            const size_t c = count[k];
+            for (size_t t = 0; t < c; t++)
+                keys[j + t] = (uint16_t)k;
+            j += c;
+        }
+        return;
+    }
+    uint32_t *w = (uint32_t *)scratch;
+    for (size_t i = 0; i < n; i++)
+        w[i] = keys[i];
+    RS_S(32)(w, n);
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (uint16_t)w[i];
+}
+
+static void RS_E(sort_rows_u32)(uint32_t *keys, size_t rows, size_t n, void *scratch)
+{
+    (void)scratch;
+    RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(keys, rows, n);
+}
+
+static void RS_E(sort_rows_u64)(uint64_t *keys, size_t rows, size_t n, void *scratch)
+{
+    (void)scratch;
+    RS_CAT(RS_CAT(rs_, RS_ISA), _u64_sort_rows)(keys, rows, n);
+}
+
+/* Short 16-bit rows are widened a chunk of rows at a time into the scratch (which holds
+ * at least 4 * n + 4096 bytes, so 1024 / n rows of u32 fit beyond the first row). */
+static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scratch)
+{
+    if (n <= 1 || rows == 0)
+        return;
+    if (n > 64) {
+        for (size_t r = 0; r < rows; r++)
+            RS_E(sort_u16)(keys + r * n, n, scratch);
+        return;
+    }
+    uint32_t *w = (uint32_t *)scratch;
+    const size_t chunk = 1024 / n;
+    for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+        const size_t cr = rows - r0 < chunk ? rows - r0 : chunk;
+        uint16_t *k = keys + r0 * n;
+        for (size_t i = 0; i < cr * n; i++)
+            w[i] = k[i];
+        RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(w, cr, n);
+        for (size_t i = 0; i < cr * n; i++)
+            k[i] = (uint16_t)w[i];
+    }
+}
+
+/* Pairs (key, idx) for keys of at most 32 bits, any index type: packs, sorts, unpacks. */
+#define RS_PACKED_PAIRS(KEYT, IDXT)                                                         \
+    if (n <= 1)                                                                             \
+        return;                                                                             \
+    if (sizeof(KEYT) == 2 && n <= 65536u) {                                                 \
+        uint32_t *w = (uint32_t *)scratch;                                                  \
+        IDXT *copy = (IDXT *)(w + ((n + 15u) & ~(size_t)15u));                              \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            w[i] = (uint32_t)keys[i] << 16 | (uint32_t)i;                                   \
+            copy[i] = idx[i];                                                               \
+        }                                                                                   \
+        RS_S(32)(w, n);                                                                     \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            keys[i] = (KEYT)(w[i] >> 16);                                                   \
+            idx[i] = copy[w[i] & 0xFFFFu];                                                  \
+        }                                                                                   \
+        return;                                                                             \
+    }                                                                                       \
+    uint64_t *w = (uint64_t *)scratch;                                                      \
+    if ((uint64_t)idx[n - 1] <= UINT32_MAX) {                                               \
+        for (size_t i = 0; i < n; i++)                                                      \
+            w[i] = (uint64_t)keys[i] << 32 | (uint64_t)idx[i];                              \
+        RS_S(64)(w, n);                                                                     \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            keys[i] = (KEYT)(w[i] >> 32);                                                   \
+            idx[i] = (IDXT)(uint32_t)w[i];                                                  \
+        }                                                                                   \
+        return;                                                                             \
+    }                                                                                       \
+    /* Indices past 32 bits (n < 2^32 still): pack the position, copy the index. */         \
+    IDXT *copy = (IDXT *)(w + n);                                                           \
+    for (size_t i = 0; i < n; i++) {                                                        \
+        w[i] = (uint64_t)keys[i] << 32 | (uint64_t)i;                                       \
+        copy[i] = idx[i];                                                                   \
+    }                                                                                       \
+    RS_S(64)(w, n);                                                                         \
+    for (size_t i = 0; i < n; i++) {                                                        \
+        keys[i] = (KEYT)(w[i] >> 32);                                                       \
+        idx[i] = copy[(uint32_t)w[i]];                                                      \
+    }
+
+static void RS_E(sort_u16_i32)(uint16_t *keys, uint32_t *idx, size_t n, void *scratch)
+{
+    RS_PACKED_PAIRS(uint16_t, uint32_t)
+}
+
+static void RS_E(sort_u16_i64)(uint16_t *keys, uint64_t *idx, size_t n, void *scratch)
+{
+    RS_PACKED_PAIRS(uint16_t, uint64_t)
+}
+
+static void RS_E(sort_u32_i32)(uint32_t *keys, uint32_t *idx, size_t n, void *scratch)
+{
+    RS_PACKED_PAIRS(uint32_t, uint32_t)
+}
+
+static void RS_E(sort_u32_i64)(uint32_t *keys, uint64_t *idx, size_t n, void *scratch)
+{
+    RS_PACKED_PAIRS(uint32_t, uint64_t)
+}
+
+/* Stable merge sort of (u64 key, IDXT idx) pairs: insertion-sorted runs of 16, then
+ * bottom-up merges between the arrays and a scratch copy. */
+#define RS_MERGE_PAIRS(IDXT)                                                                \
+    if (n <= 1)                                                                             \
+        return;                                                                             \
+    enum { RUN = 16 };                                                                      \
+    for (size_t lo = 0; lo < n; lo += RUN) {                                                \
+        const size_t hi = lo + RUN < n ? lo + RUN : n;                                      \
+        for (size_t i = lo + 1; i < hi; i++) {                                              \
+            const uint64_t k = keys[i];                                                     \
+            const IDXT x = idx[i];                                                          \
+            size_t j = i;                                                                   \
+            for (; j > lo && keys[j - 1] > k; j--) {                                        \
+                keys[j] = keys[j - 1];                                                      \
+                idx[j] = idx[j - 1];                                                        \
+            }                                                                               \
+            keys[j] = k;                                                                    \
+            idx[j] = x;                                                                     \
+        }                                                                                   \
+    }                                                                                       \
+    uint64_t *ka = keys, *kb = (uint64_t *)scratch;                                         \
+    IDXT *ia = idx, *ib = (IDXT *)(kb + n);                                                 \
+    for (size_t w = RUN; w < n; w *= 2) {                                                   \
+        for (size_t lo = 0; lo < n; lo += 2 * w) {                                          \
+            const size_t mid = lo + w < n ? lo + w : n;                                     \
+            const size_t hi = lo + 2 * w < n ? lo + 2 * w : n;                              \
+            size_t i = lo, j = mid, o = lo;                                                 \
+            while (i < mid && j < hi) {                                                     \
+                const int right = ka[j] < ka[i];                                            \
+                kb[o] = right ? ka[j] : ka[i];                                              \
+                ib[o] = right ? ia[j] : ia[i];                                              \
+                o++;                                                                        \
+                j += (size_t)right;                                                         \
+                i += (size_t)!right;                                                        \
+            }                                                                               \
+            for (; i < mid; i++, o++) {                                                     \
+                kb[o] = ka[i];                                                              \
+                ib[o] = ia[i];                                                              \
+            }                                                                               \
+            for (; j < hi; j++, o++) {                                                      \
+                kb[o] = ka[j];                                                              \
+                ib[o] = ia[j];                                                              \
+            }                                                                               \
+        }                                                                                   \
+        uint64_t *kt = ka;                                                                  \
+        ka = kb;                                                                            \
+        kb = kt;                                                                            \
+        IDXT *it = ia;                                                                      \
+        ia = ib;                                                                            \
+        ib = it;                                                                            \
+    }                                                                                       \
+    if (ka != keys) {                                                                       \
+        memcpy(keys, ka, n * sizeof *keys);                                                 \
+        memcpy(idx, ia, n * sizeof *idx);                                                   \
+    }
+
+static void RS_E(sort_u64_i32)(uint64_t *keys, uint32_t *idx, size_t n, void *scratch)
+{
+    RS_MERGE_PAIRS(uint32_t)
+}
+
+static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *scratch)
+{
+    RS_MERGE_PAIRS(uint64_t)
+}
+
+#undef RS_MERGE_PAIRS
+#undef RS_PACKED_PAIRS
+#undef U16_COUNT_MIN
+#undef RS_S
+#undef RS_E
+#undef RS_CAT
+#undef RS_CAT_

@@ -1,0 +1,58 @@
+/*
+ * kern_avx2.c - the avx2 kernel table (built with -mavx2 -mbmi -mbmi2 -mpopcnt -mfma).
+ *
+ * The sorts are written once in bitonic_tmpl.h and entries_tmpl.h over vec_avx2.h and
+ * instantiated here; every function is static and only the const table is exported, so
+ * nothing built with these flags is reachable unless dispatch.c chose this table.
+ */
+#include "kernels.h"
+
+#include <string.h>
+
+#include "vec_avx2.h"
+
+#define RS_ISA avx2
+#define RS_BITS 32
+#include "bitonic_tmpl.h" /* rs_avx2_u32_sort, ... */
+#undef RS_BITS
+#define RS_BITS 64
+#include "bitonic_tmpl.h" /* rs_avx2_u64_sort, ... */
+#undef RS_BITS
+#include "entries_tmpl.h" /* rs_avx2_e_sort_u16, ... */
+
+/* The key transforms: plain loops, vectorized by the compiler with this file's flags. */
+#define RS_XFORM_T      uint16_t
+#define RS_XFORM_ENCODE rs_avx2_encode_u16
+#define RS_XFORM_DECODE rs_avx2_decode_u16
+#include "xform_tmpl.h"
+#define RS_XFORM_T      uint32_t
+#define RS_XFORM_ENCODE rs_avx2_encode_u32
+#define RS_XFORM_DECODE rs_avx2_decode_u32
+#include "xform_tmpl.h"
+#define RS_XFORM_T      uint64_t
+#define RS_XFORM_ENCODE rs_avx2_encode_u64
+#define RS_XFORM_DECODE rs_avx2_decode_u64
+#include "xform_tmpl.h"
+#undef RS_ISA
+
+const rs_kernel_table rs_kernels_avx2 = {
+    .name = "avx2",
+    .sort_u16 = rs_avx2_e_sort_u16,
+    .sort_u32 = rs_avx2_e_sort_u32,
+    .sort_u64 = rs_avx2_e_sort_u64,
+    .sort_u16_i32 = rs_avx2_e_sort_u16_i32,
+    .sort_u32_i32 = rs_avx2_e_sort_u32_i32,
+    .sort_u64_i32 = rs_avx2_e_sort_u64_i32,
+    .sort_u16_i64 = rs_avx2_e_sort_u16_i64,
+    .sort_u32_i64 = rs_avx2_e_sort_u32_i64,
+    .sort_u64_i64 = rs_avx2_e_sort_u64_i64,
+    .sort_rows_u16 = rs_avx2_e_sort_rows_u16,
+    .sort_rows_u32 = rs_avx2_e_sort_rows_u32,
+    .sort_rows_u64 = rs_avx2_e_sort_rows_u64,
+    .encode_u16 = rs_avx2_encode_u16,
+    .encode_u32 = rs_avx2_encode_u32,
+    .encode_u64 = rs_avx2_encode_u64,
+    .decode_u16 = rs_avx2_decode_u16,
+    .decode_u32 = rs_avx2_decode_u32,
+    .decode_u64 = rs_avx2_decode_u64,
+};

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# End-to-end: failures of large runs leave nothing behind.
+#   tests/e2e/ooc_failures.sh ROWSORT_BIN
+# - a 1 MiB tmpfs (root only; skipped otherwise): the output, then the sorted-runs file of an
+#   out-of-core row, hit ENOSPC: exit 1, "No space left on device", the tmpfs left empty;
+# - SIGTERM and SIGINT mid-run: exit 143/130, no output, no temporary;
+# - SIGKILL mid-run over a previous output: the previous output intact under its name.
+set -u
+RS=${1:?usage: ooc_failures.sh ROWSORT_BIN}
+case "$RS" in /*) ;; *) RS="$PWD/$RS" ;; esac
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rowsort-oocf.XXXXXX")
+MNT="$WORK/tiny"
+cleanup() {
+  mountpoint -q "$MNT" 2>/dev/null && umount "$MNT"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+cd "$WORK" || exit 1
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# ---- ENOSPC on a tiny tmpfs ----
+mkdir "$MNT"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1M tmpfs "$MNT" 2>/dev/null; then
+  "$RS" gen --shape 4x131072 --dtype float32 -o big.npy || fail "gen big.npy"
+  "$RS" sort big.npy -o "$MNT/out.npy" 2>err.txt
+  rc=$?
+  [ $rc -eq 1 ] || fail "ENOSPC (output): exit $rc, expected 1"
+  grep -q "^rowsort: error: $MNT/out.npy: cannot reserve .* No space left on device" err.txt ||
+    fail "ENOSPC (output): message: $(cat err.txt)"
+  [ -z "$(ls -A "$MNT")" ] || fail "ENOSPC (output): left in the tmpfs: $(ls -A "$MNT")"
+  # The output fits (768 KiB); the runs of the out-of-core row (12 bytes an element) do not.
+  "$RS" gen --shape 1x196608 --dtype float32 -o row.npy || fail "gen row.npy"
+  "$RS" sort row.npy -o "$MNT/out.npy" --memory-limit 9M --stable 2>err.txt
+  rc=$?
+  [ $rc -eq 1 ] || fail "ENOSPC (runs): exit $rc, expected 1"
+  grep -q "^rowsort: error: $MNT/out.npy: cannot reserve .* bytes for sorted runs: No space left on device" err.txt ||
+    fail "ENOSPC (runs): message: $(cat err.txt)"
+  [ -z "$(ls -A "$MNT")" ] || fail "ENOSPC (runs): left in the tmpfs: $(ls -A "$MNT")"
+  umount "$MNT"
+  echo "ooc_failures: ENOSPC checked"
+else
+  echo "ooc_failures: not root or no tmpfs: ENOSPC cases skipped"
+fi
+
+# ---- signals mid-run (a run of a few seconds: out-of-core rows) ----
+"$RS" gen --shape 8x4194304 --dtype float32 -o long.npy || fail "gen long.npy"
+for sig in TERM INT; do
+  "$RS" sort long.npy -o sig.npy --memory-limit 16M --stable 2>err.txt &
+  pid=$!
+  sleep 1
+  kill -s $sig $pid
+  wait $pid
+  rc=$?
+  want=$([ $sig = TERM ] && echo 143 || echo 130)
+  [ $rc -eq "$want" ] || fail "SIG$sig: exit $rc, expected $want"
+  grep -q "rowsort: error: .*temporary outputs removed" err.txt || fail "SIG$sig: message: $(cat err.txt)"
+  [ ! -e sig.npy ] || fail "SIG$sig: sig.npy exists"
+  [ -z "$(find . -name '.*rowsort*')" ] || fail "SIG$sig: temporaries left: $(find . -name '.*rowsort*')"
+done
+
+# ---- SIGKILL over a previous output ----
+"$RS" gen --shape 8x1024 --dtype float32 -o small.npy || fail "gen small.npy"
+"$RS" sort small.npy -o kill.npy || fail "sort small.npy"
+before=$(cksum <kill.npy)
+"$RS" sort long.npy -o kill.npy --memory-limit 16M 2>/dev/null &
+pid=$!
+sleep 1
+kill -s KILL $pid
+wait $pid 2>/dev/null
+[ "$(cksum <kill.npy)" = "$before" ] || fail "SIGKILL: kill.npy is not the previous output"
+# The output's temporary (.kill.npy.rowsort-XXXXXX) cannot be removed by a killed process; the
+# sorted runs are in an unlinked file and vanish with it.
+echo "ooc_failures: after SIGKILL, left: $(find . -name '.*rowsort*' | tr '\n' ' ')"
+
+echo "ooc_failures: $failures failure(s)"
+[ $failures -eq 0 ]

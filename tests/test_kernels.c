@@ -1,0 +1,478 @@
+/*
+ * test_kernels.c - every entry of one kernel table against a plain reference.
+ *
+ * The table is chosen by ROWSORT_TEST_ISA (scalar, avx2, avx512; scalar when unset), so
+ * CTest runs this suite once per path; a path this CPU (or build) lacks exits 77: skipped,
+ * not passed. Lengths 0..1100 and 2^k-1..2^k+1 up to 2^20+1; random, sorted, reversed,
+ * all-equal, few distinct and extreme (0 and the largest key) data; misaligned starts; red
+ * zones before and after keys, indices and scratch. Key+index pairs are checked against
+ * qsort of (key, idx), which is the contract's order. Prints the seed.
+ */
+#include <check.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "kernels.h"
+
+#ifdef RS_HAVE_KERN_AVX2
+extern const rs_kernel_table rs_kernels_avx2;
+#endif
+#ifdef RS_HAVE_KERN_AVX512
+extern const rs_kernel_table rs_kernels_avx512;
+#endif
+
+static const rs_kernel_table *table;
+static uint64_t seed = 0x9E3779B97F4A7C15u;
+
+enum { RED = 64 /* red-zone bytes on each side */, RED_BYTE = 0xA5 };
+enum { P_RANDOM, P_SORTED, P_REVERSED, P_EQUAL, P_FEW, P_EXTREMES, P_COUNT };
+
+static uint64_t rnd(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t gen_key(int pat, size_t i, size_t n, unsigned bits, uint64_t *s)
+{
+    const uint64_t mask = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    switch (pat) {
+    case P_RANDOM:
+        return rnd(s) & mask;
+    case P_SORTED:
+        return ((uint64_t)i * (mask / (n + 1))) & mask;
+    case P_REVERSED:
+        return mask - (((uint64_t)i * (mask / (n + 1))) & mask);
+    case P_EQUAL:
+        return UINT64_C(0x5A5A5A5A5A5A5A5A) & mask;
+    case P_FEW:
+        return (rnd(s) % 4) * (mask / 3);
+    default: {
+        const uint64_t r = rnd(s);
+        return r % 3 == 0 ? 0 : r % 3 == 1 ? mask : (r >> 8) & mask;
+    }
+    }
+}
+
+/* One buffer with red zones: `count` elements of `size` bytes starting `misalign`
+ * elements past a 64-byte boundary. */
+typedef struct {
+    unsigned char *raw;
+    void *data;
+    size_t bytes;
+} zoned;
+
+static zoned zoned_new(size_t count, size_t size, size_t misalign)
+{
+    zoned z;
+    z.bytes = count * size;
+    const size_t total = RED + misalign * size + z.bytes + RED;
+    z.raw = aligned_alloc(64, (total + 63) / 64 * 64);
+    ck_assert_ptr_nonnull(z.raw);
+    memset(z.raw, RED_BYTE, total);
+    z.data = z.raw + RED + misalign * size;
+    return z;
+}
+
+static void zoned_check_free(zoned *z, const char *what, size_t n)
+{
+    const unsigned char *lo = (const unsigned char *)z->data - RED;
+    const unsigned char *hi = (const unsigned char *)z->data + z->bytes;
+    for (size_t i = 0; i < RED; i++) {
+        ck_assert_msg(lo[i] == RED_BYTE, "%s: red zone before written (n=%zu)", what, n);
+        ck_assert_msg(hi[i] == RED_BYTE, "%s: red zone after written (n=%zu)", what, n);
+    }
+    free(z->raw);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    uint64_t key, idx;
+} pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    if (x->key != y->key)
+        return (x->key > y->key) - (x->key < y->key);
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static uint64_t get(const void *p, size_t i, unsigned bits)
+{
+    switch (bits) {
+    case 16:
+        return ((const uint16_t *)p)[i];
+    case 32:
+        return ((const uint32_t *)p)[i];
+    default:
+        return ((const uint64_t *)p)[i];
+    }
+}
+
+static void put(void *p, size_t i, unsigned bits, uint64_t v)
+{
+    switch (bits) {
+    case 16:
+        ((uint16_t *)p)[i] = (uint16_t)v;
+        break;
+    case 32:
+        ((uint32_t *)p)[i] = (uint32_t)v;
+        break;
+    default:
+        ((uint64_t *)p)[i] = v;
+        break;
+    }
+}
+
+static void call_keys(unsigned bits, void *keys, size_t n, void *scratch)
+{
+    switch (bits) {
+    case 16:
+        table->sort_u16(keys, n, scratch);
+        break;
+    case 32:
+        table->sort_u32(keys, n, scratch);
+        break;
+    default:
+        table->sort_u64(keys, n, scratch);
+        break;
+    }
+}
+
+static void call_pairs(unsigned bits, unsigned ibits, void *keys, void *idx, size_t n,
+                       void *scratch)
+{
+    if (ibits == 32) {
+        if (bits == 16)
+            table->sort_u16_i32(keys, idx, n, scratch);
+        else if (bits == 32)
+            table->sort_u32_i32(keys, idx, n, scratch);
+        else
+            table->sort_u64_i32(keys, idx, n, scratch);
+    } else {
+        if (bits == 16)
+            table->sort_u16_i64(keys, idx, n, scratch);
+        else if (bits == 32)
+            table->sort_u32_i64(keys, idx, n, scratch);
+        else
+            table->sort_u64_i64(keys, idx, n, scratch);
+    }
+}
+
+/* Scratch of exactly RS_KERNEL_SCRATCH_BYTES(n), 64-byte aligned, with a red zone after. */
+static zoned scratch_new(size_t n)
+{
+    return zoned_new(RS_KERNEL_SCRATCH_BYTES(n), 1, 0);
+}
+
+static void check_keys(unsigned bits, size_t n, int pat, size_t misalign)
+{
+    const size_t size = bits / 8;
+    uint64_t s = seed ^ (n * 1315423911u) ^ (uint64_t)pat << 40 ^ bits;
+    zoned k = zoned_new(n, size, misalign);
+    zoned sc = scratch_new(n);
+    uint64_t *ref = malloc((n + 1) * sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < n; i++) {
+        ref[i] = gen_key(pat, i, n, bits, &s);
+        put(k.data, i, bits, ref[i]);
+    }
+    qsort(ref, n, sizeof *ref, cmp_u64);
+    call_keys(bits, k.data, n, sc.data);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t got = get(k.data, i, bits);
+        ck_assert_msg(got == ref[i],
+                      "%s u%u n=%zu pattern=%d misalign=%zu: key[%zu]=%llu, want %llu",
+                      table->name, bits, n, pat, misalign, i, (unsigned long long)got,
+                      (unsigned long long)ref[i]);
+    }
+    free(ref);
+    zoned_check_free(&k, "keys", n);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+static void check_pairs(unsigned bits, unsigned ibits, size_t n, int pat, size_t misalign,
+                        uint64_t idx_base)
+{
+    const size_t size = bits / 8;
+    uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 44 ^ bits ^ (uint64_t)ibits << 8;
+    zoned k = zoned_new(n, size, misalign);
+    zoned x = zoned_new(n, ibits / 8, misalign);
+    zoned sc = scratch_new(n);
+    pair *ref = malloc((n + 1) * sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < n; i++) {
+        ref[i].key = gen_key(pat, i, n, bits, &s);
+        ref[i].idx = idx_base + 3 * (uint64_t)i; /* strictly increasing, not positions */
+        put(k.data, i, bits, ref[i].key);
+        put(x.data, i, ibits, ref[i].idx);
+    }
+    qsort(ref, n, sizeof *ref, cmp_pair);
+    call_pairs(bits, ibits, k.data, x.data, n, sc.data);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t gk = get(k.data, i, bits), gi = get(x.data, i, ibits);
+        ck_assert_msg(gk == ref[i].key && gi == ref[i].idx,
+                      "%s u%u/i%u n=%zu pattern=%d misalign=%zu base=%llu: [%zu]=(%llu,%llu), "
+                      "want (%llu,%llu)",
+                      table->name, bits, ibits, n, pat, misalign,
+                      (unsigned long long)idx_base, i, (unsigned long long)gk,
+                      (unsigned long long)gi, (unsigned long long)ref[i].key,
+                      (unsigned long long)ref[i].idx);
+    }
+    free(ref);
+    zoned_check_free(&k, "keys", n);
+    zoned_check_free(&x, "idx", n);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+static const unsigned key_bits[3] = {16, 32, 64};
+
+/* Loop index: the key width. */
+START_TEST(keys_short)
+{
+    const unsigned bits = key_bits[_i];
+    for (size_t n = 0; n <= 1100; n++)
+        for (int pat = 0; pat < P_COUNT; pat++)
+            check_keys(bits, n, pat, n <= 300 ? 0 : (n + (size_t)pat) & 1);
+    for (size_t n = 0; n <= 300; n++)
+        for (int pat = 0; pat < P_COUNT; pat++)
+            check_keys(bits, n, pat, 1);
+}
+END_TEST
+
+START_TEST(keys_pow2)
+{
+    const unsigned bits = key_bits[_i];
+    for (unsigned k = 1; k <= 20; k++) {
+        for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++) {
+            for (int pat = 0; pat < P_COUNT; pat++) {
+                if (k > 16 && pat != P_RANDOM && pat != P_FEW)
+                    continue;
+                check_keys(bits, n, pat, (n + (size_t)pat) & 1);
+            }
+        }
+    }
+}
+END_TEST
+
+/* Loop index: key width x index width. */
+START_TEST(pairs_short)
+{
+    const unsigned bits = key_bits[_i % 3], ibits = _i < 3 ? 32 : 64;
+    for (size_t n = 0; n <= 1100; n++)
+        for (int pat = 0; pat < P_COUNT; pat++)
+            check_pairs(bits, ibits, n, pat, (n + (size_t)pat) & 1, n % 3 == 0 ? 0 : 7);
+    if (ibits == 64)
+        for (size_t n = 0; n <= 300; n += 7)
+            for (int pat = 0; pat < P_COUNT; pat++)
+                check_pairs(bits, ibits, n, pat, 0, UINT64_C(1) << 33);
+}
+END_TEST
+
+START_TEST(pairs_pow2)
+{
+    const unsigned bits = key_bits[_i % 3], ibits = _i < 3 ? 32 : 64;
+    for (unsigned k = 1; k <= 20; k++) {
+        for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++) {
+            for (int pat = 0; pat < P_COUNT; pat++) {
+                if (k > 14 && pat != P_RANDOM && pat != P_FEW)
+                    continue;
+                check_pairs(bits, ibits, n, pat, n & 1, 0);
+                if (ibits == 64 && pat == P_FEW)
+                    check_pairs(bits, ibits, n, pat, 0, (UINT64_C(1) << 32) - 2);
+            }
+        }
+    }
+}
+END_TEST
+
+static void call_rows(unsigned bits, void *keys, size_t rows, size_t n, void *scratch)
+{
+    switch (bits) {
+    case 16:
+        table->sort_rows_u16(keys, rows, n, scratch);
+        break;
+    case 32:
+        table->sort_rows_u32(keys, rows, n, scratch);
+        break;
+    default:
+        table->sort_rows_u64(keys, rows, n, scratch);
+        break;
+    }
+}
+
+static void check_rows(unsigned bits, size_t rows, size_t n, int pat, size_t misalign)
+{
+    const size_t size = bits / 8, total = rows * n;
+    uint64_t s = seed ^ (n * 40503u) ^ (rows << 20) ^ (uint64_t)pat << 48 ^ bits;
+    zoned k = zoned_new(total, size, misalign);
+    zoned sc = scratch_new(n);
+    uint64_t *ref = malloc((total + 1) * sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < total; i++) {
+        ref[i] = gen_key(pat, i % (n ? n : 1), n, bits, &s);
+        put(k.data, i, bits, ref[i]);
+    }
+    for (size_t r = 0; r < rows; r++)
+        qsort(ref + r * n, n, sizeof *ref, cmp_u64);
+    call_rows(bits, k.data, rows, n, sc.data);
+    for (size_t i = 0; i < total; i++) {
+        const uint64_t got = get(k.data, i, bits);
+        ck_assert_msg(got == ref[i], "%s rows u%u rows=%zu n=%zu pattern=%d: [%zu]=%llu, want %llu",
+                      table->name, bits, rows, n, pat, i, (unsigned long long)got,
+                      (unsigned long long)ref[i]);
+    }
+    free(ref);
+    zoned_check_free(&k, "keys", total);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+/* Loop index: the key width. A table without batch entries (NULL) has nothing to test. */
+START_TEST(rows_batch)
+{
+    const unsigned bits = key_bits[_i];
+    if ((bits == 16 && table->sort_rows_u16 == NULL) ||
+        (bits == 32 && table->sort_rows_u32 == NULL) ||
+        (bits == 64 && table->sort_rows_u64 == NULL))
+        return;
+    const size_t rows_list[] = {0, 1, 2, 3, 37, 300};
+    for (size_t n = 0; n <= 300; n += n < 80 ? 1 : 23)
+        for (size_t ri = 0; ri < sizeof rows_list / sizeof rows_list[0]; ri++)
+            for (int pat = 0; pat < P_COUNT; pat++)
+                check_rows(bits, rows_list[ri], n, pat, (n + ri) & 1);
+    check_rows(bits, 3, 5000, P_RANDOM, 1);
+}
+END_TEST
+
+/* The transform entries of a table agree with the scalar table's, bit for bit. */
+START_TEST(xform_matches_scalar)
+{
+    const rs_key_xform recipes[] = {
+        {0, 0, 0, 0, 0, 0, 0, 0},
+        {UINT64_C(0x8000000000000000), 0, 0, 0, 0, 0, UINT64_MAX, 0},
+        {UINT64_C(0x8000000000000000), 1, 0, 0, 0, 0, 0, 0},
+        {UINT64_C(0x8000000000000000), 1, 1, UINT64_C(0x7FF0000000000000),
+         UINT64_C(0x7FF8000000000000), 3, UINT64_MAX, 5},
+        {0x80000000u, 1, 1, 0x7F800000u, 0x7FC00000u, 1, 0xFFFFFFFFu, 2},
+        {0x8000u, 1, 1, 0x7C00u, 0x7E00u, 0, 0xFFFFu, 0},
+    };
+    enum { N = 1027 };
+    uint64_t s = seed;
+    for (size_t ri = 0; ri < sizeof recipes / sizeof recipes[0]; ri++) {
+        const rs_key_xform *x = &recipes[ri];
+        uint16_t a16[N], b16[N], c16[N];
+        uint32_t a32[N], b32[N], c32[N];
+        uint64_t a64[N], b64[N], c64[N];
+        for (size_t i = 0; i < N; i++) {
+            a64[i] = rnd(&s);
+            if (i % 7 == 0)
+                a64[i] = i % 2 ? UINT64_C(0x7FF8000000000001) : UINT64_C(0x8000000000000000);
+            a32[i] = (uint32_t)a64[i];
+            a16[i] = (uint16_t)a64[i];
+        }
+#define XF(W, a, b, c)                                                                       \
+    if (table->encode_u##W != NULL) {                                                        \
+        table->encode_u##W(a, b, N, x);                                                      \
+        rs_kernels_scalar.encode_u##W(a, c, N, x);                                           \
+        ck_assert_msg(memcmp(b, c, sizeof b) == 0, "encode_u" #W " recipe %zu", ri);         \
+    }                                                                                        \
+    if (table->decode_u##W != NULL) {                                                        \
+        table->decode_u##W(a, b, N, x);                                                      \
+        rs_kernels_scalar.decode_u##W(a, c, N, x);                                           \
+        ck_assert_msg(memcmp(b, c, sizeof b) == 0, "decode_u" #W " recipe %zu", ri);         \
+    }
+        XF(16, a16, b16, c16)
+        XF(32, a32, b32, c32)
+        XF(64, a64, b64, c64)
+#undef XF
+    }
+}
+END_TEST
+
+static Suite *kernels_suite(void)
+{
+    Suite *s = suite_create("kernels");
+    TCase *tc = tcase_create("keys");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, keys_short, 0, 3);
+    tcase_add_loop_test(tc, keys_pow2, 0, 3);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("pairs");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, pairs_short, 0, 6);
+    tcase_add_loop_test(tc, pairs_pow2, 0, 6);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("batch");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, rows_batch, 0, 3);
+    tcase_add_test(tc, xform_matches_scalar);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+static const rs_kernel_table *table_named(const char *name, rowsort_isa *isa)
+{
+    if (strcmp(name, "scalar") == 0) {
+        *isa = ROWSORT_ISA_SCALAR;
+        return &rs_kernels_scalar;
+    }
+    if (strcmp(name, "avx2") == 0) {
+        *isa = ROWSORT_ISA_AVX2;
+#ifdef RS_HAVE_KERN_AVX2
+        return &rs_kernels_avx2;
+#endif
+    }
+    if (strcmp(name, "avx512") == 0) {
+        *isa = ROWSORT_ISA_AVX512;
+#ifdef RS_HAVE_KERN_AVX512
+        return &rs_kernels_avx512;
+#endif
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    const char *name = getenv("ROWSORT_TEST_ISA");
+    if (name == NULL || *name == '\0')
+        name = "scalar";
+    rowsort_isa isa = ROWSORT_ISA_AUTO;
+    table = table_named(name, &isa);
+    if (isa == ROWSORT_ISA_AUTO) {
+        fprintf(stderr, "test_kernels: unknown ROWSORT_TEST_ISA=%s\n", name);
+        return 1;
+    }
+    if (table == NULL || !rs_isa_supported(isa)) {
+        printf("test_kernels: %s not supported by this CPU or build: skipped\n", name);
+        return 77;
+    }
+    const char *s = getenv("ROWSORT_TEST_SEED");
+    if (s != NULL && *s != '\0')
+        seed = strtoull(s, NULL, 0);
+#ifdef __GLIBC__
+    /* Large buffers are allocated and freed thousands of times: keep them on the heap
+     * instead of a fresh mmap (and its page faults) each time. */
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
+    printf("test_kernels: table %s, seed 0x%llx\n", table->name, (unsigned long long)seed);
+    SRunner *sr = srunner_create(kernels_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    const int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
