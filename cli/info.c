@@ -116,16 +116,21 @@ int cli_cmd_info(int argc, char **argv)
         rows *= shape[d];
     const size_t n = ndim > 0 ? shape[ndim - 1] : 1;
 
+    rowsort_status s;
+    rowsort_ctx *ctx = rowsort_create(&options, &s);
+    if (ctx == NULL) {
+        /* A topology the user described and we cannot read is bad input. */
+        const int user_topology = options.topology_synthetic != NULL || options.topology_xml;
+        return cli_error(user_topology && s == ROWSORT_E_TOPOLOGY ? 2 : cli_status_exit(s),
+                         options.topology_xml, "%s%s%s", rowsort_status_string(s),
+                         options.topology_synthetic ? ": " : "",
+                         options.topology_synthetic ? options.topology_synthetic : "");
+    }
     printf("rowsort %s (library %s)\n", ROWSORT_VERSION_STRING, rowsort_version());
     char model[256];
     cpu_model(model, sizeof model);
     printf("cpu: %s\n", model);
     print_isas();
-
-    rowsort_status s;
-    rowsort_ctx *ctx = rowsort_create(&options, &s);
-    if (ctx == NULL)
-        return cli_error(cli_status_exit(s), options.topology_xml, "%s", rowsort_status_string(s));
     const char *env_isa = getenv("ROWSORT_ISA");
     printf("isa: %s (chosen%s)\n", rowsort_isa_name(rowsort_ctx_isa(ctx)),
            env_isa != NULL && env_isa[0] != '\0' ? " by ROWSORT_ISA" : " from CPUID");

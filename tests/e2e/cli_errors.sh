@@ -259,7 +259,16 @@ cases=$((cases + 1))
 case_name="rowsort --version"
 [ "$("$RS" --version)" = "rowsort 0.1.0" ] || fail "version line: $("$RS" --version)"
 case_name="rowsort info"
-"$RS" info | grep -q "^topology: not yet reported" || fail "no topology line"
+"$RS" info | grep -q "^allowed CPUs: " || fail "no topology lines"
+"$RS" info | grep -q "thread 0 -> PU" || fail "no placement plan"
+cases=$((cases + 1))
+case_name="rowsort info --topology (2 NUMA nodes)"
+syn=$("$RS" info --topology "numa:2 core:4 pu:2" --shape 64x1024 --threads 8 --pin core)
+echo "$syn" | grep -q "NUMA node P#1: rows 32-63" || fail "no rows for node 1: $syn"
+echo "$syn" | grep -q "thread 7 -> PU" || fail "no thread 7: $syn"
+expect 2 "the machine topology could not be read: bogus:3" -- info --topology "bogus:3"
+expect 2 "nothere.xml: the machine topology could not be read" -- info --topology-xml nothere.xml
+expect 2 "invalid --pin 'all'" -- info --pin all
 
 # ---- sort prints nothing on stdout ----
 cases=$((cases + 1))
