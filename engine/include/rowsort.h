@@ -108,8 +108,10 @@ ROWSORT_API size_t rowsort_dtype_size(rowsort_dtype dtype);
 /** \brief NumPy-style name ("int32", "bfloat16", "complex64"...), or NULL if unknown. */
 ROWSORT_API const char *rowsort_dtype_name(rowsort_dtype dtype);
 /**
- * \brief Parses a NumPy-style dtype name (as rowsort_dtype_name writes it, plus the
- * aliases "f4", "i4", "bf16", "f16"...).
+ * \brief Parses a NumPy-style dtype name (as rowsort_dtype_name writes it), or one of the
+ * array-protocol codes without byte order ("b1", "i1".."u8", "f2", "f4", "f8", "c8", "c16")
+ * and the aliases "half", "bf16", "f32", "f64", "float", "double". ("f16" is NumPy's
+ * float128, so it is not accepted.)
  * \return ROWSORT_OK and *dtype set, or ROWSORT_E_DTYPE.
  */
 ROWSORT_API rowsort_status rowsort_dtype_from_name(const char *name, rowsort_dtype *dtype);
@@ -240,7 +242,9 @@ typedef struct rowsort_request {
     /** Index output (rows x out_n, dtype ROWSORT_DTYPE_I32 or _I64), or data == NULL
      *  for none. idx[r][j] is the input position of the element at output position j. */
     rowsort_array indices;
-    rowsort_select select; /**< whole row, or top-k (always stable; ignores DESCENDING) */
+    /** Whole row, or top-k. Top-k is always stable and picks its own direction: LARGEST is
+     *  descending, SMALLEST ascending; adding ROWSORT_DESCENDING is ROWSORT_E_FLAGS. */
+    rowsort_select select;
     size_t k;              /**< with top-k: elements kept per row, 0 <= k <= n */
 } rowsort_request;
 

@@ -47,7 +47,10 @@ static void RS_RADIX_FN(RS_KEY_T *keys RS_RADIX_IDX_PARAM, size_t n, void *scrat
     }
     RS_KEY_T *key_buf = scratch;
 #ifdef RS_IDX_T
-    RS_IDX_T *idx_buf = (RS_IDX_T *)(void *)((unsigned char *)scratch + n * sizeof(RS_KEY_T));
+    /* The index buffer starts at the next 64-byte boundary after the keys: 16-bit keys and
+     * an odd n would misalign it (RS_KERNEL_SCRATCH_BYTES leaves room for the rounding). */
+    const size_t idx_offset = (n * sizeof(RS_KEY_T) + 63u) & ~(size_t)63u;
+    RS_IDX_T *idx_buf = (RS_IDX_T *)(void *)((unsigned char *)scratch + idx_offset);
 #endif
     RS_KEY_T *src_k = keys, *dst_k = key_buf;
 #ifdef RS_IDX_T
