@@ -7,7 +7,7 @@
  * the indices. The file is unlinked from the start (O_TMPFILE, or created and unlinked at
  * once), so no failure, signal or SIGKILL can leave it behind.
  *
- * Phase 2 merges all runs at once with a binary heap: the runs' heads compared by the keys
+ * Phase 2 merges all runs at once with a loser tree: the runs' heads compared by the keys
  * in the order of DESIGN section 1 (order.c; the engine's encodings are internal to it),
  * ties by run number. Runs hold ascending positions and are each sorted stably when the sort
  * is stable, so the merge is stable too. One key of a non-complex dtype (the common case)
@@ -28,9 +28,9 @@
 #include "rsio.h"
 #include "rsio_internal.h"
 
-#define MAX_OPERANDS     64
-#define MIN_BUFFER_ELEMS 1024
-#define RELEASE_BYTES    ((size_t)8 << 20) /* output released every this many bytes per operand */
+#define MAX_OPERANDS      64
+#define MIN_BUFFER_ELEMS  1024
+#define MIN_RELEASE_ELEMS 4096 /* the merged output is released at least this often */
 
 typedef struct run_state {
     uint64_t file_offset;                 /* where the run starts in the runs file */
@@ -39,6 +39,7 @@ typedef struct run_state {
     size_t fill, pos;                     /* elements in the buffer, the one at its head */
     unsigned char *buf[MAX_OPERANDS + 1]; /* per operand, then int64 indices */
     rsio_order_key head;                  /* the head's key, for one non-complex key */
+    int done;                             /* every element merged: loses to every run */
 } run_state;
 
 typedef struct merge {
@@ -50,7 +51,8 @@ typedef struct merge {
     int fast; /* one key, not complex: compare run_state.head */
     int fd;
     run_state *runs;
-    size_t cap; /* buffer capacity per run, in elements */
+    size_t cap;           /* buffer capacity per run, in elements */
+    size_t release_elems; /* merged elements between releases of the output */
 } merge;
 
 /* Creates the unlinked runs file beside `path`. */
@@ -149,10 +151,13 @@ static int refill(const merge *m, run_state *run)
     return 0;
 }
 
-/* Whether run a's head comes before run b's (ties: the lower run first). */
+/* Whether run a's head comes before run b's (ties: the lower run first; a finished run
+ * last). */
 static int before(const merge *m, size_t a, size_t b)
 {
     const run_state *ra = &m->runs[a], *rb = &m->runs[b];
+    if (ra->done || rb->done)
+        return rb->done && (!ra->done || a < b);
     int c = 0;
     if (m->fast) {
         if (ra->head.cls != rb->head.cls)
@@ -167,22 +172,35 @@ static int before(const merge *m, size_t a, size_t b)
     return c != 0 ? c < 0 : a < b;
 }
 
-static void sift_down(const merge *m, size_t *heap, size_t size, size_t i)
+/* A loser tree over the runs (leaves nruns..2 nruns-1 of an implicit binary tree, any
+ * nruns): each inner node keeps the loser of its match, so replacing the winner costs one
+ * comparison per level, half of a binary heap's. Returns the first winner. */
+static size_t tree_build(const merge *m, size_t *loser, size_t *scratch, size_t nruns)
 {
-    for (;;) {
-        size_t best = i;
-        const size_t l = 2 * i + 1, r = l + 1;
-        if (l < size && before(m, heap[l], heap[best]))
-            best = l;
-        if (r < size && before(m, heap[r], heap[best]))
-            best = r;
-        if (best == i)
-            return;
-        const size_t t = heap[i];
-        heap[i] = heap[best];
-        heap[best] = t;
-        i = best;
+    if (nruns == 1)
+        return 0;
+    for (size_t r = 0; r < nruns; r++)
+        scratch[nruns + r] = r; /* winners of the subtrees */
+    for (size_t i = nruns - 1; i >= 1; i--) {
+        const size_t a = scratch[2 * i], b = scratch[2 * i + 1];
+        const int a_wins = before(m, a, b);
+        scratch[i] = a_wins ? a : b;
+        loser[i] = a_wins ? b : a;
     }
+    return scratch[1];
+}
+
+/* After run `winner` moved on: its new head plays its way up; returns the new winner. */
+static size_t tree_replay(const merge *m, size_t *loser, size_t nruns, size_t winner)
+{
+    for (size_t node = (nruns + winner) / 2; node >= 1; node /= 2) {
+        if (before(m, loser[node], winner)) {
+            const size_t t = loser[node];
+            loser[node] = winner;
+            winner = t;
+        }
+    }
+    return winner;
 }
 
 static rsio_kind sort_runs(const rsio_sort_job *job, merge *m, size_t row, size_t run_elems,
@@ -279,11 +297,13 @@ static rsio_kind merge_runs(const rsio_sort_job *job, merge *m, size_t row, size
     const char *path = job->outputs[0].final_path;
     const size_t out_n = job->select != ROWSORT_SELECT_ALL ? job->k : job->inputs[0].n;
     const size_t idx_size = job->indices != NULL ? rsio_dtype_itemsize(job->index_dtype) : 0;
-    size_t *heap = malloc(nruns * sizeof *heap);
-    if (heap == NULL)
-        return rsio_fail(err, RSIO_RUNTIME, ENOMEM, path, "out of memory for the merge");
-    size_t size = 0;
+    size_t *loser = malloc(2 * nruns * sizeof *loser);
+    size_t *scratch = malloc(2 * nruns * sizeof *scratch);
     rsio_kind kind = RSIO_OK;
+    if (loser == NULL || scratch == NULL) {
+        kind = rsio_fail(err, RSIO_RUNTIME, ENOMEM, path, "out of memory for the merge");
+        goto cleanup;
+    }
     for (size_t r = 0; r < nruns; r++) {
         run_state *run = &m->runs[r];
         for (size_t i = 0; i <= m->nops; i++) {
@@ -293,26 +313,23 @@ static rsio_kind merge_runs(const rsio_sort_job *job, merge *m, size_t row, size
                 goto cleanup;
             }
         }
-        if (run->stored == 0)
-            continue;
-        if (refill(m, run) != 0) {
+        run->done = run->stored == 0;
+        if (!run->done && refill(m, run) != 0) {
             kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot read a sorted run");
             goto cleanup;
         }
-        heap[size++] = r;
     }
-    for (size_t i = size / 2; i-- > 0;)
-        sift_down(m, heap, size, i);
+    size_t winner = tree_build(m, loser, scratch, nruns);
 
     unsigned char *dst[MAX_OPERANDS];
     for (size_t i = 0; i < m->nops; i++)
         dst[i] = (unsigned char *)job->outputs[i].data + row * out_n * m->isz[i];
     unsigned char *dst_idx =
         job->indices != NULL ? (unsigned char *)job->indices->data + row * out_n * idx_size : NULL;
-    const size_t release_every = RELEASE_BYTES / (m->isz[0] ? m->isz[0] : 1);
+    const size_t release_every = m->release_elems;
     size_t released = 0;
-    for (size_t j = 0; j < out_n && size > 0; j++) {
-        run_state *run = &m->runs[heap[0]];
+    for (size_t j = 0; j < out_n && !m->runs[winner].done; j++) {
+        run_state *run = &m->runs[winner];
         for (size_t i = 0; i < m->nops; i++) {
             unsigned char *d = dst[i] + j * m->isz[i];
             memcpy(d, run->buf[i] + run->pos * m->isz[i], m->isz[i]);
@@ -337,10 +354,10 @@ static rsio_kind merge_runs(const rsio_sort_job *job, merge *m, size_t row, size
                 goto cleanup;
             }
         } else {
-            heap[0] = heap[--size];
+            run->done = 1;
         }
-        if (size > 0)
-            sift_down(m, heap, size, 0);
+        if (nruns > 1)
+            winner = tree_replay(m, loser, nruns, winner);
         if (j + 1 - released >= release_every) {
             release_written(job, m, row, out_n, released, j + 1, idx_size);
             released = j + 1;
@@ -354,7 +371,8 @@ cleanup:
             free(m->runs[r].buf[i]);
             m->runs[r].buf[i] = NULL;
         }
-    free(heap);
+    free(loser);
+    free(scratch);
     return kind;
 }
 
@@ -404,11 +422,20 @@ rsio_kind rsio_extsort_row(const rsio_sort_job *job, size_t row, size_t run_elem
         total += (uint64_t)keep * rec;
     }
     const size_t avail = budget_bytes > RSIO_RESERVE_BYTES ? budget_bytes - RSIO_RESERVE_BYTES : 0;
-    m.cap = avail / 2 / nruns / rec;
+    /* A quarter of the budget: the engine keeps its run-phase scratch (in the context) and
+     * the output is released every eighth. */
+    m.cap = avail / 4 / nruns / rec;
     if (m.cap < MIN_BUFFER_ELEMS)
         m.cap = MIN_BUFFER_ELEMS;
     if (m.cap > run_keep)
         m.cap = run_keep;
+    /* The merged output is written through its mapping: release it every eighth of the
+     * budget, so the written pages stay within it. */
+    const size_t out_bytes =
+        rec - 8 + (job->indices != NULL ? rsio_dtype_itemsize(job->index_dtype) : 0);
+    m.release_elems = avail / 8 / out_bytes;
+    if (m.release_elems < MIN_RELEASE_ELEMS)
+        m.release_elems = MIN_RELEASE_ELEMS;
     m.runs = calloc(nruns, sizeof *m.runs);
     if (m.runs == NULL)
         return rsio_fail(err, RSIO_RUNTIME, ENOMEM, path, "out of memory for sorted runs");
