@@ -50,17 +50,33 @@ void rsio_input_read_rows(const rsio_input *in, size_t row, size_t nrows, size_t
         }
     } else {
         /* Column j of row r is at offset(r) + rows * j: walk a column's rows together, which
-         * reads each column's stretch of the file once. */
+         * reads each column's stretch of the file once. Every few columns, the pages just
+         * read are unmapped again: a window touches a stretch of every column, and the
+         * kernel maps up to 64 KiB around each fault, so a window's mapped pages would
+         * otherwise exceed the budget many times over (the page cache keeps them). */
         const size_t rows = in->rows;
-        size_t base[256];
-        for (size_t r0 = 0; r0 < nrows; r0 += 256) {
-            const size_t chunk = nrows - r0 < 256 ? nrows - r0 : 256;
-            for (size_t r = 0; r < chunk; r++)
+        enum { ROWS_AT_ONCE = 2048, COLUMNS_AT_ONCE = 16 };
+        size_t base[ROWS_AT_ONCE];
+        const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        for (size_t r0 = 0; r0 < nrows; r0 += ROWS_AT_ONCE) {
+            const size_t chunk = nrows - r0 < ROWS_AT_ONCE ? nrows - r0 : ROWS_AT_ONCE;
+            size_t lo = SIZE_MAX, hi = 0;
+            for (size_t r = 0; r < chunk; r++) {
                 base[r] = fortran_row_offset(&in->hdr, row + r0 + r);
-            for (size_t j = 0; j < count; j++) {
-                const size_t cj = (col + j) * rows;
-                for (size_t r = 0; r < chunk; r++)
-                    memcpy(out + ((r0 + r) * count + j) * isz, src + (base[r] + cj) * isz, isz);
+                lo = base[r] < lo ? base[r] : lo;
+                hi = base[r] > hi ? base[r] : hi;
+            }
+            for (size_t j0 = 0; j0 < count; j0 += COLUMNS_AT_ONCE) {
+                const size_t j1 = count - j0 < COLUMNS_AT_ONCE ? count : j0 + COLUMNS_AT_ONCE;
+                for (size_t j = j0; j < j1; j++) {
+                    const size_t cj = (col + j) * rows;
+                    for (size_t r = 0; r < chunk; r++)
+                        memcpy(out + ((r0 + r) * count + j) * isz, src + (base[r] + cj) * isz, isz);
+                }
+                const uintptr_t from = (uintptr_t)(src + (lo + (col + j0) * rows) * isz);
+                const uintptr_t to = (uintptr_t)(src + (hi + (col + j1 - 1) * rows + 1) * isz);
+                const uintptr_t first = from / page * page;
+                (void)madvise((void *)first, to - first, MADV_DONTNEED);
             }
         }
     }
@@ -112,6 +128,14 @@ static void release_span(const rsio_input *in, char *start, size_t len)
 
 void rsio_input_release(const rsio_input *in, size_t row, size_t nrows)
 {
+    if (in->hdr.fortran_order && in->hdr.ndim >= 2) {
+        /* A window of rows touched pages all over the file (a stretch of every column):
+         * unmap them all, which keeps RSS bounded; the page cache keeps them, since the
+         * next windows read the same pages again. */
+        if (in->map != NULL && nrows > 0)
+            (void)madvise(in->map, in->map_bytes, MADV_DONTNEED);
+        return;
+    }
     char *start = NULL;
     const size_t len = row_span(in, row, nrows, &start);
     release_span(in, start, len);

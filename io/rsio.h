@@ -128,7 +128,8 @@ void rsio_input_read_rows(const rsio_input *in, size_t row, size_t nrows, size_t
 /* Hints for the pages of rows [row, row + nrows): rsio_input_prefetch starts reading them
  * (MADV_WILLNEED), rsio_input_release drops them from the process (MADV_DONTNEED) and from
  * the page cache (POSIX_FADV_DONTNEED). Only advice: failures are ignored. For Fortran
- * order, which spreads a row over the whole file, both do nothing. */
+ * order, which spreads a row over the whole file, prefetch does nothing and release unmaps
+ * every page of the file from the process (the page cache keeps them for the next window). */
 void rsio_input_prefetch(const rsio_input *in, size_t row, size_t nrows);
 void rsio_input_release(const rsio_input *in, size_t row, size_t nrows);
 /* Unmaps an input. Safe twice, after a failed open, and on a zeroed struct. */
