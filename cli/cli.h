@@ -168,10 +168,6 @@ double cli_now(void);
 void cli_format_shape(const size_t *shape, size_t ndim, char *buf, size_t cap);
 /* Parses "RxN", "N" or "AxBxC" into shape; returns 0 or -1. */
 int cli_parse_shape(const char *s, size_t *shape, size_t *ndim);
-/* Inputs are used in place (memory-mapped) only in C order and little-endian; other layouts
- * are refused (exit 2) until the program converts them (the out-of-core I/O issue). Returns
- * 0 or an exit status (error printed). */
-int cli_require_native_layout(const rsio_input *in, const char *path);
 /* 1 when a and b name the same existing file (device and inode), else 0. */
 int cli_same_file(const char *a, const char *b);
 /* Writes text to path atomically (temporary beside it, fsync, rename); "-" is stdout.

@@ -62,20 +62,6 @@ int cli_same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-int cli_require_native_layout(const rsio_input *in, const char *path)
-{
-    const rsio_npy_header *h = &in->hdr;
-    if (h->fortran_order && h->ndim >= 2)
-        return cli_error(CLI_EXIT_USAGE, path,
-                         "Fortran-order arrays are not supported yet (save "
-                         "np.ascontiguousarray(a) instead)");
-    if (h->big_endian)
-        return cli_error(CLI_EXIT_USAGE, path,
-                         "big-endian arrays are not supported yet (save "
-                         "a.astype(a.dtype.newbyteorder('<')) instead)");
-    return 0;
-}
-
 static int write_all(int fd, const char *text, size_t len)
 {
     while (len > 0) {

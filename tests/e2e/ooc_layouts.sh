@@ -54,6 +54,7 @@ def case(name, a, flags=(), mem=None):
         want_idx = a.shape[-1] - 1 - want_idx
     want = np.take_along_axis(a, want_idx, -1)
     got = np.load("out.npy")
+    run("verify", "in.npy", "out.npy", "--stable", "--argsort", "idx.npy", *flags)  # every layout
     # Bit for bit, dtype (byte order included) and values; C order.
     check(name, got, want.astype(want.dtype))
     check(name + " (indices)", np.load("idx.npy").astype(np.int64), want_idx.astype(np.int64))
