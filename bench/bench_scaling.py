@@ -67,6 +67,8 @@ def run(args):
         log(f"# warning: more threads than the {cpu['cores']} CPUs this process may use")
 
     rows_out = []
+    load_start = bl.load_average()
+    log(f"# load average (1, 5, 15 min): {load_start}")
     t_start = time.time()
     log(f"{'shape':<12}{'dtype':<9}{'contender':<19}{'med ns/el':>10}{'min ns/el':>10}"
         f"{'speedup':>9}{'effic.':>8}")
@@ -127,6 +129,7 @@ def run(args):
                     log(f"{shape:<12}{dname:<9}{c.name:<19}{'n/a':>10}  {r['note']}")
             sys.stdout.flush()
     meta["wall_seconds"] = f"{time.time() - t_start:.0f}"
+    meta["load_average"] = f"{load_start} at the start, {bl.load_average()} at the end"
     for ctx in ctxs.values():
         ctx.close()
     log(f"# wall: {meta['wall_seconds']} s")

@@ -151,6 +151,10 @@ def peer_sort_contenders(peers, rs_dtype_of, np_worker):
 
 def worker_contender(worker, op):
     def prepare(case):
+        if case.dtype.name not in VQSORT_DTYPES:
+            # No SIMD sort for it in NumPy (bfloat16): the same generic code as `numpy`.
+            raise bl.NotAvailable(f"n/a: NumPy has no SIMD {op} for {case.dtype.name}: "
+                                  "same code as numpy")
         case.extra["worker_out"] = worker.setup(case, op)
         return worker.run
 
@@ -326,6 +330,8 @@ def run(args):
 
     skip = set(args.skip)
     rows_out = []
+    load_start = bl.load_average()
+    log(f"# load average (1, 5, 15 min): {load_start}")
     t_start = time.time()
     plan = [("sort", s, d) for s in args.shapes for d in args.dtypes]
     plan += [("argsort", s, d) for s in args.shapes for d in args.argsort_dtypes]
@@ -388,6 +394,7 @@ def run(args):
                     f"{'':>8}  {r['note']}")
         sys.stdout.flush()
     meta["wall_seconds"] = f"{time.time() - t_start:.0f}"
+    meta["load_average"] = f"{load_start} at the start, {bl.load_average()} at the end"
     for ctx in ctxs.values():
         ctx.close()
     if np_worker:

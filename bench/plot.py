@@ -23,6 +23,13 @@ ORDER = ["rowsort/avx512", "rowsort/avx2", "rowsort/scalar", "numpy", "numpy-avx
          "std::sort", "std::stable_sort", "qsort", "jax", "memcpy"]
 
 
+def color_of(plt, name, names):
+    """A fixed colour per contender (tab20 has room for ORDER), the same in every plot."""
+    colors = plt.get_cmap("tab20").colors
+    i = ORDER.index(name) if name in ORDER else len(ORDER) + names.index(name)
+    return colors[i % len(colors)]
+
+
 def plot_sort(plt, meta, rows, out_dir):
     written = []
     for op in ("sort", "argsort"):
@@ -48,7 +55,7 @@ def plot_sort(plt, meta, rows, out_dir):
                             ys.append(float(r["median_ns_per_elem"]))
                 style = {"edgecolor": "black", "linewidth": 0.6} if name.startswith(
                     "rowsort/") else {}
-                ax.bar(xs, ys, width, label=name, **style)
+                ax.bar(xs, ys, width, label=name, color=color_of(plt, name, names), **style)
             ax.set_yscale("log")
             ax.set_xticks(range(len(shapes)))
             ax.set_xticklabels(shapes)

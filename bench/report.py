@@ -72,7 +72,7 @@ def md_table(header, rows, align=None):
 
 def run_facts(meta, csv_path):
     keys = ["cpu", "simd", "cores_available", "date", "rowsort", "numpy", "highway", "jax",
-            "threads", "wall_seconds"]
+            "threads", "wall_seconds", "load_average"]
     lines = [f"- **{k.replace('_', ' ')}**: {meta[k]}" for k in keys if k in meta]
     lines.append(f"- **raw figures**: [`{os.path.relpath(csv_path, ROOT)}`]"
                  f"(../{os.path.relpath(csv_path, ROOT)}) (medians, minimums, GB/s, reps)")
@@ -127,27 +127,36 @@ def sort_section(csv_path):
         if not m or not p:
             continue
         ratio = float(p["median_ns_per_elem"]) / float(m["median_ns_per_elem"])
+        # The same with each side's fastest round: less hurt by a busy machine.
+        m_min = min(float(r["min_ns_per_elem"]) for name, r in cs.items()
+                    if r["group"] == "rowsort" and r["min_ns_per_elem"] and r["ok"] != "NO")
+        p_min = min(float(r["min_ns_per_elem"]) for name, r in cs.items()
+                    if r["group"] == "peer" and name not in NOT_PEERS and r["min_ns_per_elem"]
+                    and r["ok"] != "NO")
         tgt = target_of(op, shape, dtype)
         met = ratio >= tgt if tgt > 1.0 else ratio > 1.0
         summ.append([op, shape, dtype, fnum(m["median_ns_per_elem"]),
                      m["contender"].split("/", 1)[1], fnum(p["median_ns_per_elem"]),
-                     p["contender"], f"**{ratio:.2f}**", f"{tgt:.2f}", "yes" if met else "no"])
+                     p["contender"], f"**{ratio:.2f}**", f"{p_min / m_min:.2f}", f"{tgt:.2f}",
+                     "yes" if met else "no"])
         if ratio < 1.0:
-            losses.append(f"{op} {shape} {dtype} ({p['contender']} {1 / ratio:.2f}x faster)")
+            losses.append(ratio)
     out.append("#### Summary: rowsort's best path against the best peer")
     out.append("")
     out.append("ns per element (median of the interleaved rounds, one thread). Ratio = best "
-               "peer's time / rowsort's: above 1, rowsort is faster. Target: issue 4's.")
+               "peer's time / rowsort's: above 1, rowsort is faster; \"ratio of mins\" is "
+               "the same with each side's fastest round. Target: issue 4's, judged on the "
+               "medians.")
     out.append("")
     out.append(md_table(["op", "shape", "dtype", "rowsort ns/el", "path", "best peer ns/el",
-                         "best peer", "ratio", "target", "met"], summ,
+                         "best peer", "ratio", "ratio of mins", "target", "met"], summ,
                         ["---", "---", "---", "---:", "---", "---:", "---", "---:", "---:",
-                         "---"]))
+                         "---:", "---"]))
     met = sum(1 for s in summ if s[-1] == "yes")
     out.append("")
     out.append(f"Targets met: {met} of {len(summ)}. "
-               + (f"rowsort is slower than a peer on {len(losses)} case(s): "
-                  + "; ".join(losses) + "." if losses else "rowsort is ahead on every case."))
+               + (f"rowsort is slower than the best peer (ratio below 1) on {len(losses)} of "
+                  f"{len(summ)} cases." if losses else "rowsort is ahead on every case."))
     out.append("")
 
     for op, title in (("sort", "Sort"), ("argsort", "Stable argsort (int32 indices)")):

@@ -49,7 +49,7 @@ if [ -n "$rev" ]; then
     mkdir -p "$src/bench"
     cp bench/CMakeLists.txt bench/peers.cpp "$src/bench/"
   fi
-  export ROWSORT_BENCH_REV="$hash (committed engine; bench/ of the working tree)"
+  export ROWSORT_BENCH_REV="$hash, committed engine with the working tree's bench/"
 fi
 
 if [ "$build" -eq 1 ]; then
