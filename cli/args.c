@@ -9,6 +9,9 @@ void cli_sort_opts_init(cli_sort_opts *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->isa = ROWSORT_ISA_AUTO;
+    rowsort_options defaults;
+    rowsort_options_init(&defaults);
+    opts->pin = defaults.pin;
     opts->progress = CLI_PROGRESS_AUTO;
 }
 
@@ -62,6 +65,21 @@ int cli_parse_isa(const char *s, rowsort_isa *out)
         const char *name = rowsort_isa_name(all[i]);
         if (name != NULL && strcmp(s, name) == 0) {
             *out = all[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int cli_parse_pin(const char *s, rowsort_pin *out)
+{
+    static const struct {
+        const char *name;
+        rowsort_pin pin;
+    } pins[] = {{"none", ROWSORT_PIN_NONE}, {"core", ROWSORT_PIN_CORE}, {"numa", ROWSORT_PIN_NUMA}};
+    for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
+        if (strcmp(s, pins[i].name) == 0) {
+            *out = pins[i].pin;
             return 0;
         }
     }
@@ -195,14 +213,9 @@ static int apply_flag(const char *name, const char *value, cli_sort_opts *opts, 
         return 0;
     }
     if (strcmp(name, "--pin") == 0) {
-        if (strcmp(value, "none") == 0)
-            return 0;
-        if (strcmp(value, "core") == 0 || strcmp(value, "numa") == 0)
-            return cli_error(CLI_EXIT_USAGE, NULL,
-                             "--pin %s is not implemented yet (thread binding comes with the "
-                             "NUMA engine; only --pin none works)",
-                             value);
-        return cli_usage_error("invalid --pin '%s' (none, core or numa)", value);
+        if (cli_parse_pin(value, &opts->pin) != 0)
+            return cli_usage_error("invalid --pin '%s' (none, core or numa)", value);
+        return 0;
     }
     if (strcmp(name, "--progress") == 0) {
         opts->progress = 1;

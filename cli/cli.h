@@ -62,6 +62,7 @@ typedef struct cli_sort_opts {
     int smallest;     /* --smallest */
     unsigned threads; /* 0: the library's default */
     rowsort_isa isa;
+    rowsort_pin pin;  /* --pin; the library's default (core) unless given */
     int progress;        /* 1, 0 or CLI_PROGRESS_AUTO */
     char *stats_path;    /* NULL: none; "-": stdout */
     size_t memory_limit; /* --memory-limit in bytes; 0: io's default (rsio_memory_default) */
@@ -95,6 +96,8 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
 int cli_parse_size(const char *s, size_t *out);
 int cli_parse_threads(const char *s, unsigned *out);
 int cli_parse_isa(const char *s, rowsort_isa *out);
+/* "none", "core" or "numa"; returns 0 or -1. */
+int cli_parse_pin(const char *s, rowsort_pin *out);
 int cli_parse_bool(const char *s, int *out);
 
 /* Checks that the options make sense together (keys, top-k, descending...) for `nops`

@@ -29,22 +29,6 @@ static void cpu_model(char *buf, size_t cap)
     fclose(f);
 }
 
-/* `--pin` values; the sort command parses its own. */
-static int parse_pin(const char *s, rowsort_pin *pin)
-{
-    static const struct {
-        const char *name;
-        rowsort_pin pin;
-    } pins[] = {{"none", ROWSORT_PIN_NONE}, {"core", ROWSORT_PIN_CORE}, {"numa", ROWSORT_PIN_NUMA}};
-    for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
-        if (strcmp(s, pins[i].name) == 0) {
-            *pin = pins[i].pin;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 static void print_isas(void)
 {
     static const rowsort_isa all[] = {ROWSORT_ISA_SCALAR, ROWSORT_ISA_AVX2, ROWSORT_ISA_AVX512};
@@ -105,7 +89,7 @@ int cli_cmd_info(int argc, char **argv)
         } else if (strcmp(a, "--threads") == 0) {
             if (cli_parse_threads(v, &options.threads) != 0)
                 return cli_usage_error("invalid --threads '%s' (a whole number from 1 to 4096)", v);
-        } else if (parse_pin(v, &options.pin) != 0) {
+        } else if (cli_parse_pin(v, &options.pin) != 0) {
             return cli_usage_error("invalid --pin '%s' (none, core or numa)", v);
         }
     }

@@ -173,12 +173,9 @@ static int handle_engine(job_state *job, const char *name, const char *value)
         return 1;
     }
     if (strcmp(name, "pin") == 0) {
-        if (strcmp(value, "none") == 0)
-            return 1;
-        if (strcmp(value, "core") == 0 || strcmp(value, "numa") == 0)
-            return job_fail(job, "[engine] pin = %s is not implemented yet (only none works)",
-                            value);
-        return job_fail(job, "[engine] pin = '%s': none, core or numa", value);
+        if (cli_parse_pin(value, &opts->pin) != 0)
+            return job_fail(job, "[engine] pin = '%s': none, core or numa", value);
+        return 1;
     }
     if (strcmp(name, "memory_limit") == 0) {
         if (rsio_parse_bytes(value, &job->opts->memory_limit) != 0)

@@ -117,6 +117,7 @@ static int create_context(const cli_sort_opts *opts, sort_run *run)
     rowsort_options_init(&options);
     options.threads = opts->threads;
     options.isa = opts->isa;
+    options.pin = opts->pin;
     rowsort_status s = ROWSORT_OK;
     run->ctx = rowsort_create(&options, &s);
     if (run->ctx != NULL)

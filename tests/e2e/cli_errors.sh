@@ -171,9 +171,9 @@ expect 2 "a.npy: raw file has 2176 bytes, but the shape given needs 2048 bytes o
 expect 2 "--raw needs --dtype T and --shape RxN" --absent o1.npy -- sort a.npy -o o1.npy --raw --dtype float32
 expect 2 "--dtype and --shape describe raw inputs: they need --raw" --absent o1.npy -- sort a.npy -o o1.npy --dtype float32
 expect 2 "--dtype and --shape describe raw inputs: they need --raw" --absent o1.npy -- sort a.npy -o o1.npy --shape 8x64
-expect 2 "--pin core is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --pin core
-expect 2 "--pin numa is not implemented yet" --absent o1.npy -- sort a.npy -o o1.npy --pin numa
 expect 2 "invalid --pin 'all'" --absent o1.npy -- sort a.npy -o o1.npy --pin all
+expect 0 "" -- sort a.npy -o o1.npy --pin core
+expect 0 "" -- sort a.npy -o o1.npy --pin numa
 expect 0 "" -- sort a.npy -o o1.npy --pin none
 rm -f o1.npy
 
@@ -233,13 +233,13 @@ files = job_out.npy
 EOF
 cat >pin.ini <<'EOF'
 [engine]
-pin = numa
+pin = sockets
 EOF
 expect 2 "bad_key.ini: line 5: unknown key 'colour' in [sort]" -- run bad_key.ini
 expect 2 "bad_section.ini: line 4: unknown section [frobs]" -- run bad_section.ini
 expect 2 "bad_bool.ini: line 2: [sort] stable = 'maybe': not a boolean" -- run bad_bool.ini
 expect 2 "later.ini: line 2: [engine] memory_limit = 'lots': bytes, with K, M, G or T" -- run later.ini
-expect 2 "pin.ini: line 2: [engine] pin = numa is not implemented yet" -- run pin.ini
+expect 2 "pin.ini: line 2: [engine] pin = 'sockets': none, core or numa" -- run pin.ini
 expect 2 "nojob.ini: cannot open the job file" -- run nojob.ini
 expect 2 "run needs a job file first" -- run
 expect 2 "unexpected argument 'b.npy' for 'rowsort run'" --absent job_out.npy -- run good.ini b.npy
