@@ -4,6 +4,8 @@
 For every (shape, dtype), in one process on identical data, interleaved and repeated:
   rowsort@t        rowsort_sort on a context with options.threads = t (kernel path: auto,
                    i.e. the best this CPU has; pin: the library's default)
+  rowsort-nopin@t  the same with options.pin = ROWSORT_PIN_NONE (threads not bound: on a
+                   shared machine a bound thread waits for its own core)
   vqsort-omp@t     `#pragma omp parallel num_threads(t)` over the rows, one hwy::Sorter per
                    thread (bench/peers.cpp rsb_vqsort_reuse): the natural threaded peer
   vqsort-avx2-omp@t  the same with Highway's AVX2 target forced (faster than its AVX-512
@@ -46,7 +48,11 @@ def run(args):
     rs, peers = bl.load_libs(args.build_dir)
     log = print
     ctxs = {t: rs.create(t, "auto") for t in args.threads}
+    nopin = {} if args.no_nopin else {t: rs.create(t, "auto", "none") for t in args.threads}
     isa = next(iter(ctxs.values())).isa
+    opts = bl.Options()
+    rs.lib.rowsort_options_init(bl.C.byref(opts))
+    default_pin = {v: k for k, v in bl.PIN_VALUES.items()}.get(opts.pin, str(opts.pin))
     meta = {
         "benchmark": "bench/bench_scaling.py (threads)",
         "cpu": cpu["description"],
@@ -54,7 +60,8 @@ def run(args):
         "cores_available": str(cpu["cores"]),
         "date": bl.now_utc(),
         "command": "bench/bench_scaling.py " + " ".join(args.argv),
-        "rowsort": f"{rs.version} ({bl.git_describe()}), path {isa}, pin: library default",
+        "rowsort": f"{rs.version} ({bl.git_describe()}), path {isa}, pin: {default_pin} "
+                   "(the default) and none (rowsort-nopin)",
         "numpy": np.__version__,
         "highway": f"1.0.3 (Debian libhwy-dev), dispatches to {peers.hwy_target}"
                    + (f"; vqsort-avx2-omp forces {peers.hwy_avx2_target}"
@@ -80,9 +87,10 @@ def run(args):
             case = bl.Case("sort", rows, n, dtype, src, lambda src=src: bl.sort_reference(src))
             d = rs.dtype(dtype)
             cs = []
-            for t, ctx in ctxs.items():
-                cs.append(bl.Contender(f"rowsort@{t}", "rowsort",
-                                       lambda case, ctx=ctx: ctx.sorter(case.work)))
+            for label, contexts in (("rowsort", ctxs), ("rowsort-nopin", nopin)):
+                for t, ctx in contexts.items():
+                    cs.append(bl.Contender(f"{label}@{t}", "rowsort",
+                                           lambda case, ctx=ctx: ctx.sorter(case.work)))
             vq_variants = [("vqsort-omp", bl.HWY_BEST)]
             if peers.hwy_avx2_target and peers.hwy_avx2_target != peers.hwy_target:
                 vq_variants.append(("vqsort-avx2-omp", bl.HWY_AVX2))
@@ -130,7 +138,7 @@ def run(args):
             sys.stdout.flush()
     meta["wall_seconds"] = f"{time.time() - t_start:.0f}"
     meta["load_average"] = f"{load_start} at the start, {bl.load_average()} at the end"
-    for ctx in ctxs.values():
+    for ctx in list(ctxs.values()) + list(nopin.values()):
         ctx.close()
     log(f"# wall: {meta['wall_seconds']} s")
     os.makedirs(os.path.dirname(os.path.abspath(args.csv)), exist_ok=True)
@@ -156,6 +164,7 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=0)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-numpy", action="store_true")
+    ap.add_argument("--no-nopin", action="store_true", help="leave rowsort-nopin out")
     ap.add_argument("--no-verify", action="store_true")
     ap.add_argument("--seed", type=int, default=20240611)
     ap.add_argument("--csv")

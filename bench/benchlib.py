@@ -33,6 +33,7 @@ ROWSORT_OK = 0
 ROWSORT_E_ISA = 10
 ROWSORT_STABLE = 0x2
 ISA_VALUES = {"scalar": 1, "avx2": 2, "avx512": 3}  # rowsort_isa
+PIN_VALUES = {"none": 0, "core": 1, "numa": 2}  # rowsort_pin
 DTYPE_I32 = 5  # ROWSORT_DTYPE_I32, the index dtype
 
 # Room after the mirrored fields: rowsort_*_init() may fill fields a newer header added
@@ -117,13 +118,16 @@ class Rowsort:
             raise RowsortError(self.lib, f"dtype {np.dtype(np_dtype).name}", s)
         return d.value
 
-    def create(self, threads, isa="auto"):
-        """A context with `threads` threads on kernel path `isa`; RowsortError with status
-        ROWSORT_E_ISA when this build or this CPU has no such path."""
+    def create(self, threads, isa="auto", pin=None):
+        """A context with `threads` threads on kernel path `isa` and pin policy `pin` ("none",
+        "core", "numa"; None: the library's default); RowsortError with status ROWSORT_E_ISA
+        when this build or this CPU has no such path."""
         opts = Options()
         self.lib.rowsort_options_init(C.byref(opts))
         opts.threads = threads
         opts.isa = 0 if isa == "auto" else ISA_VALUES[isa]
+        if pin is not None:
+            opts.pin = PIN_VALUES[pin]
         status = C.c_int(0)
         ctx = self.lib.rowsort_create(C.byref(opts), C.byref(status))
         if not ctx:

@@ -94,9 +94,10 @@ def plot_scaling(plt, meta, rows, out_dir):
             pts = sorted((int(r["threads"]), float(r["speedup"])) for r in rows
                          if (r["shape"], r["dtype"], r["contender"]) == (shape, dtype, name)
                          and r["speedup"])
-            if pts:
+            if len(pts) > 1:  # numpy (one thread only) has no curve
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
         ax.plot([1, tmax], [1, tmax], color="grey", linestyle=":", linewidth=1)
+        ax.set_xticks(sorted({int(r["threads"]) for r in rows}))
         ax.set_title(f"{shape} {dtype}", fontsize=9)
         ax.set_xlabel("threads")
         ax.set_ylabel("speedup")

@@ -249,7 +249,7 @@ def scaling_section(csv_path):
             contenders.append(r["contender"])
     header = ["shape", "dtype", "contender", "1 thread ns/el"]
     for t in threads[1:]:
-        header += [f"{t} threads ns/el", f"speedup {t}", f"efficiency {t}"]
+        header += [f"{t} threads ns/el", f"speedup {t}", f"efficiency {t}", f"speedup {t} (mins)"]
     body = []
     by = {}
     for r in rows:
@@ -260,14 +260,16 @@ def scaling_section(csv_path):
         for t in threads[1:]:
             r = ts.get(t)
             if not r or not r["median_ns_per_elem"]:
-                cells += ["n/a", "", ""]
+                cells += ["n/a", "", "", ""]
                 continue
             cells += [fnum(r["median_ns_per_elem"]), f"{float(r['speedup']):.2f}x"
                       if r["speedup"] else "", f"{float(r['efficiency']) * 100:.0f}%"
-                      if r["efficiency"] else ""]
+                      if r["efficiency"] else "",
+                      f"{float(one['min_ns']) / float(r['min_ns']):.2f}x"
+                      if one and one["min_ns"] and r["min_ns"] else ""]
         body.append(cells)
     out.append("Speedup = the contender's own 1-thread median / its t-thread median; "
-               "efficiency = speedup / t.")
+               "efficiency = speedup / t; \"(mins)\": the same with each one's fastest round.")
     out.append("")
     out.append(md_table(header, body, ["---", "---", "---"] + ["---:"] * (len(header) - 3)))
     out.append("")
