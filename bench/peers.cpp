@@ -41,7 +41,8 @@
 
 #define RSB_API extern "C" __attribute__((visibility("default")))
 
-namespace {
+namespace
+{
 
 enum : int { RSB_OK = 0, RSB_NA = -1, RSB_NOMEM = -2 };
 enum : int { RSB_HWY_BEST = 0, RSB_HWY_AVX2 = 2 };
@@ -103,7 +104,8 @@ template <typename Body> int for_rows(size_t rows, int threads, Body body)
 
 /* ---- Highway VQSort ------------------------------------------------------------------- */
 
-namespace {
+namespace
+{
 
 template <typename T> void vq_rows(T *data, size_t rows, size_t n, bool reuse)
 {
@@ -262,7 +264,8 @@ RSB_API const char *rsb_hwy_target(int isa)
 
 /* ---- std::sort, std::stable_sort and qsort -------------------------------------------- */
 
-namespace {
+namespace
+{
 
 inline float bf16_to_f32(uint16_t b)
 {
@@ -298,7 +301,8 @@ template <typename T, typename Less = std::less<T>> void std_rows(T *data, size_
         std::sort(data + r * n, data + (r + 1) * n, Less());
 }
 
-void qsort_rows(void *data, size_t rows, size_t n, size_t size, int (*cmp)(const void *, const void *))
+void qsort_rows(void *data, size_t rows, size_t n, size_t size,
+                int (*cmp)(const void *, const void *))
 {
     for (size_t r = 0; r < rows; r++)
         std::qsort(static_cast<char *>(data) + r * n * size, n, size, cmp);
@@ -360,10 +364,10 @@ RSB_API int rsb_qsort(void *data, size_t rows, size_t n, int dtype)
     }
 }
 
-namespace {
+namespace
+{
 
-template <typename T>
-int stable_argsort_rows(const T *keys, size_t rows, size_t n, int32_t *idx)
+template <typename T> int stable_argsort_rows(const T *keys, size_t rows, size_t n, int32_t *idx)
 {
     for (size_t r = 0; r < rows; r++) {
         const T *in = keys + r * n;
@@ -382,8 +386,7 @@ int stable_argsort_rows(const T *keys, size_t rows, size_t n, int32_t *idx)
 } // namespace
 
 /** std::stable_sort of an index array per row, comparing keys through the indices. */
-RSB_API int rsb_std_stable_argsort(const void *keys, size_t rows, size_t n, int dtype,
-                                   int32_t *idx)
+RSB_API int rsb_std_stable_argsort(const void *keys, size_t rows, size_t n, int dtype, int32_t *idx)
 {
     if (n >= (size_t{1} << 31))
         return RSB_NA;
