@@ -4,7 +4,8 @@
  * The table is chosen by ROWSORT_TEST_ISA (scalar, avx2, avx512; scalar when unset), so
  * CTest runs this suite once per path; a path this CPU (or build) lacks exits 77: skipped,
  * not passed. Lengths 0..1100 and 2^k-1..2^k+1 up to 2^20+1; random, sorted, reversed,
- * all-equal, few distinct and extreme (0 and the largest key) data; misaligned starts; red
+ * all-equal, few distinct and extreme (0 and the largest key) data (every shape up to 300
+ * keys and for 2^k+-1 up to 2^14, random plus a rotating shape beyond); misaligned starts; red
  * zones before and after keys, indices and scratch. Key+index pairs are checked against
  * qsort of (key, idx), which is the contract's order. Prints the seed.
  */
@@ -245,12 +246,15 @@ static const unsigned key_bits[3] = {16, 32, 64};
 START_TEST(keys_short)
 {
     const unsigned bits = key_bits[_i];
-    for (size_t n = 0; n <= 1100; n++)
-        for (int pat = 0; pat < P_COUNT; pat++)
-            check_keys(bits, n, pat, n <= 300 ? 0 : (n + (size_t)pat) & 1);
+    /* Every shape up to 300 keys, aligned and not; then random plus one rotating shape. */
     for (size_t n = 0; n <= 300; n++)
         for (int pat = 0; pat < P_COUNT; pat++)
-            check_keys(bits, n, pat, 1);
+            for (size_t mis = 0; mis < 2; mis++)
+                check_keys(bits, n, pat, mis);
+    for (size_t n = 301; n <= 1100; n++) {
+        check_keys(bits, n, P_RANDOM, n & 1);
+        check_keys(bits, n, 1 + (int)(n % (P_COUNT - 1)), (n >> 1) & 1);
+    }
 }
 END_TEST
 
@@ -273,9 +277,12 @@ END_TEST
 START_TEST(pairs_short)
 {
     const unsigned bits = key_bits[_i % 3], ibits = _i < 3 ? 32 : 64;
-    for (size_t n = 0; n <= 1100; n++)
-        for (int pat = 0; pat < P_COUNT; pat++)
-            check_pairs(bits, ibits, n, pat, (n + (size_t)pat) & 1, n % 3 == 0 ? 0 : 7);
+    for (size_t n = 0; n <= 1100; n++) {
+        check_pairs(bits, ibits, n, P_RANDOM, n & 1, n % 3 == 0 ? 0 : 7);
+        check_pairs(bits, ibits, n, 1 + (int)(n % (P_COUNT - 1)), (n >> 1) & 1, 7);
+        if (n <= 300)
+            check_pairs(bits, ibits, n, P_FEW, 0, 0);
+    }
     if (ibits == 64)
         for (size_t n = 0; n <= 300; n += 7)
             for (int pat = 0; pat < P_COUNT; pat++)
@@ -289,7 +296,8 @@ START_TEST(pairs_pow2)
     for (unsigned k = 1; k <= 20; k++) {
         for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++) {
             for (int pat = 0; pat < P_COUNT; pat++) {
-                if (k > 14 && pat != P_RANDOM && pat != P_FEW)
+                if ((k > 14 && pat != P_RANDOM && pat != P_FEW) ||
+                    (k > 17 && n != ((size_t)1 << k) + 1))
                     continue;
                 check_pairs(bits, ibits, n, pat, n & 1, 0);
                 if (ibits == 64 && pat == P_FEW)

@@ -34,6 +34,8 @@
 #define KLT(a, b)     RS_V(klt)(a, b)
 /* Registers in the largest network: 16 vectors (256 32-bit keys on AVX-512). */
 #define NREGS_MAX 16
+/* Rows of 3 or 4 registers sorted together: as many as the register file holds. */
+#define ROWS4 (RS_VREGS >= 32 ? 4 : 2)
 /* Vectors partitioned per step of the main partition loop. */
 #ifndef RS_PART_UNROLL
 #define UNROLL 4
@@ -43,107 +45,178 @@
 
 enum { RS_NAME(BLOCK) = VN * NREGS_MAX };
 
-/* Sorts R registers as one sequence of R * VN keys (register 0 first). R is a constant at
- * every call, so the loops unroll and v[] lives in registers. */
-RS_VINLINE void RS_NAME(net)(VT *v, const int R)
+/* Sorts C independent sequences of R registers each (sequence c in v[c * R .. c * R + R)),
+ * each of R * VN keys (register 0 first), of which registers NR .. R-1 are padding (every
+ * lane the largest key). R, NR and C are constants at every call, so the loops unroll, v[]
+ * lives in registers, and every compare-exchange that involves a padding register (a no-op:
+ * padding is already largest and last) is left out. The C sequences are interleaved step by
+ * step, so that short rows sorted together overlap their latency chains. */
+RS_VINLINE void RS_NAME(net_c)(VT *v, const int R, const int NR, const int C)
 {
 #pragma GCC unroll 16
-    for (int r = 0; r < R; r++)
-        v[r] = RS_V(sort_in)(v[r]);
+    for (int r = 0; r < NR; r++)
+#pragma GCC unroll 4
+        for (int c = 0; c < C; c++)
+            v[c * R + r] = RS_V(sort_in)(v[c * R + r]);
 #pragma GCC unroll 4
     for (int B = 2; B <= R; B *= 2) {
 #pragma GCC unroll 16
         for (int blk = 0; blk < R; blk += B) {
 #pragma GCC unroll 8
             for (int r = 0; r < B / 2; r++) {
-                const VT a = v[blk + r];
-                const VT b = RS_V(rev)(v[blk + B - 1 - r]);
-                v[blk + r] = RS_V(min)(a, b);
-                v[blk + B - 1 - r] = RS_V(rev)(RS_V(max)(a, b));
+                if (blk + B - 1 - r >= NR)
+                    continue;
+#pragma GCC unroll 4
+                for (int c = 0; c < C; c++) {
+                    VT *w = v + c * R;
+                    const VT a = w[blk + r];
+                    const VT b = RS_V(rev)(w[blk + B - 1 - r]);
+                    w[blk + r] = RS_V(min)(a, b);
+                    w[blk + B - 1 - r] = RS_V(rev)(RS_V(max)(a, b));
+                }
             }
         }
 #pragma GCC unroll 4
         for (int d = B / 4; d >= 1; d /= 2) {
 #pragma GCC unroll 16
             for (int r = 0; r < R; r++) {
-                if ((r & d) == 0) {
-                    const VT a = v[r], b = v[r + d];
-                    v[r] = RS_V(min)(a, b);
-                    v[r + d] = RS_V(max)(a, b);
+                if ((r & d) == 0 && r + d < NR) {
+#pragma GCC unroll 4
+                    for (int c = 0; c < C; c++) {
+                        VT *w = v + c * R;
+                        const VT a = w[r], b = w[r + d];
+                        w[r] = RS_V(min)(a, b);
+                        w[r + d] = RS_V(max)(a, b);
+                    }
                 }
             }
         }
 #pragma GCC unroll 16
-        for (int r = 0; r < R; r++)
-            v[r] = RS_V(merge_in)(v[r]);
+        for (int r = 0; r < NR; r++)
+#pragma GCC unroll 4
+            for (int c = 0; c < C; c++)
+                v[c * R + r] = RS_V(merge_in)(v[c * R + r]);
     }
 }
 
-/* Loads n keys (R * VN - VN < n <= R * VN) into R registers, sorts, stores n keys. */
-RS_VINLINE void RS_NAME(net_io)(KT *keys, size_t n, const int R)
+RS_VINLINE void RS_NAME(net)(VT *v, const int R, const int NR)
+{
+    RS_NAME(net_c)(v, R, NR, 1);
+}
+
+/* C rows of n keys each (row c at keys + c * n), NR registers per row, sorted together. */
+RS_VINLINE void RS_NAME(net_rows)(KT *keys, size_t n, const int R, const int NR, const int C)
+{
+    VT v[4 * NREGS_MAX];
+    const size_t tail = n - (size_t)(NR - 1) * VN;
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) {
+        const KT *src = keys + (size_t)c * n;
+#pragma GCC unroll 16
+        for (int r = 0; r < NR - 1; r++)
+            v[c * R + r] = RS_V(loadu)(src + (size_t)r * VN);
+        /* Masked loads and stores cost more than whole ones (more so across cache lines). */
+        v[c * R + NR - 1] = tail == VN ? RS_V(loadu)(src + (size_t)(NR - 1) * VN)
+                                       : RS_V(load_pad)(src + (size_t)(NR - 1) * VN, tail);
+    }
+    RS_NAME(net_c)(v, R, NR, C);
+#pragma GCC unroll 4
+    for (int c = 0; c < C; c++) {
+        KT *dst = keys + (size_t)c * n;
+#pragma GCC unroll 16
+        for (int r = 0; r < NR - 1; r++)
+            RS_V(storeu)(dst + (size_t)r * VN, v[c * R + r]);
+        if (tail == VN)
+            RS_V(storeu)(dst + (size_t)(NR - 1) * VN, v[c * R + NR - 1]);
+        else
+            RS_V(store_part)(dst + (size_t)(NR - 1) * VN, v[c * R + NR - 1], tail);
+    }
+}
+
+/* NR registers hold n keys, (NR - 1) * VN < n <= NR * VN, in a network of R >= NR. */
+RS_VINLINE void RS_NAME(net_pad2)(const KT *src, KT *dst, size_t n, const int R, const int NR)
 {
     VT v[NREGS_MAX];
 #pragma GCC unroll 16
-    for (int r = 0; r < R - 1; r++)
-        v[r] = RS_V(loadu)(keys + (size_t)r * VN);
-    v[R - 1] = RS_V(load_pad)(keys + (size_t)(R - 1) * VN, n - (size_t)(R - 1) * VN);
-    RS_NAME(net)(v, R);
+    for (int r = 0; r < NR - 1; r++)
+        v[r] = RS_V(loadu)(src + (size_t)r * VN);
+    v[NR - 1] = RS_V(load_pad)(src + (size_t)(NR - 1) * VN, n - (size_t)(NR - 1) * VN);
+    RS_NAME(net)(v, R, NR);
 #pragma GCC unroll 16
-    for (int r = 0; r < R - 1; r++)
-        RS_V(storeu)(keys + (size_t)r * VN, v[r]);
-    RS_V(store_part)(keys + (size_t)(R - 1) * VN, v[R - 1], n - (size_t)(R - 1) * VN);
+    for (int r = 0; r < NR - 1; r++)
+        RS_V(storeu)(dst + (size_t)r * VN, v[r]);
+    RS_V(store_part)(dst + (size_t)(NR - 1) * VN, v[NR - 1], n - (size_t)(NR - 1) * VN);
 }
 
-/* Loads a register of keys[0..cnt) (cnt may exceed VN: a whole register; cnt may be 0). */
-RS_VINLINE VT RS_NAME(load_some)(const KT *p, size_t cnt)
+RS_VINLINE void RS_NAME(net_pad)(KT *keys, size_t n, const int R, const int NR)
 {
-    return cnt >= VN ? RS_V(loadu)(p) : RS_V(load_pad)(p, cnt);
+    RS_NAME(net_pad2)(keys, keys, n, R, NR);
 }
 
-RS_VINLINE void RS_NAME(store_some)(KT *p, VT v, size_t cnt)
+/* n <= BLOCK: one network of the smallest power-of-two register count that holds n; the
+ * keys come from src and go to dst (which may be src). */
+static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
 {
-    if (cnt >= VN)
-        RS_V(storeu)(p, v);
-    else if (cnt > 0)
-        RS_V(store_part)(p, v, cnt);
-}
-
-/* R registers hold n keys, (R / 2) * VN < n <= R * VN (R >= 4): registers wholly past n are
- * padding, sorted to the end and never stored. */
-RS_VINLINE void RS_NAME(net_pad)(KT *keys, size_t n, const int R)
-{
-    VT v[NREGS_MAX];
-#pragma GCC unroll 16
-    for (int r = 0; r < R; r++) {
-        const size_t lo = (size_t)r * VN;
-        v[r] = RS_NAME(load_some)(keys + lo, lo < n ? n - lo : 0);
+    if (n <= 1) {
+        if (n == 1)
+            dst[0] = src[0];
+        return;
     }
-    RS_NAME(net)(v, R);
-#pragma GCC unroll 16
-    for (int r = 0; r < R; r++) {
-        const size_t lo = (size_t)r * VN;
-        RS_NAME(store_some)(keys + lo, v[r], lo < n ? n - lo : 0);
+    switch ((n + VN - 1) / VN) {
+    case 1:
+        RS_V(store_part)(dst, RS_V(sort_in)(RS_V(load_pad)(src, n)), n);
+        return;
+    case 2:
+        RS_NAME(net_pad2)(src, dst, n, 2, 2);
+        return;
+    case 3:
+        RS_NAME(net_pad2)(src, dst, n, 4, 3);
+        return;
+    case 4:
+        RS_NAME(net_pad2)(src, dst, n, 4, 4);
+        return;
+    case 5:
+        RS_NAME(net_pad2)(src, dst, n, 8, 5);
+        return;
+    case 6:
+        RS_NAME(net_pad2)(src, dst, n, 8, 6);
+        return;
+    case 7:
+        RS_NAME(net_pad2)(src, dst, n, 8, 7);
+        return;
+    case 8:
+        RS_NAME(net_pad2)(src, dst, n, 8, 8);
+        return;
+    case 9:
+        RS_NAME(net_pad2)(src, dst, n, 16, 9);
+        return;
+    case 10:
+        RS_NAME(net_pad2)(src, dst, n, 16, 10);
+        return;
+    case 11:
+        RS_NAME(net_pad2)(src, dst, n, 16, 11);
+        return;
+    case 12:
+        RS_NAME(net_pad2)(src, dst, n, 16, 12);
+        return;
+    case 13:
+        RS_NAME(net_pad2)(src, dst, n, 16, 13);
+        return;
+    case 14:
+        RS_NAME(net_pad2)(src, dst, n, 16, 14);
+        return;
+    case 15:
+        RS_NAME(net_pad2)(src, dst, n, 16, 15);
+        return;
+    default:
+        RS_NAME(net_pad2)(src, dst, n, 16, 16);
+        return;
     }
 }
 
-/* n <= BLOCK: one network of the smallest power-of-two register count that holds n. */
 static void RS_NAME(small)(KT *keys, size_t n)
 {
-    if (n <= 1)
-        return;
-    const size_t nv = (n + VN - 1) / VN;
-    if (nv == 1) {
-        const VT v = RS_V(load_pad)(keys, n);
-        RS_V(store_part)(keys, RS_V(sort_in)(v), n);
-    } else if (nv == 2) {
-        RS_NAME(net_io)(keys, n, 2);
-    } else if (nv <= 4) {
-        RS_NAME(net_pad)(keys, n, 4);
-    } else if (nv <= 8) {
-        RS_NAME(net_pad)(keys, n, 8);
-    } else {
-        RS_NAME(net_pad)(keys, n, 16);
-    }
+    RS_NAME(small2)(keys, keys, n);
 }
 
 static void RS_NAME(sift)(KT *a, size_t root, size_t n)
@@ -192,7 +265,7 @@ static KT RS_NAME(pivot)(const KT *a, size_t n)
         h *= 0xBF58476D1CE4E5B9u;
         s[i] = a[i * step + (size_t)((h >> 32) % step)];
     }
-    RS_NAME(net_io)(s, S, 4);
+    RS_NAME(net_pad)(s, S, 4, 4);
     return s[S / 2];
 }
 
@@ -347,7 +420,103 @@ static void RS_NAME(qsort)(KT *a, size_t n, int depth)
     RS_NAME(small)(a, n);
 }
 
-static void RS_NAME(sort)(KT *keys, size_t n)
+/* Out-of-place partition: keys of src[0..n) < p go to the front of dst, the others to its
+ * back; returns their count; *mn, *mx get the range. No store can meet a later load (the
+ * in-place partition's masked stores near its loads stall store forwarding). */
+static size_t RS_NAME(part_oop)(const KT *src, KT *dst, size_t n, KT p, KT *mn, KT *mx)
+{
+    KT *l = dst, *r = dst + n;
+    const VT pv = RS_V(set1)(p);
+    VT vmin = RS_V(set1)(src[0]), vmax = vmin;
+    size_t i = 0;
+    /* Whole-vector stores stay inside [l, r) while 2 * VN or more keys remain. */
+    for (; i + 2 * UNROLL * VN <= n; i += UNROLL * VN) {
+        VT v[UNROLL];
+#pragma GCC unroll 16
+        for (int u = 0; u < UNROLL; u++) {
+            v[u] = RS_V(loadu)(src + i + (size_t)u * VN);
+            vmin = RS_V(min)(vmin, v[u]);
+            vmax = RS_V(max)(vmax, v[u]);
+        }
+#pragma GCC unroll 16
+        for (int u = 0; u < UNROLL; u++)
+            RS_V(part)(v[u], pv, &l, &r);
+    }
+    for (; i + 2 * VN <= n; i += VN) {
+        const VT v = RS_V(loadu)(src + i);
+        vmin = RS_V(min)(vmin, v);
+        vmax = RS_V(max)(vmax, v);
+        RS_V(part)(v, pv, &l, &r);
+    }
+    KT smin = RS_V(hmin)(vmin), smax = RS_V(hmax)(vmax);
+    /* The rest one key at a time, written to both sides (no branch on the key). */
+    for (; i < n; i++) {
+        const KT x = src[i];
+        smin = KLT(x, smin) ? x : smin;
+        smax = KLT(smax, x) ? x : smax;
+        const int lt = KLT(x, p);
+        *l = x;
+        r[-1] = x;
+        l += lt;
+        r -= !lt;
+    }
+    *mn = smin;
+    *mx = smax;
+    return (size_t)(l - dst);
+}
+
+/* Quicksort between the keys and a scratch copy: the keys of this part are in cur, alt is
+ * the other buffer at the same offset, and the sorted keys must end in cur when cur_is_out,
+ * else in alt. Each partition moves the keys to the other buffer. */
+static void RS_NAME(qsort_oop)(KT *cur, KT *alt, int cur_is_out, size_t n, int depth)
+{
+    while (n > RS_NAME(BLOCK)) {
+        KT *out = cur_is_out ? cur : alt;
+        if (depth-- <= 0) {
+            if (!cur_is_out)
+                memcpy(out, cur, n * sizeof *cur);
+            RS_NAME(heapsort)(out, n);
+            return;
+        }
+        const KT p = RS_NAME(pivot)(cur, n);
+        KT mn, mx;
+        size_t m = RS_NAME(part_oop)(cur, alt, n, p, &mn, &mx);
+        if (mn == mx) {
+            if (!cur_is_out)
+                memcpy(out, cur, n * sizeof *cur);
+            return;
+        }
+        if (m == 0) {
+            /* p is the minimum: the keys equal to it (all < p + 1, no wrap since p < mx) are
+             * done; the rest goes on from cur. */
+            m = RS_NAME(part_oop)(alt, cur, n, (KT)(p + 1u), &mn, &mx);
+            if (!cur_is_out)
+                memcpy(out, cur, m * sizeof *cur);
+            cur += m;
+            alt += m;
+            n -= m;
+            continue;
+        }
+        KT *const t = cur;
+        cur = alt;
+        alt = t;
+        cur_is_out = !cur_is_out;
+        if (m < n - m) {
+            RS_NAME(qsort_oop)(cur, alt, cur_is_out, m, depth);
+            cur += m;
+            alt += m;
+            n -= m;
+        } else {
+            RS_NAME(qsort_oop)(cur + m, alt + m, cur_is_out, n - m, depth);
+            n = m;
+        }
+    }
+    RS_NAME(small2)(cur, cur_is_out ? cur : alt, n);
+}
+
+/* Sorts keys[0..n); scratch (n keys, may be NULL: then in place) holds the copy that the
+ * out-of-place partitions write to. */
+static void RS_NAME(sort)(KT *keys, size_t n, void *scratch)
 {
     if (n <= RS_NAME(BLOCK)) {
         RS_V(pre)(keys, n);
@@ -359,46 +528,79 @@ static void RS_NAME(sort)(KT *keys, size_t n)
     for (size_t m = n; m > 1; m >>= 1)
         depth += 2;
     RS_V(pre)(keys, n);
-    RS_NAME(qsort)(keys, n, depth + 4);
+    if (scratch != NULL)
+        RS_NAME(qsort_oop)(keys, (KT *)scratch, 1, n, depth + 4);
+    else
+        RS_NAME(qsort)(keys, n, depth + 4);
     RS_V(post)(keys, n);
 }
 
 /* Sorts rows of n keys each, row r at keys + r * n. Short rows: the length dispatch is
  * hoisted out of the row loop, so each row is one inlined network. */
-static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n)
+static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
 {
     if (n <= 1 || rows == 0)
         return;
     if (n > RS_NAME(BLOCK)) {
         for (size_t r = 0; r < rows; r++)
-            RS_NAME(sort)(keys + r * n, n);
+            RS_NAME(sort)(keys + r * n, n, scratch);
         return;
     }
     RS_V(pre)(keys, rows * n);
-    const size_t nv = (n + VN - 1) / VN;
-    if (nv == 1) {
-        for (size_t r = 0; r < rows; r++) {
-            KT *row = keys + r * n;
-            RS_V(store_part)(row, RS_V(sort_in)(RS_V(load_pad)(row, n)), n);
-        }
-    } else if (nv == 2) {
-        for (size_t r = 0; r < rows; r++)
-            RS_NAME(net_io)(keys + r * n, n, 2);
-    } else if (nv <= 4) {
-        for (size_t r = 0; r < rows; r++)
-            RS_NAME(net_pad)(keys + r * n, n, 4);
-    } else if (nv <= 8) {
-        for (size_t r = 0; r < rows; r++)
-            RS_NAME(net_pad)(keys + r * n, n, 8);
-    } else {
-        for (size_t r = 0; r < rows; r++)
+    size_t r = 0;
+    switch ((n + VN - 1) / VN) {
+    case 1:
+        for (; r + 4 <= rows; r += 4)
+            RS_NAME(net_rows)(keys + r * n, n, 1, 1, 4);
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 1, 1, 1);
+        break;
+    case 2:
+        for (; r + 2 <= rows; r += 2)
+            RS_NAME(net_rows)(keys + r * n, n, 2, 2, 2);
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 2, 2, 1);
+        break;
+    case 3:
+        for (; r + ROWS4 <= rows; r += ROWS4)
+            RS_NAME(net_rows)(keys + r * n, n, 4, 3, ROWS4);
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 4, 3, 1);
+        break;
+    case 4:
+        for (; r + ROWS4 <= rows; r += ROWS4)
+            RS_NAME(net_rows)(keys + r * n, n, 4, 4, ROWS4);
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 4, 4, 1);
+        break;
+    /* 5..8 registers: one row at a time (8 registers per row fill AVX2's 16). */
+    case 5:
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 8, 5, 1);
+        break;
+    case 6:
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 8, 6, 1);
+        break;
+    case 7:
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 8, 7, 1);
+        break;
+    case 8:
+        for (; r < rows; r++)
+            RS_NAME(net_rows)(keys + r * n, n, 8, 8, 1);
+        break;
+    default:
+        for (; r < rows; r++)
             RS_NAME(small)(keys + r * n, n);
+        break;
     }
     RS_V(post)(keys, rows * n);
 }
 
 #undef NREGS_MAX
 #undef UNROLL
+#undef ROWS4
 #undef KLT
 #undef VN
 #undef KT

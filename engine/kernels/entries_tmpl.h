@@ -4,8 +4,8 @@
  * bitonic_tmpl.h for RS_BITS 32 and 64, with RS_ISA defined. Defines static functions
  * rs_<isa>_e_<entry>; the kernel file puts them in its const table.
  *
- * - u16 keys: a counting sort when the scratch holds 2^16 counters (n >= 16384), else
- *   widened to u32 and sorted there.
+ * - u16 keys: a counting sort when the scratch holds 2^16 counters (n >= 16384), two LSD
+ *   radix passes of 8 bits from U16_RADIX_MIN keys, else widened to u32 and sorted there.
  * - u16/u32 keys with an index: (key, idx) packed into one wider key, so that the order of
  *   (key, idx) is exact: key << 32 | idx in a u64, or key << 16 | position in a u32 for
  *   16-bit keys and n <= 2^16 (the index then comes back from a copy by position).
@@ -19,25 +19,58 @@
 #define RS_E(x)       RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _e_), x)
 #define RS_S(bits)    RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _u), bits), _sort)
 
+/* The scratch past the first n elements of array p, rounded up to 64 bytes. */
+#define RS_AFTER(p, n) ((void *)(((uintptr_t)((p) + (n)) + 63u) & ~(uintptr_t)63u))
+
 /* Below this many keys, 16-bit keys go through the 32-bit sort. */
 #define U16_COUNT_MIN 16384u
+/* From this many keys (and below U16_COUNT_MIN), two radix passes of 8 bits. */
+#ifndef U16_RADIX_MIN
+#define U16_RADIX_MIN 1024u
+#endif
 
 static void RS_E(sort_u32)(uint32_t *keys, size_t n, void *scratch)
 {
-    (void)scratch;
-    RS_S(32)(keys, n);
+    RS_S(32)(keys, n, scratch);
 }
 
 static void RS_E(sort_u64)(uint64_t *keys, size_t n, void *scratch)
 {
-    (void)scratch;
-    RS_S(64)(keys, n);
+    RS_S(64)(keys, n, scratch);
+}
+
+/* Two stable counting passes over the low then the high byte, through tmp[0..n). */
+static void RS_E(radix_u16)(uint16_t *keys, size_t n, uint16_t *tmp)
+{
+    uint32_t lo[256], hi[256];
+    memset(lo, 0, sizeof lo);
+    memset(hi, 0, sizeof hi);
+    for (size_t i = 0; i < n; i++) {
+        lo[keys[i] & 0xFFu]++;
+        hi[keys[i] >> 8]++;
+    }
+    uint32_t slo = 0, shi = 0;
+    for (size_t d = 0; d < 256; d++) {
+        const uint32_t a = lo[d], b = hi[d];
+        lo[d] = slo;
+        hi[d] = shi;
+        slo += a;
+        shi += b;
+    }
+    for (size_t i = 0; i < n; i++)
+        tmp[lo[keys[i] & 0xFFu]++] = keys[i];
+    for (size_t i = 0; i < n; i++)
+        keys[hi[tmp[i] >> 8]++] = tmp[i];
 }
 
 static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
 {
     if (n <= 1)
         return;
+    if (n >= U16_RADIX_MIN && n < U16_COUNT_MIN) {
+        RS_E(radix_u16)(keys, n, (uint16_t *)scratch);
+        return;
+    }
     if (n >= U16_COUNT_MIN && n <= UINT32_MAX) {
         uint32_t *count = (uint32_t *)scratch;
         memset(count, 0, 65536u * sizeof *count);
@@ -55,21 +88,19 @@ static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
     uint32_t *w = (uint32_t *)scratch;
     for (size_t i = 0; i < n; i++)
         w[i] = keys[i];
-    RS_S(32)(w, n);
+    RS_S(32)(w, n, RS_AFTER(w, n));
     for (size_t i = 0; i < n; i++)
         keys[i] = (uint16_t)w[i];
 }
 
 static void RS_E(sort_rows_u32)(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
-    (void)scratch;
-    RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(keys, rows, n);
+    RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(keys, rows, n, scratch);
 }
 
 static void RS_E(sort_rows_u64)(uint64_t *keys, size_t rows, size_t n, void *scratch)
 {
-    (void)scratch;
-    RS_CAT(RS_CAT(rs_, RS_ISA), _u64_sort_rows)(keys, rows, n);
+    RS_CAT(RS_CAT(rs_, RS_ISA), _u64_sort_rows)(keys, rows, n, scratch);
 }
 
 /* Short 16-bit rows are widened a chunk of rows at a time into the scratch (which holds
@@ -90,7 +121,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
         uint16_t *k = keys + r0 * n;
         for (size_t i = 0; i < cr * n; i++)
             w[i] = k[i];
-        RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(w, cr, n);
+        RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(w, cr, n, NULL);
         for (size_t i = 0; i < cr * n; i++)
             k[i] = (uint16_t)w[i];
     }
@@ -107,7 +138,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
             w[i] = (uint32_t)keys[i] << 16 | (uint32_t)i;                                   \
             copy[i] = idx[i];                                                               \
         }                                                                                   \
-        RS_S(32)(w, n);                                                                     \
+        RS_S(32)(w, n, RS_AFTER(copy, n));                                                  \
         for (size_t i = 0; i < n; i++) {                                                    \
             keys[i] = (KEYT)(w[i] >> 16);                                                   \
             idx[i] = copy[w[i] & 0xFFFFu];                                                  \
@@ -118,7 +149,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
     if ((uint64_t)idx[n - 1] <= UINT32_MAX) {                                               \
         for (size_t i = 0; i < n; i++)                                                      \
             w[i] = (uint64_t)keys[i] << 32 | (uint64_t)idx[i];                              \
-        RS_S(64)(w, n);                                                                     \
+        RS_S(64)(w, n, RS_AFTER(w, n));                                                     \
         for (size_t i = 0; i < n; i++) {                                                    \
             keys[i] = (KEYT)(w[i] >> 32);                                                   \
             idx[i] = (IDXT)(uint32_t)w[i];                                                  \
@@ -131,7 +162,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
         w[i] = (uint64_t)keys[i] << 32 | (uint64_t)i;                                       \
         copy[i] = idx[i];                                                                   \
     }                                                                                       \
-    RS_S(64)(w, n);                                                                         \
+    RS_S(64)(w, n, NULL); /* the scratch is full: in place */                               \
     for (size_t i = 0; i < n; i++) {                                                        \
         keys[i] = (KEYT)(w[i] >> 32);                                                       \
         idx[i] = copy[(uint32_t)w[i]];                                                      \
@@ -226,6 +257,8 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_MERGE_PAIRS
 #undef RS_PACKED_PAIRS
 #undef U16_COUNT_MIN
+#undef U16_RADIX_MIN
+#undef RS_AFTER
 #undef RS_S
 #undef RS_E
 #undef RS_CAT

@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #define RS_VINLINE static inline __attribute__((always_inline))
+/* Vector registers (the networks size their batches of rows by it). */
+#define RS_VREGS 16
 
 /* Generated (python, in the commit message of this file): for a mask of lanes >= pivot,
  * the lanes < pivot in order, then the others in order, one dword index per nibble. */

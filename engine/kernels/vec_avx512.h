@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 #define RS_VINLINE static inline __attribute__((always_inline))
+/* Vector registers (the networks size their batches of rows by it). */
+#define RS_VREGS 32
 
 /* ---------------------------------------------------------------- 32-bit keys */
 
