@@ -25,9 +25,18 @@ static size_t round64(size_t bytes)
     return (bytes + 63u) & ~(size_t)63u;
 }
 
+/* Values-only jobs whose key map is a recipe sort in the output row itself. */
+static int values_in_place(const rs_job *job)
+{
+    rs_key_xform x;
+    return rs_keys_xform(job->ops[0].info, job->order, 0, &x);
+}
+
 size_t rs_row_workspace_bytes(const rs_job *job)
 {
     const size_t n = job->n;
+    if (job->values_only && values_in_place(job)) /* keys built in the output row */
+        return round64(RS_KERNEL_SCRATCH_BYTES(n));
     return 2 * round64(n * job->perm_bytes) + round64(n * 8) + round64(RS_KERNEL_SCRATCH_BYTES(n));
 }
 
@@ -36,6 +45,11 @@ static workspace carve(const rs_job *job, void *ws)
     const size_t n = job->n;
     unsigned char *p = ws;
     workspace w;
+    if (job->values_only && values_in_place(job)) {
+        w.perm = w.pass_idx = w.keys = NULL;
+        w.scratch = ws;
+        return w;
+    }
     w.perm = p;
     p += round64(n * job->perm_bytes);
     w.pass_idx = p;
