@@ -138,11 +138,15 @@ int cli_signals_add_temp(const char *path);
 /* Forgets every registered temporary (after commit or abort). */
 void cli_signals_clear(void);
 
-/* ---- element order of DESIGN section 1, independent of the engine (order.c) ---- */
+/* ---- element order of DESIGN section 1 ---- */
 
-/* Compares one element of `dtype` at a and b: negative when a comes first in the order the
- * flags give (DESCENDING, NANS_LAST, TOTAL_ORDER), 0 when equal, positive otherwise. */
-int cli_order_compare(rowsort_dtype dtype, unsigned flags, const void *a, const void *b);
+/* The order is io's rsio_order_compare (io/order.c), which verify uses directly. This name
+ * remains for gen.c's qsort; it can go once gen.c calls rsio_order_compare itself. */
+static inline int cli_order_compare(rowsort_dtype dtype, unsigned flags, const void *a,
+                                    const void *b)
+{
+    return rsio_order_compare(dtype, flags, a, b);
+}
 
 /* ---- half-precision conversions (f16.c) ---- */
 

@@ -1,7 +1,8 @@
 /*
  * verify.c - `rowsort verify`: checks outputs against their inputs without the engine.
  *
- * Per row: the output is in the order the flags give (order.c, multi-key), it is the input
+ * Per row: the output is in the order the flags give (multi-key, each key by io's
+ * rsio_order_compare, which shares no code with the engine's key encodings), it is the input
  * row permuted bit for bit with every operand moved together (records of all operands
  * compared as multisets), and with --argsort out[j] == in[idx[j]] for each operand, idx a
  * permutation (distinct positions for top-k), equal keys in increasing idx when stable.
@@ -41,7 +42,7 @@ static int compare_keys(const verify_ctx *v, const unsigned char *a, const unsig
 {
     for (size_t k = 0; k < v->num_keys; k++) {
         const int c =
-            cli_order_compare(v->dtypes[k], v->flags, a + v->offsets[k], b + v->offsets[k]);
+            rsio_order_compare(v->dtypes[k], v->flags, a + v->offsets[k], b + v->offsets[k]);
         if (c != 0)
             return c;
     }
