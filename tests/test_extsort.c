@@ -1,7 +1,7 @@
 /* test_extsort.c - Check suite for io/extsort.c and io/window.c: files sorted under a memory
  * budget (windows of rows, rows out of core) give the engine's in-memory results, byte for
  * byte (stable sorts, so the result is unique). */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#define _POSIX_C_SOURCE 200809L /* opendir */
 
 #include <check.h>
 #include <dirent.h>
@@ -12,45 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io_fixtures.h"
 #include "rsio.h"
-
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/rowsort-test-extsort-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static const char *in_dir(const char *name)
-{
-    static char p[4][512];
-    static int slot;
-    slot = (slot + 1) % 4;
-    snprintf(p[slot], sizeof p[slot], "%s/%s", dir, name);
-    return p[slot];
-}
 
 /* Leftover files in the folder (temporaries of runs must not stay). */
 static int count_files(void)
 {
-    DIR *d = opendir(dir);
+    DIR *d = opendir(iofx_dir());
     ck_assert_ptr_nonnull(d);
     int count = 0;
     struct dirent *e;
@@ -105,17 +73,7 @@ static const char *write_npy_data(const char *name, rowsort_dtype dtype, size_t 
                                   const void *data)
 {
     const size_t shape[2] = {rows, n};
-    char header[1024];
-    const size_t len = rsio_npy_format_header(dtype, 2, shape, header, sizeof header);
-    ck_assert_uint_gt(len, 0);
-    const char *path = in_dir(name);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(header, 1, len, f), len);
-    const size_t bytes = rows * n * rowsort_dtype_size(dtype);
-    ck_assert_uint_eq(fwrite(data, 1, bytes, f), bytes);
-    ck_assert_int_eq(fclose(f), 0);
-    return path;
+    return iofx_write_npy(name, dtype, 2, shape, data, rows * n * rowsort_dtype_size(dtype));
 }
 
 typedef struct sort_case {
@@ -165,7 +123,8 @@ static void check_case(const sort_case *c, size_t budget, size_t run_elems)
         const size_t shape[2] = {c->rows, out_n};
         snprintf(name, sizeof name, "out%zu.npy", i);
         ck_assert_int_eq(
-            rsio_output_create_npy(in_dir(name), c->dtypes[i], 2, shape, &out[i], &err), RSIO_OK);
+            rsio_output_create_npy(iofx_path(name), c->dtypes[i], 2, shape, &out[i], &err),
+            RSIO_OK);
     }
     int64_t *expect_idx = malloc(c->rows * out_n * 8 + 8);
     rowsort_request req;
@@ -184,9 +143,9 @@ static void check_case(const sort_case *c, size_t budget, size_t run_elems)
 
     const size_t shape[2] = {c->rows, out_n};
     if (c->with_indices)
-        ck_assert_int_eq(
-            rsio_output_create_npy(in_dir("idx.npy"), ROWSORT_DTYPE_I64, 2, shape, &idx_out, &err),
-            RSIO_OK);
+        ck_assert_int_eq(rsio_output_create_npy(iofx_path("idx.npy"), ROWSORT_DTYPE_I64, 2, shape,
+                                                &idx_out, &err),
+                         RSIO_OK);
     rsio_sort_job job;
     memset(&job, 0, sizeof job);
     job.ctx = ctx;
@@ -344,7 +303,8 @@ START_TEST(test_window_stats)
     ck_assert_int_eq(rsio_input_open_npy(path, &in, &err), RSIO_OK);
     const size_t shape[2] = {rows, n};
     ck_assert_int_eq(
-        rsio_output_create_npy(in_dir("o.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err), RSIO_OK);
+        rsio_output_create_npy(iofx_path("o.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
+        RSIO_OK);
     rsio_sort_job job;
     memset(&job, 0, sizeof job);
     job.ctx = ctx;
@@ -380,7 +340,7 @@ static Suite *extsort_suite(void)
 {
     Suite *s = suite_create("extsort");
     TCase *tc = tcase_create("extsort");
-    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_checked_fixture(tc, iofx_make_dir, iofx_remove_dir);
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_extsort_one_key, 0, 25);
     tcase_add_test(tc, test_extsort_operands_and_topk);

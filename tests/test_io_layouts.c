@@ -2,10 +2,8 @@
  * inputs read as C-order native rows (input_rows.c), raw inputs and outputs, big-endian
  * headers, outputs opened in place (--rows), byte swaps, the merge order (order.c) and
  * --memory-limit values (membudget.c). */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
 
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,60 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io_fixtures.h"
 #include "rsio.h"
-
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/rowsort-test-io-layouts-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static const char *in_dir(const char *name)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return p;
-}
 
 /* Writes an .npy file with a hand-written dict and the given data. */
 static const char *write_npy_dict(const char *name, const char *dict, const void *data,
                                   size_t bytes)
 {
-    char header[256];
-    const size_t dict_len = strlen(dict);
-    size_t total = 10 + dict_len + 1;
-    total += 64 - total % 64;
-    memcpy(header, "\x93NUMPY\x01\x00", 8);
-    header[8] = (char)((total - 10) & 0xff);
-    header[9] = (char)((total - 10) >> 8);
-    memcpy(header + 10, dict, dict_len);
-    memset(header + 10 + dict_len, ' ', total - 11 - dict_len);
-    header[total - 1] = '\n';
-    const char *path = in_dir(name);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(header, 1, total, f), total);
-    ck_assert_uint_eq(fwrite(data, 1, bytes, f), bytes);
-    ck_assert_int_eq(fclose(f), 0);
-    return path;
+    return iofx_write_npy_dict(name, 1, dict, data, bytes);
 }
 
 START_TEST(test_fortran_2d)
@@ -145,7 +97,7 @@ END_TEST
 START_TEST(test_raw_in_and_out)
 {
     float data[6] = {3, 1, 2, 6, 5, 4};
-    const char *path = in_dir("r.bin");
+    const char *path = iofx_path("r.bin");
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     ck_assert_uint_eq(fwrite(data, 1, sizeof data, f), sizeof data);
@@ -174,7 +126,7 @@ START_TEST(test_raw_in_and_out)
     /* A raw output: exactly the data bytes, no header. */
     rsio_output out;
     const rsio_output_format raw = {1, 0};
-    const char *opath = in_dir("o.bin");
+    const char *opath = iofx_path("o.bin");
     ck_assert_int_eq(rsio_output_create(opath, ROWSORT_DTYPE_F32, 2, shape, &raw, &out, &err),
                      RSIO_OK);
     memcpy(out.data, data, sizeof data);
@@ -212,7 +164,7 @@ START_TEST(test_open_existing)
     const size_t shape[2] = {4, 2};
     rsio_output out;
     rsio_error err;
-    const char *path = in_dir("e.npy");
+    const char *path = iofx_path("e.npy");
     ck_assert_int_eq(rsio_output_create_npy(path, ROWSORT_DTYPE_I32, 2, shape, &out, &err),
                      RSIO_OK);
     memset(out.data, 0, 32);
@@ -236,7 +188,7 @@ START_TEST(test_open_existing)
     ck_assert_ptr_nonnull(strstr(err.message, "the output does not match"));
     ck_assert_int_eq(rsio_output_open_existing(path, ROWSORT_DTYPE_F32, 2, shape, NULL, &out, &err),
                      RSIO_BAD_INPUT);
-    ck_assert_int_eq(rsio_output_open_existing(in_dir("none.npy"), ROWSORT_DTYPE_I32, 2, shape,
+    ck_assert_int_eq(rsio_output_open_existing(iofx_path("none.npy"), ROWSORT_DTYPE_I32, 2, shape,
                                                NULL, &out, &err),
                      RSIO_BAD_INPUT);
     ck_assert_str_eq(err.message, "cannot open the output: No such file or directory");
@@ -306,7 +258,7 @@ static Suite *layouts_suite(void)
 {
     Suite *s = suite_create("io_layouts");
     TCase *tc = tcase_create("layouts");
-    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_checked_fixture(tc, iofx_make_dir, iofx_remove_dir);
     tcase_add_test(tc, test_fortran_2d);
     tcase_add_test(tc, test_fortran_3d_big_endian);
     tcase_add_test(tc, test_byteswap);

@@ -1,8 +1,7 @@
 /* test_npy_input.c - Check suite for io/npy_input.c: opening and mapping .npy inputs. */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp, mkfifo */
+#define _POSIX_C_SOURCE 200809L /* mkfifo */
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -12,64 +11,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io_fixtures.h"
 #include "rsio.h"
-
-/* ---- a scratch folder per test (checked fixture: runs in the forked test) ---- */
-
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/rowsort-test-npy-input-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && unlink(p) != 0)
-            rmdir(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static const char *in_dir(const char *name)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return p;
-}
-
-static void write_file(const char *path, const void *a, size_t a_len, const void *b, size_t b_len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(a, 1, a_len, f), a_len);
-    if (b_len > 0)
-        ck_assert_uint_eq(fwrite(b, 1, b_len, f), b_len);
-    ck_assert_int_eq(fclose(f), 0);
-}
 
 /* Writes name: our header for (dtype, shape), then data_len bytes counting up from 1. */
 static const char *write_npy(const char *name, rowsort_dtype dtype, size_t ndim,
                              const size_t *shape, size_t data_len)
 {
-    char header[1024];
-    const size_t len = rsio_npy_format_header(dtype, ndim, shape, header, sizeof header);
-    ck_assert_uint_gt(len, 0);
     unsigned char *data = malloc(data_len + 1);
     ck_assert_ptr_nonnull(data);
     for (size_t i = 0; i < data_len; i++)
         data[i] = (unsigned char)(i + 1);
-    const char *path = in_dir(name);
-    write_file(path, header, len, data, data_len);
+    const char *path = iofx_write_npy(name, dtype, ndim, shape, data, data_len);
     free(data);
     return path;
 }
@@ -77,22 +30,7 @@ static const char *write_npy(const char *name, rowsort_dtype dtype, size_t ndim,
 /* Writes name with a hand-made header: dict padded to 64 bytes, then data_len zero bytes. */
 static const char *write_dict(const char *name, unsigned major, const char *dict, size_t data_len)
 {
-    const size_t prefix = major == 1 ? 10 : 12;
-    size_t total = prefix + strlen(dict) + 1;
-    total += 63 - (total + 63) % 64;
-    char *buf = calloc(1, total + data_len);
-    ck_assert_ptr_nonnull(buf);
-    memcpy(buf, "\x93NUMPY", 6);
-    buf[6] = (char)major;
-    for (size_t i = 8; i < prefix; i++)
-        buf[i] = (char)((total - prefix) >> (8 * (i - 8)));
-    memset(buf + prefix, ' ', total - prefix);
-    memcpy(buf + prefix, dict, strlen(dict));
-    buf[total - 1] = '\n';
-    const char *path = in_dir(name);
-    write_file(path, buf, total + data_len, NULL, 0);
-    free(buf);
-    return path;
+    return iofx_write_npy_dict(name, major, dict, NULL, data_len);
 }
 
 static void expect_fail(const char *path, rsio_kind kind, const char *needle)
@@ -225,10 +163,10 @@ START_TEST(test_truncated_and_long)
     /* Cut inside the header: the header length runs past the end. */
     char header[256];
     const size_t len = rsio_npy_format_header(ROWSORT_DTYPE_F32, 2, shape, header, sizeof header);
-    path = in_dir("h.npy");
-    write_file(path, header, len - 1, NULL, 0);
+    path = iofx_path("h.npy");
+    iofx_write_file(path, header, len - 1, NULL, 0);
     expect_fail(path, RSIO_BAD_INPUT, "file is truncated");
-    write_file(path, header, 9, NULL, 0);
+    iofx_write_file(path, header, 9, NULL, 0);
     expect_fail(path, RSIO_BAD_INPUT, "file is truncated");
 }
 END_TEST
@@ -262,11 +200,11 @@ END_TEST
 
 START_TEST(test_not_npy)
 {
-    const char *path = in_dir("empty.npy");
-    write_file(path, "", 0, NULL, 0);
+    const char *path = iofx_path("empty.npy");
+    iofx_write_file(path, "", 0, NULL, 0);
     expect_fail(path, RSIO_BAD_INPUT, "not an .npy file (bad magic)");
-    path = in_dir("text.npy");
-    write_file(path, "hello, world\n", 13, NULL, 0);
+    path = iofx_path("text.npy");
+    iofx_write_file(path, "hello, world\n", 13, NULL, 0);
     expect_fail(path, RSIO_BAD_INPUT, "not an .npy file (bad magic)");
     path = write_dict("obj.npy", 1, "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", 40);
     expect_fail(path, RSIO_BAD_INPUT, "object arrays are not supported");
@@ -279,23 +217,23 @@ START_TEST(test_open_errors)
 {
     rsio_input in;
     rsio_error err;
-    const char *missing = in_dir("missing.npy");
+    const char *missing = iofx_path("missing.npy");
     ck_assert_int_eq(rsio_input_open_npy(missing, &in, &err), RSIO_BAD_INPUT);
     ck_assert_str_eq(err.message, "cannot open: No such file or directory");
     ck_assert_int_eq(err.errno_value, ENOENT);
     ck_assert_str_eq(err.path, missing);
 
     /* A path through a regular file. */
-    write_file(in_dir("file"), "x", 1, NULL, 0);
+    iofx_write_file(iofx_path("file"), "x", 1, NULL, 0);
     char through[600];
-    snprintf(through, sizeof through, "%s/x.npy", in_dir("file"));
+    snprintf(through, sizeof through, "%s/x.npy", iofx_path("file"));
     ck_assert_int_eq(rsio_input_open_npy(through, &in, &err), RSIO_BAD_INPUT);
     ck_assert_int_eq(err.errno_value, ENOTDIR);
 
-    expect_fail(dir, RSIO_BAD_INPUT, "is a directory");
+    expect_fail(iofx_dir(), RSIO_BAD_INPUT, "is a directory");
 
     /* A FIFO is refused at once rather than waited on. */
-    const char *fifo = in_dir("fifo");
+    const char *fifo = iofx_path("fifo");
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
     expect_fail(fifo, RSIO_BAD_INPUT, "not a regular file");
 
@@ -345,7 +283,7 @@ static Suite *npy_input_suite(void)
 {
     Suite *s = suite_create("npy_input");
     TCase *tc = tcase_create("open");
-    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_checked_fixture(tc, iofx_make_dir, iofx_remove_dir);
     tcase_add_loop_test(tc, test_open_every_dtype, 0, ROWSORT_DTYPE_COUNT);
     tcase_add_loop_test(tc, test_open_layouts, 0, sizeof layout_cases / sizeof layout_cases[0]);
     tcase_add_test(tc, test_open_versions);
@@ -355,7 +293,7 @@ static Suite *npy_input_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("refuse");
-    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_checked_fixture(tc, iofx_make_dir, iofx_remove_dir);
     tcase_add_test(tc, test_truncated_and_long);
     tcase_add_test(tc, test_fortran_and_big_endian);
     tcase_add_test(tc, test_not_npy);

@@ -1,5 +1,5 @@
 /* test_outfile.c - Check suite for io/outfile.c: atomic .npy outputs. */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include <check.h>
 #include <dirent.h>
@@ -14,40 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io_fixtures.h"
 #include "rsio.h"
 
-/* ---- a scratch folder per test (checked fixture: runs in the forked test) ---- */
-
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/rowsort-test-outfile-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && unlink(p) != 0)
-            rmdir(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static const char *in_dir(const char *name)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return p;
-}
+/* ---- the scratch folder (io_fixtures.h) ---- */
 
 /* The names in the scratch folder, sorted and joined by spaces: "" when empty. */
 static const char *listing(void)
@@ -55,7 +25,7 @@ static const char *listing(void)
     static char names[2048];
     char *list[64];
     size_t count = 0;
-    DIR *d = opendir(dir);
+    DIR *d = opendir(iofx_dir());
     ck_assert_ptr_nonnull(d);
     struct dirent *e;
     while ((e = readdir(d)) != NULL && count < 64)
@@ -87,10 +57,7 @@ static off_t file_size(const char *path)
 
 static void write_file(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    ck_assert_int_eq(fclose(f), 0);
+    iofx_write_file(path, text, strlen(text), NULL, 0);
 }
 
 /* ---- create, commit ---- */
@@ -102,7 +69,7 @@ START_TEST(test_commit_every_dtype)
     const rowsort_dtype dtype = (rowsort_dtype)_i;
     const size_t shape[2] = {3, 7};
     const size_t bytes = 21 * sizes[dtype];
-    const char *path = in_dir("out.npy");
+    const char *path = iofx_path("out.npy");
     rsio_output out;
     rsio_error err;
     ck_assert_msg(rsio_output_create_npy(path, dtype, 2, shape, &out, &err) == RSIO_OK, "%s",
@@ -150,7 +117,7 @@ START_TEST(test_commit_shapes)
         size_t count = 1;
         for (size_t i = 0; i < ndim; i++)
             count *= shape[i];
-        const char *path = in_dir("s.npy");
+        const char *path = iofx_path("s.npy");
         rsio_output out;
         rsio_error err;
         ck_assert_msg(rsio_output_create_npy(path, ROWSORT_DTYPE_F64, ndim, shape, &out, &err) ==
@@ -173,7 +140,7 @@ END_TEST
 
 START_TEST(test_commit_replaces_atomically)
 {
-    const char *path = in_dir("out.npy");
+    const char *path = iofx_path("out.npy");
     write_file(path, "old contents");
     struct stat before;
     ck_assert_int_eq(stat(path, &before), 0);
@@ -210,7 +177,7 @@ START_TEST(test_relative_path)
 {
     char cwd[512];
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
-    ck_assert_int_eq(chdir(dir), 0);
+    ck_assert_int_eq(chdir(iofx_dir()), 0);
     const size_t shape[1] = {3};
     rsio_output out;
     rsio_error err;
@@ -232,7 +199,7 @@ START_TEST(test_permissions_follow_umask)
         const size_t shape[1] = {1};
         rsio_output out;
         rsio_error err;
-        const char *path = in_dir("p.npy");
+        const char *path = iofx_path("p.npy");
         ck_assert_int_eq(rsio_output_create_npy(path, ROWSORT_DTYPE_U8, 1, shape, &out, &err),
                          RSIO_OK);
         ck_assert_int_eq(rsio_output_commit(&out, &err), RSIO_OK);
@@ -246,7 +213,7 @@ END_TEST
 START_TEST(test_two_outputs_same_name)
 {
     /* Two writers of one name get distinct temporaries; the last commit wins. */
-    const char *path = in_dir("same.npy");
+    const char *path = iofx_path("same.npy");
     const size_t shape[1] = {2};
     rsio_output a, b;
     rsio_error err;
@@ -273,7 +240,7 @@ START_TEST(test_abort_leaves_nothing)
     rsio_output out;
     rsio_error err;
     ck_assert_int_eq(
-        rsio_output_create_npy(in_dir("out.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
+        rsio_output_create_npy(iofx_path("out.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
         RSIO_OK);
     memset(out.data, 1, 100 * 100 * 4);
     ck_assert_str_ne(listing(), "");
@@ -287,13 +254,13 @@ START_TEST(test_abort_leaves_nothing)
     ck_assert_str_eq(listing(), "");
 
     /* An existing file under the name survives an abort untouched. */
-    write_file(in_dir("keep.npy"), "keep");
+    write_file(iofx_path("keep.npy"), "keep");
     ck_assert_int_eq(
-        rsio_output_create_npy(in_dir("keep.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
+        rsio_output_create_npy(iofx_path("keep.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
         RSIO_OK);
     rsio_output_abort(&out);
     ck_assert_str_eq(listing(), "keep.npy");
-    ck_assert_int_eq((long long)file_size(in_dir("keep.npy")), 4);
+    ck_assert_int_eq((long long)file_size(iofx_path("keep.npy")), 4);
 }
 END_TEST
 
@@ -329,29 +296,29 @@ START_TEST(test_create_bad_folders)
     const size_t shape[1] = {4};
     char path[600];
     /* A folder that does not exist. */
-    snprintf(path, sizeof path, "%s/no/such/folder/out.npy", dir);
+    snprintf(path, sizeof path, "%s/no/such/folder/out.npy", iofx_dir());
     expect_create_fail(path, ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT,
                        "cannot create the output in its folder: No such file or directory");
     /* A "folder" that is a regular file. */
-    write_file(in_dir("file"), "x");
-    snprintf(path, sizeof path, "%s/file/out.npy", dir);
+    write_file(iofx_path("file"), "x");
+    snprintf(path, sizeof path, "%s/file/out.npy", iofx_dir());
     expect_create_fail(path, ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT,
                        "cannot create the output in its folder: Not a directory");
     /* The output names a folder. */
-    ck_assert_int_eq(mkdir(in_dir("sub"), 0700), 0);
-    expect_create_fail(in_dir("sub"), ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT,
+    ck_assert_int_eq(mkdir(iofx_path("sub"), 0700), 0);
+    expect_create_fail(iofx_path("sub"), ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT,
                        "is a directory");
-    snprintf(path, sizeof path, "%s/sub/", dir);
+    snprintf(path, sizeof path, "%s/sub/", iofx_dir());
     expect_create_fail(path, ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT, "names a folder");
-    snprintf(path, sizeof path, "%s/sub/..", dir);
+    snprintf(path, sizeof path, "%s/sub/..", iofx_dir());
     expect_create_fail(path, ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT, "names a folder");
     ck_assert_str_eq(listing(), "file sub");
     /* A read-only folder (only for non-root: root writes anywhere). */
     if (geteuid() != 0) {
-        ck_assert_int_eq(chmod(in_dir("sub"), 0555), 0);
-        snprintf(path, sizeof path, "%s/sub/out.npy", dir);
+        ck_assert_int_eq(chmod(iofx_path("sub"), 0555), 0);
+        snprintf(path, sizeof path, "%s/sub/out.npy", iofx_dir());
         expect_create_fail(path, ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT, "Permission denied");
-        chmod(in_dir("sub"), 0700);
+        chmod(iofx_path("sub"), 0700);
     }
 }
 END_TEST
@@ -359,7 +326,7 @@ END_TEST
 START_TEST(test_create_bad_arguments)
 {
     const size_t shape[2] = {SIZE_MAX / 2, 4};
-    const char *path = in_dir("out.npy");
+    const char *path = iofx_path("out.npy");
     expect_create_fail(path, ROWSORT_DTYPE_F32, 2, shape, RSIO_BAD_INPUT, "array size overflows");
     const size_t zero_beside_huge[2] = {0, SIZE_MAX};
     expect_create_fail(path, ROWSORT_DTYPE_U8, 2, zero_beside_huge, RSIO_BAD_INPUT,
@@ -394,7 +361,7 @@ START_TEST(test_no_space_is_runtime)
     rsio_output out;
     rsio_error err;
     ck_assert_int_eq(
-        rsio_output_create_npy(in_dir("big.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
+        rsio_output_create_npy(iofx_path("big.npy"), ROWSORT_DTYPE_F32, 2, shape, &out, &err),
         RSIO_RUNTIME);
     ck_assert_int_eq(err.errno_value, EFBIG);
     ck_assert_ptr_nonnull(strstr(err.message, "cannot reserve 400128 bytes for the output"));
@@ -408,7 +375,7 @@ static Suite *outfile_suite(void)
 {
     Suite *s = suite_create("outfile");
     TCase *tc = tcase_create("commit");
-    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_checked_fixture(tc, iofx_make_dir, iofx_remove_dir);
     tcase_add_loop_test(tc, test_commit_every_dtype, 0, ROWSORT_DTYPE_COUNT);
     tcase_add_test(tc, test_commit_shapes);
     tcase_add_test(tc, test_commit_replaces_atomically);
@@ -418,7 +385,7 @@ static Suite *outfile_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("fail");
-    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_checked_fixture(tc, iofx_make_dir, iofx_remove_dir);
     tcase_add_test(tc, test_abort_leaves_nothing);
     tcase_add_test(tc, test_abort_zeroed);
     tcase_add_test(tc, test_create_bad_folders);
