@@ -295,3 +295,52 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
     if (job->idx_out != NULL)
         write_indices(job, row, w.perm);
 }
+
+typedef void (*sort_rows_fn)(void *keys, size_t rows, size_t n, void *scratch);
+
+static sort_rows_fn batch_entry(const rs_kernel_table *k, unsigned key_bits)
+{
+    switch (key_bits) {
+    case 16:
+        return (sort_rows_fn)k->sort_rows_u16;
+    case 32:
+        return (sort_rows_fn)k->sort_rows_u32;
+    default:
+        return (sort_rows_fn)k->sort_rows_u64;
+    }
+}
+
+void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
+{
+    if (begin >= end || job->n == 0)
+        return;
+    const rs_operand_plan *op = &job->ops[0];
+    const size_t row_bytes = job->n * op->info->size;
+    rs_key_xform x;
+    sort_rows_fn batch = job->values_only ? batch_entry(job->kern, op->info->key_bits) : NULL;
+    if (batch == NULL || end - begin < 2 || op->out_stride_bytes != row_bytes ||
+        !rs_keys_xform(op->info, job->order, 0, &x)) {
+        for (size_t r = begin; r < end; r++)
+            rs_row_sort(job, r, ws);
+        return;
+    }
+    /* The output rows are contiguous: encode a block of them in place, sort every row of it
+     * with one kernel call, decode it, in blocks small enough to stay in the L2 cache. */
+    const unsigned bits = op->info->key_bits;
+    const size_t block_bytes = 128 * 1024;
+    const size_t block_rows = row_bytes >= block_bytes ? 1 : block_bytes / row_bytes;
+    void *scratch = carve(job, ws).scratch;
+    for (size_t first = begin; first < end; first += block_rows) {
+        const size_t count = end - first < block_rows ? end - first : block_rows;
+        unsigned char *dst = op->out + first * row_bytes;
+        if (op->in_stride_bytes == row_bytes) {
+            encode_keys(job->kern, bits, op->in + first * row_bytes, dst, count * job->n, &x);
+        } else {
+            for (size_t r = 0; r < count; r++)
+                encode_keys(job->kern, bits, op->in + (first + r) * op->in_stride_bytes,
+                            dst + r * row_bytes, job->n, &x);
+        }
+        batch(dst, count, job->n, scratch);
+        decode_keys(job->kern, bits, dst, dst, count * job->n, &x);
+    }
+}

@@ -196,8 +196,7 @@ static void run_rows(const rs_job *job, const rs_plan *plan, node_counter *count
             if (start >= end)
                 break;
             const size_t stop = start + chunk < end ? start + chunk : end;
-            for (size_t r = start; r < stop; r++)
-                rs_row_sort(job, r, ws);
+            rs_row_sort_range(job, start, stop, ws);
         }
     }
 }
@@ -291,8 +290,7 @@ static rowsort_status run_single(rs_sched_team *team, const rs_job *job)
     void *ws = thread_ws(team, 0, rs_row_workspace_bytes(job), 0, NULL);
     if (ws == NULL)
         return ROWSORT_E_NOMEM;
-    for (size_t r = 0; r < job->rows; r++)
-        rs_row_sort(job, r, ws);
+    rs_row_sort_range(job, 0, job->rows, ws);
     trim_ws(team, 0);
     return ROWSORT_OK;
 }
