@@ -138,16 +138,6 @@ int cli_signals_add_temp(const char *path);
 /* Forgets every registered temporary (after commit or abort). */
 void cli_signals_clear(void);
 
-/* ---- element order of DESIGN section 1 ---- */
-
-/* The order is io's rsio_order_compare (io/order.c), which verify uses directly. This name
- * remains for gen.c's qsort; it can go once gen.c calls rsio_order_compare itself. */
-static inline int cli_order_compare(rowsort_dtype dtype, unsigned flags, const void *a,
-                                    const void *b)
-{
-    return rsio_order_compare(dtype, flags, a, b);
-}
-
 /* ---- half-precision conversions (f16.c) ---- */
 
 uint16_t cli_f32_to_f16(float f);  /* round to nearest even; NaN stays NaN */

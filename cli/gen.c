@@ -268,7 +268,7 @@ static unsigned sort_flags;
 
 static int compare_elements(const void *a, const void *b)
 {
-    return cli_order_compare(sort_dtype, sort_flags, a, b);
+    return rsio_order_compare(sort_dtype, sort_flags, a, b);
 }
 
 static int fill(void *data, size_t rows, size_t n, rowsort_dtype d, gen_dist dist, uint64_t seed)
