@@ -22,8 +22,10 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 step "ASan + UBSan build + tests"
 bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DROWSORT_SANITIZE=address,undefined
+# Every suite runs here too; the kernel suites stop their power-of-two lengths at 2^16
+# (the release run above goes to 2^20) to keep the sanitizer run within CI's time.
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE nosan
+  ROWSORT_TEST_MAX_LOG2=16 ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE nosan
 
 if [ -f tests/install/run.sh ]; then
   step "install + embedding example"

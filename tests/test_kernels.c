@@ -258,10 +258,19 @@ START_TEST(keys_short)
 }
 END_TEST
 
+/* Largest power of two the pow2 tests reach: 2^20 by default; ROWSORT_TEST_MAX_LOG2 lowers it
+ * for slow builds (the sanitizer run in scripts/test.sh uses 16). */
+static unsigned max_log2(void)
+{
+    const char *s = getenv("ROWSORT_TEST_MAX_LOG2");
+    const long v = s != NULL ? strtol(s, NULL, 10) : 20;
+    return v >= 1 && v <= 20 ? (unsigned)v : 20;
+}
+
 START_TEST(keys_pow2)
 {
     const unsigned bits = key_bits[_i];
-    for (unsigned k = 1; k <= 20; k++) {
+    for (unsigned k = 1, kmax = max_log2(); k <= kmax; k++) {
         for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++) {
             for (int pat = 0; pat < P_COUNT; pat++) {
                 if (k > 16 && pat != P_RANDOM && pat != P_FEW)
@@ -293,7 +302,7 @@ END_TEST
 START_TEST(pairs_pow2)
 {
     const unsigned bits = key_bits[_i % 3], ibits = _i < 3 ? 32 : 64;
-    for (unsigned k = 1; k <= 20; k++) {
+    for (unsigned k = 1, kmax = max_log2(); k <= kmax; k++) {
         for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++) {
             for (int pat = 0; pat < P_COUNT; pat++) {
                 if ((k > 14 && pat != P_RANDOM && pat != P_FEW) ||
