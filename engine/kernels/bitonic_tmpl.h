@@ -32,8 +32,14 @@
 #define KT            RS_CAT(RS_CAT(k, RS_BITS), _t)
 #define VN            RS_CAT(RS_CAT(V, RS_BITS), _N)
 #define KLT(a, b)     RS_V(klt)(a, b)
-/* Registers in the largest network: 16 vectors (256 32-bit keys on AVX-512). */
+/* Registers in the largest network: 16 vectors (256 32-bit keys on AVX-512) unless the
+ * kernel file asks for more (32: a network that spills some registers, but replaces a
+ * partition pass over the leaf). */
+#ifdef RS_NREGS_MAX
+#define NREGS_MAX RS_NREGS_MAX
+#else
 #define NREGS_MAX 16
+#endif
 /* Rows of 3 or 4 registers sorted together: as many as the register file holds. */
 #define ROWS4 (RS_VREGS >= 32 ? 4 : 2)
 /* Vectors partitioned per step of the main partition loop. */
@@ -53,14 +59,14 @@ enum { RS_NAME(BLOCK) = VN * NREGS_MAX };
  * step, so that short rows sorted together overlap their latency chains. */
 RS_VINLINE void RS_NAME(net_c)(VT *v, const int R, const int NR, const int C)
 {
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int r = 0; r < NR; r++)
 #pragma GCC unroll 4
         for (int c = 0; c < C; c++)
             v[c * R + r] = RS_V(sort_in)(v[c * R + r]);
 #pragma GCC unroll 4
     for (int B = 2; B <= R; B *= 2) {
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int blk = 0; blk < R; blk += B) {
 #pragma GCC unroll 8
             for (int r = 0; r < B / 2; r++) {
@@ -78,7 +84,7 @@ RS_VINLINE void RS_NAME(net_c)(VT *v, const int R, const int NR, const int C)
         }
 #pragma GCC unroll 4
         for (int d = B / 4; d >= 1; d /= 2) {
-#pragma GCC unroll 16
+#pragma GCC unroll 32
             for (int r = 0; r < R; r++) {
                 if ((r & d) == 0 && r + d < NR) {
 #pragma GCC unroll 4
@@ -91,7 +97,7 @@ RS_VINLINE void RS_NAME(net_c)(VT *v, const int R, const int NR, const int C)
                 }
             }
         }
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int r = 0; r < NR; r++)
 #pragma GCC unroll 4
             for (int c = 0; c < C; c++)
@@ -112,7 +118,7 @@ RS_VINLINE void RS_NAME(net_rows)(KT *keys, size_t n, const int R, const int NR,
 #pragma GCC unroll 4
     for (int c = 0; c < C; c++) {
         const KT *src = keys + (size_t)c * n;
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int r = 0; r < NR - 1; r++)
             v[c * R + r] = RS_V(loadu)(src + (size_t)r * VN);
         /* Masked loads and stores cost more than whole ones (more so across cache lines). */
@@ -123,7 +129,7 @@ RS_VINLINE void RS_NAME(net_rows)(KT *keys, size_t n, const int R, const int NR,
 #pragma GCC unroll 4
     for (int c = 0; c < C; c++) {
         KT *dst = keys + (size_t)c * n;
-#pragma GCC unroll 16
+#pragma GCC unroll 32
         for (int r = 0; r < NR - 1; r++)
             RS_V(storeu)(dst + (size_t)r * VN, v[c * R + r]);
         if (tail == VN)
@@ -137,12 +143,12 @@ RS_VINLINE void RS_NAME(net_rows)(KT *keys, size_t n, const int R, const int NR,
 RS_VINLINE void RS_NAME(net_pad2)(const KT *src, KT *dst, size_t n, const int R, const int NR)
 {
     VT v[NREGS_MAX];
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int r = 0; r < NR - 1; r++)
         v[r] = RS_V(loadu)(src + (size_t)r * VN);
     v[NR - 1] = RS_V(load_pad)(src + (size_t)(NR - 1) * VN, n - (size_t)(NR - 1) * VN);
     RS_NAME(net)(v, R, NR);
-#pragma GCC unroll 16
+#pragma GCC unroll 32
     for (int r = 0; r < NR - 1; r++)
         RS_V(storeu)(dst + (size_t)r * VN, v[r]);
     RS_V(store_part)(dst + (size_t)(NR - 1) * VN, v[NR - 1], n - (size_t)(NR - 1) * VN);
@@ -208,9 +214,63 @@ static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
     case 15:
         RS_NAME(net_pad2)(src, dst, n, 16, 15);
         return;
+    case 16:
+        RS_NAME(net_pad2)(src, dst, n, 16, 16);
+        return;
+#if NREGS_MAX > 16
+    case 17:
+        RS_NAME(net_pad2)(src, dst, n, 32, 17);
+        return;
+    case 18:
+        RS_NAME(net_pad2)(src, dst, n, 32, 18);
+        return;
+    case 19:
+        RS_NAME(net_pad2)(src, dst, n, 32, 19);
+        return;
+    case 20:
+        RS_NAME(net_pad2)(src, dst, n, 32, 20);
+        return;
+    case 21:
+        RS_NAME(net_pad2)(src, dst, n, 32, 21);
+        return;
+    case 22:
+        RS_NAME(net_pad2)(src, dst, n, 32, 22);
+        return;
+    case 23:
+        RS_NAME(net_pad2)(src, dst, n, 32, 23);
+        return;
+    case 24:
+        RS_NAME(net_pad2)(src, dst, n, 32, 24);
+        return;
+    case 25:
+        RS_NAME(net_pad2)(src, dst, n, 32, 25);
+        return;
+    case 26:
+        RS_NAME(net_pad2)(src, dst, n, 32, 26);
+        return;
+    case 27:
+        RS_NAME(net_pad2)(src, dst, n, 32, 27);
+        return;
+    case 28:
+        RS_NAME(net_pad2)(src, dst, n, 32, 28);
+        return;
+    case 29:
+        RS_NAME(net_pad2)(src, dst, n, 32, 29);
+        return;
+    case 30:
+        RS_NAME(net_pad2)(src, dst, n, 32, 30);
+        return;
+    case 31:
+        RS_NAME(net_pad2)(src, dst, n, 32, 31);
+        return;
+    default:
+        RS_NAME(net_pad2)(src, dst, n, 32, 32);
+        return;
+#else
     default:
         RS_NAME(net_pad2)(src, dst, n, 16, 16);
         return;
+#endif
     }
 }
 
@@ -259,11 +319,13 @@ static KT RS_NAME(pivot)(const KT *a, size_t n)
     enum { S = 4 * VN };
     KT s[S];
     const size_t step = n / S;
+    const uint64_t span = step < UINT32_MAX ? step : UINT32_MAX; /* no overflow below */
     uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15u;
     for (size_t i = 0; i < S; i++) {
         h ^= h >> 29;
         h *= 0xBF58476D1CE4E5B9u;
-        s[i] = a[i * step + (size_t)((h >> 32) % step)];
+        /* (h >> 32) * span >> 32 < span: a jitter in the step without a division. */
+        s[i] = a[i * step + (size_t)(((h >> 32) * span) >> 32)];
     }
     RS_NAME(net_pad)(s, S, 4, 4);
     return s[S / 2];

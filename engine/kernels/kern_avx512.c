@@ -12,9 +12,15 @@
 #include "vec_avx512.h"
 
 #define RS_ISA avx512
+/* Registers in the largest 32-bit network: 32: 512 keys in one network (it spills, but replaces a partition pass). */
+#ifndef RS_NREGS_MAX32
+#define RS_NREGS_MAX32 32
+#endif
+#define RS_NREGS_MAX RS_NREGS_MAX32
 #define RS_BITS 32
 #include "bitonic_tmpl.h" /* rs_avx512_u32_sort, ... */
 #undef RS_BITS
+#undef RS_NREGS_MAX
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx512_u64_sort, ... */
 #undef RS_BITS
