@@ -311,24 +311,37 @@ static void RS_NAME(heapsort)(KT *a, size_t n)
     }
 }
 
-/* Median of 4 * VN keys sampled over the whole range (n > BLOCK), sorted by a network (no
+/* Median of R * VN keys sampled over the whole range (n > BLOCK), sorted by a network (no
  * branches on the data). The sample positions are jittered by a hash of the position and n,
  * so that periodic inputs do not defeat them. */
-static KT RS_NAME(pivot)(const KT *a, size_t n)
+RS_VINLINE KT RS_NAME(pivot_r)(const KT *a, size_t n, const int R)
 {
-    enum { S = 4 * VN };
-    KT s[S];
-    const size_t step = n / S;
+    KT s[4 * VN];
+    const size_t S = (size_t)R * VN, step = n / S;
     const uint64_t span = step < UINT32_MAX ? step : UINT32_MAX; /* no overflow below */
     uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15u;
+#pragma GCC unroll 4
     for (size_t i = 0; i < S; i++) {
         h ^= h >> 29;
         h *= 0xBF58476D1CE4E5B9u;
         /* (h >> 32) * span >> 32 < span: a jitter in the step without a division. */
         s[i] = a[i * step + (size_t)(((h >> 32) * span) >> 32)];
     }
-    RS_NAME(net_pad)(s, S, 4, 4);
+    RS_NAME(net_pad)(s, S, R, R);
     return s[S / 2];
+}
+
+/* Fewer samples for shorter ranges: the sampling and its network cost a good part of a
+ * partition of a few hundred keys, and most partitions are short. One vector of samples
+ * below 4 leaves, two below RS_PIVOT_WIDE keys, else four. */
+#ifndef RS_PIVOT_WIDE
+#define RS_PIVOT_WIDE 131072u
+#endif
+static KT RS_NAME(pivot)(const KT *a, size_t n)
+{
+    if (n < 4 * RS_NAME(BLOCK))
+        return RS_NAME(pivot_r)(a, n, 1);
+    return n < RS_PIVOT_WIDE ? RS_NAME(pivot_r)(a, n, 2) : RS_NAME(pivot_r)(a, n, 4);
 }
 
 /* Moves keys < p to the front, returns their count; *mn, *mx get the range of a[0..n).
@@ -660,6 +673,7 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
     RS_V(post)(keys, rows * n);
 }
 
+#undef RS_PIVOT_WIDE
 #undef NREGS_MAX
 #undef UNROLL
 #undef ROWS4
