@@ -60,8 +60,8 @@ static workspace carve(const rs_job *job, void *ws)
     return w;
 }
 
-static void sort_values(const rs_kernel_table *k, unsigned key_bits, void *keys, size_t n,
-                        void *scratch)
+void rs_row_kern_sort(const rs_kernel_table *k, unsigned key_bits, void *keys, size_t n,
+                      void *scratch)
 {
     switch (key_bits) {
     case 16:
@@ -76,8 +76,8 @@ static void sort_values(const rs_kernel_table *k, unsigned key_bits, void *keys,
     }
 }
 
-static void sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigned idx_bytes, void *keys,
-                       void *idx, size_t n, void *scratch)
+void rs_row_kern_sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigned idx_bytes,
+                            void *keys, void *idx, size_t n, void *scratch)
 {
     if (idx_bytes == 4) {
         switch (key_bits) {
@@ -192,7 +192,7 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
                 rs_keys_encode(op->info, job->order, 1, w->keys, n);
             }
             fill_identity(w->pass_idx, job->perm_bytes, n);
-            sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys, w->pass_idx, n,
+            rs_row_kern_sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys, w->pass_idx, n,
                        w->scratch);
             if (have_perm)
                 compose(w->perm, w->pass_idx, job->perm_bytes, n);
@@ -204,38 +204,38 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
     }
 }
 
-/* out[j] = in[perm[j]] for j < count; elements of `size` bytes. */
-static void gather(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
-                   unsigned perm_bytes, size_t count)
+void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
+                   unsigned perm_bytes, size_t begin, size_t end)
 {
     switch (size) {
     case 1:
-        for (size_t j = 0; j < count; j++)
+        for (size_t j = begin; j < end; j++)
             out[j] = in[perm_get(perm, perm_bytes, j)];
         break;
     case 2:
-        for (size_t j = 0; j < count; j++)
+        for (size_t j = begin; j < end; j++)
             memcpy(out + 2 * j, in + 2 * perm_get(perm, perm_bytes, j), 2);
         break;
     case 4:
-        for (size_t j = 0; j < count; j++)
+        for (size_t j = begin; j < end; j++)
             memcpy(out + 4 * j, in + 4 * perm_get(perm, perm_bytes, j), 4);
         break;
     case 8:
-        for (size_t j = 0; j < count; j++)
+        for (size_t j = begin; j < end; j++)
             memcpy(out + 8 * j, in + 8 * perm_get(perm, perm_bytes, j), 8);
         break;
     default:
-        for (size_t j = 0; j < count; j++)
+        for (size_t j = begin; j < end; j++)
             memcpy(out + size * j, in + size * perm_get(perm, perm_bytes, j), size);
         break;
     }
 }
 
-static void write_indices(const rs_job *job, size_t row, const void *perm)
+void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
+                          size_t end)
 {
     unsigned char *dst = job->idx_out + row * job->idx_stride_bytes;
-    for (size_t j = 0; j < job->out_n; j++) {
+    for (size_t j = begin; j < end; j++) {
         const size_t v = perm_get(perm, job->perm_bytes, j);
         if (job->idx_out_bytes == 4) {
             const int32_t x = (int32_t)v;
@@ -257,13 +257,13 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     if (rs_keys_xform(op->info, job->order, 0, &x)) {
         /* Keys are built in the output row itself and sorted there: no extra copy. */
         encode_keys(job->kern, bits, src, dst, job->n, &x);
-        sort_values(job->kern, bits, dst, job->n, w->scratch);
+        rs_row_kern_sort(job->kern, bits, dst, job->n, w->scratch);
         decode_keys(job->kern, bits, dst, dst, job->n, &x);
         return;
     }
     rs_keys_extract(op->info, src, 0, NULL, job->perm_bytes, job->n, w->keys);
     rs_keys_encode(op->info, job->order, 0, w->keys, job->n);
-    sort_values(job->kern, op->info->key_bits, w->keys, job->n, w->scratch);
+    rs_row_kern_sort(job->kern, op->info->key_bits, w->keys, job->n, w->scratch);
     rs_keys_decode(op->info, job->order, w->keys, job->n);
     rs_keys_store(op->info, w->keys, job->n, dst);
 }
@@ -286,14 +286,14 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
         unsigned char *dst = op->out + row * op->out_stride_bytes;
         const size_t size = op->info->size;
         if (src == dst) { /* in place: gather into scratch, then copy back */
-            gather(src, w.scratch, size, w.perm, job->perm_bytes, job->out_n);
+            rs_row_gather(src, w.scratch, size, w.perm, job->perm_bytes, 0, job->out_n);
             memcpy(dst, w.scratch, job->out_n * size);
         } else {
-            gather(src, dst, size, w.perm, job->perm_bytes, job->out_n);
+            rs_row_gather(src, dst, size, w.perm, job->perm_bytes, 0, job->out_n);
         }
     }
     if (job->idx_out != NULL)
-        write_indices(job, row, w.perm);
+        rs_row_write_indices(job, row, w.perm, 0, job->out_n);
 }
 
 typedef void (*sort_rows_fn)(void *keys, size_t rows, size_t n, void *scratch);
@@ -343,4 +343,28 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
         batch(dst, count, job->n, scratch);
         decode_keys(job->kern, bits, dst, dst, count * job->n, &x);
     }
+}
+
+void rs_row_encode(const rs_job *job, const rs_operand_plan *op, const void *src, size_t n,
+                   int canonical, void *keys)
+{
+    rs_key_xform x;
+    if (rs_keys_xform(op->info, job->order, canonical, &x)) {
+        encode_keys(job->kern, op->info->key_bits, src, keys, n, &x);
+        return;
+    }
+    rs_keys_extract(op->info, src, 0, NULL, job->perm_bytes, n, keys);
+    rs_keys_encode(op->info, job->order, canonical, keys, n);
+}
+
+void rs_row_decode_store(const rs_job *job, const rs_operand_plan *op, void *keys, size_t n,
+                         void *dst)
+{
+    rs_key_xform x;
+    if (rs_keys_xform(op->info, job->order, 0, &x)) {
+        decode_keys(job->kern, op->info->key_bits, keys, dst, n, &x);
+        return;
+    }
+    rs_keys_decode(op->info, job->order, keys, n);
+    rs_keys_store(op->info, keys, n, dst);
 }

@@ -34,6 +34,29 @@ typedef struct rs_job {
     unsigned perm_bytes;    /* 4 while n fits in uint32_t, else 8 */
 } rs_job;
 
+/* Kernel calls by key width (16, 32, 64) and index width (4, 8 bytes), on table k. */
+void rs_row_kern_sort(const rs_kernel_table *k, unsigned key_bits, void *keys, size_t n,
+                      void *scratch);
+void rs_row_kern_sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigned idx_bytes,
+                            void *keys, void *idx, size_t n, void *scratch);
+
+/* keys[0..n) = the keys of elements src[0..n) of operand op (a one-word dtype), injective or
+ * canonical, through the table's fused recipe entries when the encoding is a recipe. */
+void rs_row_encode(const rs_job *job, const rs_operand_plan *op, const void *src, size_t n,
+                   int canonical, void *keys);
+/* Decodes injective keys[0..n) (overwriting them) and stores the elements at dst. */
+void rs_row_decode_store(const rs_job *job, const rs_operand_plan *op, void *keys, size_t n,
+                         void *dst);
+
+/* out[j] = in[perm[j]] for j in [begin, end); elements of `size` bytes; perm holds uint32_t
+ * when perm_bytes is 4, else uint64_t. */
+void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
+                   unsigned perm_bytes, size_t begin, size_t end);
+
+/* Writes indices [begin, end) of the row from perm (the job's index output and width). */
+void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
+                          size_t end);
+
 /* Bytes of per-thread workspace that rs_row_sort needs for this job. */
 size_t rs_row_workspace_bytes(const rs_job *job);
 

@@ -51,56 +51,19 @@ void rs_split_sort_part(const rs_job *job, size_t row, size_t begin, size_t end,
                         void *idx, void *scratch)
 {
     const rs_operand_plan *op = &job->ops[0];
-    const rs_kernel_table *k = job->kern;
-    const size_t kb = rs_split_key_bytes(job);
+    const unsigned key_bits = op->info->key_bits;
     const size_t n = end - begin;
     const unsigned char *src = op->in + row * op->in_stride_bytes + begin * op->info->size;
-    unsigned char *part = (unsigned char *)keys + begin * kb;
-    rs_keys_extract(op->info, src, 0, NULL, job->perm_bytes, n, part);
-    rs_keys_encode(op->info, job->order, !job->values_only, part, n);
+    unsigned char *part = (unsigned char *)keys + begin * rs_split_key_bytes(job);
+    rs_row_encode(job, op, src, n, !job->values_only, part);
     if (job->values_only) {
-        switch (kb) {
-        case 2:
-            k->sort_u16((uint16_t *)part, n, scratch);
-            break;
-        case 4:
-            k->sort_u32((uint32_t *)part, n, scratch);
-            break;
-        default:
-            k->sort_u64((uint64_t *)part, n, scratch);
-            break;
-        }
+        rs_row_kern_sort(job->kern, key_bits, part, n, scratch);
         return;
     }
     /* Positions are strictly increasing within the part, as the pair kernels require. */
     fill_positions(idx, job->perm_bytes, begin, end);
-    if (job->perm_bytes == 4) {
-        uint32_t *ip = (uint32_t *)idx + begin;
-        switch (kb) {
-        case 2:
-            k->sort_u16_i32((uint16_t *)part, ip, n, scratch);
-            break;
-        case 4:
-            k->sort_u32_i32((uint32_t *)part, ip, n, scratch);
-            break;
-        default:
-            k->sort_u64_i32((uint64_t *)part, ip, n, scratch);
-            break;
-        }
-        return;
-    }
-    uint64_t *ip = (uint64_t *)idx + begin;
-    switch (kb) {
-    case 2:
-        k->sort_u16_i64((uint16_t *)part, ip, n, scratch);
-        break;
-    case 4:
-        k->sort_u32_i64((uint32_t *)part, ip, n, scratch);
-        break;
-    default:
-        k->sort_u64_i64((uint64_t *)part, ip, n, scratch);
-        break;
-    }
+    unsigned char *ip = (unsigned char *)idx + begin * job->perm_bytes;
+    rs_row_kern_sort_pairs(job->kern, key_bits, job->perm_bytes, part, ip, n, scratch);
 }
 
 /*
@@ -233,44 +196,11 @@ void rs_split_merge(const rs_job *job, const void *keys, const void *idx, void *
 void rs_split_store_values(const rs_job *job, size_t row, void *keys, size_t begin, size_t end)
 {
     const rs_operand_plan *op = &job->ops[0];
-    const size_t kb = rs_split_key_bytes(job);
-    unsigned char *part = (unsigned char *)keys + begin * kb;
+    unsigned char *part = (unsigned char *)keys + begin * rs_split_key_bytes(job);
     unsigned char *dst = op->out + row * op->out_stride_bytes + begin * op->info->size;
-    rs_keys_decode(op->info, job->order, part, end - begin);
-    rs_keys_store(op->info, part, end - begin, dst);
+    rs_row_decode_store(job, op, part, end - begin, dst);
 }
 
-static inline size_t perm_at(const void *perm, unsigned perm_bytes, size_t j)
-{
-    return perm_bytes == 4 ? ((const uint32_t *)perm)[j] : (size_t)((const uint64_t *)perm)[j];
-}
-
-static void gather_range(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
-                         unsigned perm_bytes, size_t begin, size_t end)
-{
-    switch (size) {
-    case 1:
-        for (size_t j = begin; j < end; j++)
-            out[j] = in[perm_at(perm, perm_bytes, j)];
-        break;
-    case 2:
-        for (size_t j = begin; j < end; j++)
-            memcpy(out + 2 * j, in + 2 * perm_at(perm, perm_bytes, j), 2);
-        break;
-    case 4:
-        for (size_t j = begin; j < end; j++)
-            memcpy(out + 4 * j, in + 4 * perm_at(perm, perm_bytes, j), 4);
-        break;
-    case 8:
-        for (size_t j = begin; j < end; j++)
-            memcpy(out + 8 * j, in + 8 * perm_at(perm, perm_bytes, j), 8);
-        break;
-    default:
-        for (size_t j = begin; j < end; j++)
-            memcpy(out + size * j, in + size * perm_at(perm, perm_bytes, j), size);
-        break;
-    }
-}
 
 void rs_split_gather(const rs_job *job, size_t row, const void *perm, size_t begin, size_t end,
                      unsigned char *tmp)
@@ -293,21 +223,11 @@ void rs_split_gather(const rs_job *job, size_t row, const void *perm, size_t beg
         } else {
             dst = op->out + row * op->out_stride_bytes;
         }
-        gather_range(src, dst, size, perm, job->perm_bytes, begin, end);
+        rs_row_gather(src, dst, size, perm, job->perm_bytes, begin, end);
     }
     if (job->idx_out == NULL)
         return;
-    unsigned char *dst = job->idx_out + row * job->idx_stride_bytes;
-    for (size_t j = begin; j < end; j++) {
-        const size_t v = perm_at(perm, job->perm_bytes, j);
-        if (job->idx_out_bytes == 4) {
-            const int32_t x = (int32_t)v;
-            memcpy(dst + 4 * j, &x, 4);
-        } else {
-            const int64_t x = (int64_t)v;
-            memcpy(dst + 8 * j, &x, 8);
-        }
-    }
+    rs_row_write_indices(job, row, perm, begin, end);
 }
 
 void rs_split_copy_back(const rs_job *job, size_t row, const unsigned char *tmp, size_t begin,
