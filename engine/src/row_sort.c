@@ -187,13 +187,13 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
             if (!have_perm && rs_keys_xform(op->info, job->order, 1, &x)) {
                 encode_keys(job->kern, op->info->key_bits, src, w->keys, n, &x);
             } else {
-                rs_keys_extract(op->info, src, word, have_perm ? w->perm : NULL,
-                                job->perm_bytes, n, w->keys);
+                rs_keys_extract(op->info, src, word, have_perm ? w->perm : NULL, job->perm_bytes, n,
+                                w->keys);
                 rs_keys_encode(op->info, job->order, 1, w->keys, n);
             }
             fill_identity(w->pass_idx, job->perm_bytes, n);
-            rs_row_kern_sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys, w->pass_idx, n,
-                       w->scratch);
+            rs_row_kern_sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys,
+                                   w->pass_idx, n, w->scratch);
             if (have_perm)
                 compose(w->perm, w->pass_idx, job->perm_bytes, n);
             void *t = w->perm;
@@ -231,8 +231,7 @@ void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, con
     }
 }
 
-void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
-                          size_t end)
+void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin, size_t end)
 {
     unsigned char *dst = job->idx_out + row * job->idx_stride_bytes;
     for (size_t j = begin; j < end; j++) {

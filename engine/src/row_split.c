@@ -201,7 +201,6 @@ void rs_split_store_values(const rs_job *job, size_t row, void *keys, size_t beg
     rs_row_decode_store(job, op, part, end - begin, dst);
 }
 
-
 void rs_split_gather(const rs_job *job, size_t row, const void *perm, size_t begin, size_t end,
                      unsigned char *tmp)
 {
