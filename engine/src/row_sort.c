@@ -183,9 +183,8 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
         const unsigned char *src = op->in + row * op->in_stride_bytes;
         for (unsigned word = op->info->words; word-- > 0;) {
             /* Complex: word 0 is the real part, compared first: the last pass. */
-            rs_key_xform x;
-            if (!have_perm && rs_keys_xform(op->info, job->order, 1, &x)) {
-                encode_keys(job->kern, op->info->key_bits, src, w->keys, n, &x);
+            if (!have_perm && op->info->words == 1) {
+                rs_row_encode(job, op, src, n, 1, w->keys);
             } else {
                 rs_keys_extract(op->info, src, word, have_perm ? w->perm : NULL, job->perm_bytes, n,
                                 w->keys);
@@ -251,20 +250,11 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     const rs_operand_plan *op = &job->ops[0];
     const unsigned char *src = op->in + row * op->in_stride_bytes;
     unsigned char *dst = op->out + row * op->out_stride_bytes;
-    const unsigned bits = op->info->key_bits;
-    rs_key_xform x;
-    if (rs_keys_xform(op->info, job->order, 0, &x)) {
-        /* Keys are built in the output row itself and sorted there: no extra copy. */
-        encode_keys(job->kern, bits, src, dst, job->n, &x);
-        rs_row_kern_sort(job->kern, bits, dst, job->n, w->scratch);
-        decode_keys(job->kern, bits, dst, dst, job->n, &x);
-        return;
-    }
-    rs_keys_extract(op->info, src, 0, NULL, job->perm_bytes, job->n, w->keys);
-    rs_keys_encode(op->info, job->order, 0, w->keys, job->n);
-    rs_row_kern_sort(job->kern, op->info->key_bits, w->keys, job->n, w->scratch);
-    rs_keys_decode(op->info, job->order, w->keys, job->n);
-    rs_keys_store(op->info, w->keys, job->n, dst);
+    /* With a recipe, keys are built in the output row itself and sorted there. */
+    void *keys = values_in_place(job) ? (void *)dst : w->keys;
+    rs_row_encode(job, op, src, job->n, 0, keys);
+    rs_row_kern_sort(job->kern, op->info->key_bits, keys, job->n, w->scratch);
+    rs_row_decode_store(job, op, keys, job->n, dst);
 }
 
 void rs_row_sort(const rs_job *job, size_t row, void *ws)
