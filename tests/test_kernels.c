@@ -197,8 +197,8 @@ static void check_keys(unsigned bits, size_t n, int pat, size_t misalign)
     for (size_t i = 0; i < n; i++) {
         const uint64_t got = get(k.data, i, bits);
         ck_assert_msg(got == ref[i],
-                      "%s u%u n=%zu pattern=%d misalign=%zu: key[%zu]=%llu, want %llu",
-                      table->name, bits, n, pat, misalign, i, (unsigned long long)got,
+                      "%s u%u n=%zu pattern=%d misalign=%zu: key[%zu]=%llu, want %llu", table->name,
+                      bits, n, pat, misalign, i, (unsigned long long)got,
                       (unsigned long long)ref[i]);
     }
     free(ref);
@@ -229,10 +229,9 @@ static void check_pairs(unsigned bits, unsigned ibits, size_t n, int pat, size_t
         ck_assert_msg(gk == ref[i].key && gi == ref[i].idx,
                       "%s u%u/i%u n=%zu pattern=%d misalign=%zu base=%llu: [%zu]=(%llu,%llu), "
                       "want (%llu,%llu)",
-                      table->name, bits, ibits, n, pat, misalign,
-                      (unsigned long long)idx_base, i, (unsigned long long)gk,
-                      (unsigned long long)gi, (unsigned long long)ref[i].key,
-                      (unsigned long long)ref[i].idx);
+                      table->name, bits, ibits, n, pat, misalign, (unsigned long long)idx_base, i,
+                      (unsigned long long)gk, (unsigned long long)gi,
+                      (unsigned long long)ref[i].key, (unsigned long long)ref[i].idx);
     }
     free(ref);
     zoned_check_free(&k, "keys", n);
@@ -401,22 +400,70 @@ START_TEST(xform_matches_scalar)
             a32[i] = (uint32_t)a64[i];
             a16[i] = (uint16_t)a64[i];
         }
-#define XF(W, a, b, c)                                                                       \
-    if (table->encode_u##W != NULL) {                                                        \
-        table->encode_u##W(a, b, N, x);                                                      \
-        rs_kernels_scalar.encode_u##W(a, c, N, x);                                           \
-        ck_assert_msg(memcmp(b, c, sizeof b) == 0, "encode_u" #W " recipe %zu", ri);         \
-    }                                                                                        \
-    if (table->decode_u##W != NULL) {                                                        \
-        table->decode_u##W(a, b, N, x);                                                      \
-        rs_kernels_scalar.decode_u##W(a, c, N, x);                                           \
-        ck_assert_msg(memcmp(b, c, sizeof b) == 0, "decode_u" #W " recipe %zu", ri);         \
+#define XF(W, a, b, c)                                                               \
+    if (table->encode_u##W != NULL) {                                                \
+        table->encode_u##W(a, b, N, x);                                              \
+        rs_kernels_scalar.encode_u##W(a, c, N, x);                                   \
+        ck_assert_msg(memcmp(b, c, sizeof b) == 0, "encode_u" #W " recipe %zu", ri); \
+    }                                                                                \
+    if (table->decode_u##W != NULL) {                                                \
+        table->decode_u##W(a, b, N, x);                                              \
+        rs_kernels_scalar.decode_u##W(a, c, N, x);                                   \
+        ck_assert_msg(memcmp(b, c, sizeof b) == 0, "decode_u" #W " recipe %zu", ri); \
     }
         XF(16, a16, b16, c16)
         XF(32, a32, b32, c32)
         XF(64, a64, b64, c64)
 #undef XF
     }
+}
+END_TEST
+
+/* The merge entries: the first `count` keys of the merge of two sorted runs, for run
+ * lengths around the vector width, every data shape (ties included) and every count. */
+START_TEST(merge_runs)
+{
+    const unsigned bits = _i == 0 ? 32 : 64;
+    if ((bits == 32 ? (void *)table->merge_u32 : (void *)table->merge_u64) == NULL)
+        return; /* the scalar table merges in the row splitter */
+    static const size_t lens[] = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 100, 1000, 4099};
+    enum { NL = sizeof lens / sizeof lens[0] };
+    const size_t size = bits / 8;
+    uint64_t s = seed;
+    for (int pat = 0; pat < P_COUNT; pat++)
+        for (size_t la = 0; la < NL; la++)
+            for (size_t lb = 0; lb < NL; lb++) {
+                const size_t na = lens[la], nb = lens[lb], total = na + nb;
+                uint64_t *all = malloc((total + 1) * sizeof *all);
+                ck_assert_ptr_nonnull(all);
+                for (size_t i = 0; i < total; i++)
+                    all[i] = gen_key(pat, i, total, bits, &s);
+                zoned a = zoned_new(na, size, 1), b = zoned_new(nb, size, 3);
+                qsort(all, na, sizeof *all, cmp_u64);
+                qsort(all + na, nb, sizeof *all, cmp_u64);
+                for (size_t i = 0; i < na; i++)
+                    put(a.data, i, bits, all[i]);
+                for (size_t i = 0; i < nb; i++)
+                    put(b.data, i, bits, all[na + i]);
+                qsort(all, total, sizeof *all, cmp_u64); /* the reference merge */
+                const size_t counts[] = {0, 1, total / 2, total > 0 ? total - 1 : 0, total};
+                for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+                    const size_t count = counts[c] <= total ? counts[c] : total;
+                    zoned out = zoned_new(count, size, 2);
+                    if (bits == 32)
+                        table->merge_u32(a.data, na, b.data, nb, out.data, count);
+                    else
+                        table->merge_u64(a.data, na, b.data, nb, out.data, count);
+                    for (size_t i = 0; i < count; i++)
+                        ck_assert_msg(get(out.data, i, bits) == all[i],
+                                      "merge_u%u pat %d na %zu nb %zu count %zu: key %zu", bits,
+                                      pat, na, nb, count, i);
+                    zoned_check_free(&out, "merge out", count);
+                }
+                zoned_check_free(&a, "merge a", na);
+                zoned_check_free(&b, "merge b", nb);
+                free(all);
+            }
 }
 END_TEST
 
@@ -437,6 +484,7 @@ static Suite *kernels_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, rows_batch, 0, 3);
     tcase_add_test(tc, xform_matches_scalar);
+    tcase_add_loop_test(tc, merge_runs, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -25,6 +25,9 @@
 #include "bitonic_tmpl.h" /* rs_avx2_u64_sort, ... */
 #undef RS_BITS
 #include "entries_tmpl.h" /* rs_avx2_e_sort_u16, ... */
+#define RS_BITS 32
+#include "merge_tmpl.h" /* rs_avx2_e_merge_u32 */
+#undef RS_BITS
 
 /* The key transforms: plain loops, vectorized by the compiler with this file's flags. */
 #define RS_XFORM_T      uint16_t
@@ -55,6 +58,8 @@ const rs_kernel_table rs_kernels_avx2 = {
     .sort_rows_u16 = rs_avx2_e_sort_rows_u16,
     .sort_rows_u32 = rs_avx2_e_sort_rows_u32,
     .sort_rows_u64 = rs_avx2_e_sort_rows_u64,
+    .merge_u32 = rs_avx2_e_merge_u32,
+    .merge_u64 = NULL, /* 64-bit keys are compared as signed here (pre/post): scalar merge */
     .encode_u16 = rs_avx2_encode_u16,
     .encode_u32 = rs_avx2_encode_u32,
     .encode_u64 = rs_avx2_encode_u64,

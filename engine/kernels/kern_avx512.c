@@ -25,6 +25,12 @@
 #include "bitonic_tmpl.h" /* rs_avx512_u64_sort, ... */
 #undef RS_BITS
 #include "entries_tmpl.h" /* rs_avx512_e_sort_u16, ... */
+#define RS_BITS 32
+#include "merge_tmpl.h" /* rs_avx512_e_merge_u32 */
+#undef RS_BITS
+#define RS_BITS 64
+#include "merge_tmpl.h" /* rs_avx512_e_merge_u64 */
+#undef RS_BITS
 
 /* The key transforms: plain loops, vectorized by the compiler with this file's flags. */
 #define RS_XFORM_T      uint16_t
@@ -55,6 +61,8 @@ const rs_kernel_table rs_kernels_avx512 = {
     .sort_rows_u16 = rs_avx512_e_sort_rows_u16,
     .sort_rows_u32 = rs_avx512_e_sort_rows_u32,
     .sort_rows_u64 = rs_avx512_e_sort_rows_u64,
+    .merge_u32 = rs_avx512_e_merge_u32,
+    .merge_u64 = rs_avx512_e_merge_u64,
     .encode_u16 = rs_avx512_encode_u16,
     .encode_u32 = rs_avx512_encode_u32,
     .encode_u64 = rs_avx512_encode_u64,

@@ -62,6 +62,13 @@ typedef struct rs_kernel_table {
     void (*sort_rows_u32)(uint32_t *keys, size_t rows, size_t n, void *scratch);
     void (*sort_rows_u64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
 
+    /* out[0..count) = the first count keys of the merge of the ascending runs a[0..na) and
+     * b[0..nb) (count <= na + nb; out overlaps neither). NULL in a table: scalar code. */
+    void (*merge_u32)(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out,
+                      size_t count);
+    void (*merge_u64)(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out,
+                      size_t count);
+
     /* dst[i] = encode(src[i]) / decode(src[i]) by the recipe; src may equal dst. NULL in a
      * table means: use the scalar table's entry. */
     void (*encode_u16)(const uint16_t *src, uint16_t *dst, size_t n, const rs_key_xform *x);

@@ -147,6 +147,20 @@ void rs_split_merge(const rs_job *job, const void *keys, const void *idx, void *
 #define RS_K(T, p) ((const T *)(keys) + (p))
 #define RS_KO(T)   ((T *)(keys_out) + out_begin)
     if (job->values_only) {
+        /* The kernel table's vectorized merge from where the merge path starts the slice. */
+        const rs_kernel_table *k = job->kern;
+        if (kb == 4 && k->merge_u32 != NULL) {
+            const uint32_t *A = RS_K(uint32_t, a), *B = RS_K(uint32_t, b);
+            const size_t i = merge_u32_path(A, na, B, nb, d0), j = d0 - i;
+            k->merge_u32(A + i, na - i, B + j, nb - j, RS_KO(uint32_t), count);
+            return;
+        }
+        if (kb == 8 && k->merge_u64 != NULL) {
+            const uint64_t *A = RS_K(uint64_t, a), *B = RS_K(uint64_t, b);
+            const size_t i = merge_u64_path(A, na, B, nb, d0), j = d0 - i;
+            k->merge_u64(A + i, na - i, B + j, nb - j, RS_KO(uint64_t), count);
+            return;
+        }
         switch (kb) {
         case 2:
             merge_u16(RS_K(uint16_t, a), na, RS_K(uint16_t, b), nb, d0, count, RS_KO(uint16_t));
