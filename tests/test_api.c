@@ -93,12 +93,9 @@ START_TEST(test_dtypes)
     static const struct {
         const char *alias;
         rowsort_dtype dtype;
-    } aliases[] = {{"f4", ROWSORT_DTYPE_F32},
-                   {"i4", ROWSORT_DTYPE_I32},
-                   {"bf16", ROWSORT_DTYPE_BF16},
-                   {"f2", ROWSORT_DTYPE_F16},
-                   {"half", ROWSORT_DTYPE_F16},
-                   {"c16", ROWSORT_DTYPE_C128}};
+    } aliases[] = {{"f4", ROWSORT_DTYPE_F32},    {"i4", ROWSORT_DTYPE_I32},
+                   {"bf16", ROWSORT_DTYPE_BF16}, {"f2", ROWSORT_DTYPE_F16},
+                   {"half", ROWSORT_DTYPE_F16},  {"c16", ROWSORT_DTYPE_C128}};
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         rowsort_dtype d = ROWSORT_DTYPE_COUNT;
         ck_assert_msg(rowsort_dtype_from_name(aliases[i].alias, &d) == ROWSORT_OK, "alias %s",
@@ -615,6 +612,58 @@ START_TEST(test_helpers_examples)
 }
 END_TEST
 
+/* memory_limit_bytes: a call whose one-thread scratch would pass the limit is
+ * ROWSORT_E_NOMEM and writes nothing; one that fits on one thread but not on two still
+ * sorts (on one thread), with the same bytes as an unlimited context. */
+START_TEST(test_memory_limit)
+{
+    enum { N = 1 << 16 };
+    int32_t *data = malloc(N * sizeof *data), *want = malloc(N * sizeof *want);
+    ck_assert_ptr_nonnull(data);
+    ck_assert_ptr_nonnull(want);
+    uint32_t s = 12345;
+    for (size_t i = 0; i < N; i++) {
+        s = s * 1664525u + 1013904223u;
+        want[i] = data[i] = (int32_t)s;
+    }
+    rowsort_status st;
+    rowsort_options o;
+    rowsort_options_init(&o);
+    o.threads = 2;
+    o.pin = ROWSORT_PIN_NONE;
+    o.memory_limit_bytes = 4096; /* far below one thread's scratch for 2^16 keys */
+    rowsort_ctx *tight = rowsort_create(&o, &st);
+    ck_assert_ptr_nonnull(tight);
+    rowsort_array a = {data, ROWSORT_DTYPE_I32, 0};
+    rowsort_request req;
+    rowsort_request_init(&req);
+    req.rows = 1;
+    req.n = N;
+    req.operands = &a;
+    req.num_operands = 1;
+    ck_assert_int_eq(rowsort_sort(tight, &req), ROWSORT_E_NOMEM);
+    ck_assert(memcmp(data, want, N * sizeof *data) == 0);
+    rowsort_destroy(tight);
+
+    /* One thread's scratch (16 bytes per key) fits, two threads' split buffers do not. */
+    o.memory_limit_bytes = (size_t)N * 16 + 8192;
+    rowsort_ctx *one = rowsort_create(&o, &st);
+    ck_assert_ptr_nonnull(one);
+    ck_assert_int_eq(rowsort_sort(one, &req), ROWSORT_OK);
+    rowsort_destroy(one);
+    rowsort_ctx *free_ctx = make_ctx(2);
+    rowsort_array b = {want, ROWSORT_DTYPE_I32, 0};
+    req.operands = &b;
+    ck_assert_int_eq(rowsort_sort(free_ctx, &req), ROWSORT_OK);
+    rowsort_destroy(free_ctx);
+    ck_assert(memcmp(data, want, N * sizeof *data) == 0);
+    for (size_t i = 1; i < N; i++)
+        ck_assert(data[i - 1] <= data[i]);
+    free(data);
+    free(want);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("api");
@@ -633,6 +682,7 @@ int main(void)
     tcase_add_test(tc, test_top_k_descending_flag);
     tcase_add_test(tc, test_helpers_validation);
     tcase_add_test(tc, test_helpers_examples);
+    tcase_add_test(tc, test_memory_limit);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -152,7 +152,10 @@ typedef struct rowsort_options {
     rowsort_pin pin;
     /** Kernel path; ROWSORT_ISA_AUTO by default. */
     rowsort_isa isa;
-    /** Bytes the engine may hold for scratch beyond the caller's arrays; 0: no limit. */
+    /** Bytes the engine may hold for scratch beyond the caller's arrays; 0: no limit (the
+     *  context then keeps up to 1 GiB of scratch between calls). A call whose threads'
+     *  scratch would pass the limit runs on one thread; one whose single thread's scratch
+     *  would is ROWSORT_E_NOMEM. */
     size_t memory_limit_bytes;
     /** An hwloc synthetic topology ("numa:2 core:8 pu:2") to plan for instead of this
      *  machine's, or NULL (the default). Copied by rowsort_create. Such a context describes
@@ -263,7 +266,7 @@ ROWSORT_API void rowsort_request_init(rowsort_request *request);
  *         the pin policy asks, ROWSORT_E_TOPOLOGY when this machine's topology could not be
  *         read (outputs may be partly written).
  * \note Allocates per-thread scratch of about 24 bytes per element of a row, kept by the
- *       context for the next call when under 64 MiB per thread, and runs on the context's
+ *       context for the next call (within memory_limit_bytes, or 1 GiB), and runs on the context's
  *       threads: as many as the work is worth (at least 8192 elements per thread). When
  *       there are fewer rows than threads, a row of one key (not complex) is split across
  *       threads, each part sorted and the parts merged in parallel, with shared scratch

@@ -87,6 +87,7 @@ static rowsort_status create_checked(const rowsort_options *options, rowsort_ctx
     config.pin = opts.pin;
     config.topology_synthetic = opts.topology_synthetic;
     config.topology_xml = opts.topology_xml;
+    config.memory_limit_bytes = opts.memory_limit_bytes;
     rs_sched_team *team = NULL;
     RS_TRY(rs_sched_team_create(&config, &team));
     rowsort_ctx *ctx = malloc(sizeof *ctx);

@@ -25,8 +25,7 @@ static size_t round64(size_t bytes)
     return (bytes + 63u) & ~(size_t)63u;
 }
 
-/* Values-only jobs whose key map is a recipe sort in the output row itself. */
-static int values_in_place(const rs_job *job)
+int rs_row_values_in_place(const rs_job *job)
 {
     rs_key_xform x;
     return rs_keys_xform(job->ops[0].info, job->order, 0, &x);
@@ -35,7 +34,7 @@ static int values_in_place(const rs_job *job)
 size_t rs_row_workspace_bytes(const rs_job *job)
 {
     const size_t n = job->n;
-    if (job->values_only && values_in_place(job)) /* keys built in the output row */
+    if (job->values_only && rs_row_values_in_place(job)) /* keys built in the output row */
         return round64(RS_KERNEL_SCRATCH_BYTES(n));
     return 2 * round64(n * job->perm_bytes) + round64(n * 8) + round64(RS_KERNEL_SCRATCH_BYTES(n));
 }
@@ -45,7 +44,7 @@ static workspace carve(const rs_job *job, void *ws)
     const size_t n = job->n;
     unsigned char *p = ws;
     workspace w;
-    if (job->values_only && values_in_place(job)) {
+    if (job->values_only && rs_row_values_in_place(job)) {
         w.perm = w.pass_idx = w.keys = NULL;
         w.scratch = ws;
         return w;
@@ -251,7 +250,7 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     const unsigned char *src = op->in + row * op->in_stride_bytes;
     unsigned char *dst = op->out + row * op->out_stride_bytes;
     /* With a recipe, keys are built in the output row itself and sorted there. */
-    void *keys = values_in_place(job) ? (void *)dst : w->keys;
+    void *keys = rs_row_values_in_place(job) ? (void *)dst : w->keys;
     rs_row_encode(job, op, src, job->n, 0, keys);
     rs_row_kern_sort(job->kern, op->info->key_bits, keys, job->n, w->scratch);
     rs_row_decode_store(job, op, keys, job->n, dst);

@@ -57,6 +57,10 @@ void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, con
 void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
                           size_t end);
 
+/* 1 when a values-only job's keys can be built, sorted and decoded in its output row (its
+ * key map is a kernel recipe): no key buffer needed. */
+int rs_row_values_in_place(const rs_job *job);
+
 /* Bytes of per-thread workspace that rs_row_sort needs for this job. */
 size_t rs_row_workspace_bytes(const rs_job *job);
 

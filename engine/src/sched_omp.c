@@ -6,6 +6,8 @@
 #include <omp.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +15,14 @@
 #include "row_split.h"
 #include "sched_split.h"
 
-/* A workspace larger than this is released at the end of the call instead of kept. */
-#define RS_SCHED_KEEP_WS_BYTES ((size_t)64 << 20)
+/* Scratch kept between calls (workspaces and split buffers, sized to the largest call so
+ * far, so that repeated calls neither allocate nor fault pages in) unless it adds up to more
+ * than this; with memory_limit_bytes set, that limit. */
+#define RS_SCHED_KEEP_BYTES ((size_t)1 << 30)
+/* Buffers at least this large are aligned for and advised to use transparent huge pages:
+ * one page fault per 2 MiB instead of per 4 KiB when first touched. */
+#define RS_SCHED_HUGE_BYTES ((size_t)4 << 20)
+#define RS_SCHED_HUGE_ALIGN ((size_t)2 << 20)
 
 unsigned rs_sched_allowed_cpus(void)
 {
@@ -42,8 +50,9 @@ struct rs_sched_team {
     rs_sched_config config;
     char *synthetic;
     char *xml;
-    rs_topo *topo; /* NULL until needed */
-    ws_slot *ws;   /* config.threads slots */
+    rs_topo *topo;                 /* NULL until needed */
+    ws_slot *ws;                   /* config.threads slots */
+    ws_slot shared[RS_SPLIT_BUFS]; /* buffers of split rows */
 };
 
 static char *copy_string(const char *s)
@@ -114,6 +123,8 @@ void rs_sched_team_destroy(rs_sched_team *team)
     if (team->ws != NULL)
         for (unsigned t = 0; t < team->config.threads; t++)
             release_ws(team, &team->ws[t]);
+    for (int b = 0; b < RS_SPLIT_BUFS; b++)
+        release_ws(team, &team->shared[b]);
     rs_topo_destroy(team->topo);
     free(team->ws);
     free(team->synthetic);
@@ -143,15 +154,32 @@ static rs_plan_options plan_options(const rs_sched_team *team)
     return o;
 }
 
-/* Slot t's workspace of at least `bytes`, allocated by the calling thread (first touch, and
- * bound to its node when the plan pins threads on a machine of several nodes). */
-static void *thread_ws(const rs_sched_team *team, unsigned t, size_t bytes, int bind_node,
-                       hwloc_const_bitmap_t cpuset)
+/* A large buffer: 2 MiB aligned and advised to use huge pages (a hint: ignored where
+ * transparent huge pages are off). */
+static void *alloc_huge(size_t bytes)
 {
-    ws_slot *slot = &team->ws[t];
+    if (bytes > SIZE_MAX - RS_SCHED_HUGE_ALIGN)
+        return NULL;
+    bytes = (bytes + RS_SCHED_HUGE_ALIGN - 1) & ~(RS_SCHED_HUGE_ALIGN - 1);
+    void *p = aligned_alloc(RS_SCHED_HUGE_ALIGN, bytes);
+#ifdef MADV_HUGEPAGE
+    if (p != NULL)
+        (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* The slot's buffer of at least `bytes`, allocated (not touched) by the calling thread:
+ * bound to the node of `cpuset` when bind_node (multi-node plans that pin), else placed by
+ * first touch. */
+static void *slot_reserve(const rs_sched_team *team, ws_slot *slot, size_t bytes, int bind_node,
+                          hwloc_const_bitmap_t cpuset)
+{
     if (slot->ptr != NULL && slot->bytes >= bytes)
         return slot->ptr;
     release_ws(team, slot);
+    if (bytes > SIZE_MAX - 63u)
+        return NULL;
     bytes = (bytes + 63u) & ~(size_t)63u;
     if (bind_node) {
         /* By cpuset: hwloc binds to the nodes near those PUs. Pages are then placed there
@@ -161,17 +189,58 @@ static void *thread_ws(const rs_sched_team *team, unsigned t, size_t bytes, int 
         slot->hwloc_alloc = slot->ptr != NULL;
     }
     if (slot->ptr == NULL) {
-        slot->ptr = rs_alloc_array(bytes, 1);
+        slot->ptr = bytes >= RS_SCHED_HUGE_BYTES ? alloc_huge(bytes) : rs_alloc_array(bytes, 1);
         slot->hwloc_alloc = 0;
     }
     slot->bytes = slot->ptr != NULL ? bytes : 0;
     return slot->ptr;
 }
 
-static void trim_ws(const rs_sched_team *team, unsigned t)
+/* Slot t's workspace of at least `bytes`, allocated by thread t (first touch). */
+static void *thread_ws(const rs_sched_team *team, unsigned t, size_t bytes, int bind_node,
+                       hwloc_const_bitmap_t cpuset)
 {
-    if (team->ws[t].bytes > RS_SCHED_KEEP_WS_BYTES)
+    return slot_reserve(team, &team->ws[t], bytes, bind_node, cpuset);
+}
+
+/* Bytes of scratch the team holds. */
+static size_t held_bytes(const rs_sched_team *team)
+{
+    size_t total = 0;
+    for (unsigned t = 0; t < team->config.threads; t++)
+        total += team->ws[t].bytes;
+    for (int b = 0; b < RS_SPLIT_BUFS; b++)
+        total += team->shared[b].bytes;
+    return total;
+}
+
+static void release_all(rs_sched_team *team)
+{
+    for (unsigned t = 0; t < team->config.threads; t++)
         release_ws(team, &team->ws[t]);
+    for (int b = 0; b < RS_SPLIT_BUFS; b++)
+        release_ws(team, &team->shared[b]);
+}
+
+static size_t keep_limit(const rs_sched_team *team)
+{
+    return team->config.memory_limit_bytes ? team->config.memory_limit_bytes : RS_SCHED_KEEP_BYTES;
+}
+
+/* Before a call that needs `need` bytes of scratch: what is held goes if keeping it beside
+ * the new buffers could pass the limit. */
+static void make_room(rs_sched_team *team, size_t need)
+{
+    const size_t held = held_bytes(team);
+    if (held > 0 && (need > keep_limit(team) || held > keep_limit(team) - need))
+        release_all(team);
+}
+
+/* After a call: keep what the next call may reuse, within the limit. */
+static void trim(rs_sched_team *team)
+{
+    if (held_bytes(team) > keep_limit(team))
+        release_all(team);
 }
 
 /* Per-node row counters, each on its own cache line. */
@@ -274,7 +343,6 @@ static void region_body(const run_state *s, unsigned t, unsigned threads)
     } else if (st == ROWSORT_OK) {
         run_rows(s->job, plan, s->counters, t, ws);
     }
-    trim_ws(s->team, t);
     if (bound && hwloc_set_cpubind(topology, old, HWLOC_CPUBIND_THREAD) != 0 && st == ROWSORT_OK)
         st = ROWSORT_E_PIN;
     if (old != NULL)
@@ -291,8 +359,30 @@ static rowsort_status run_single(rs_sched_team *team, const rs_job *job)
     if (ws == NULL)
         return ROWSORT_E_NOMEM;
     rs_row_sort_range(job, 0, job->rows, ws);
-    trim_ws(team, 0);
     return ROWSORT_OK;
+}
+
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* Scratch bytes a plan needs: a workspace per thread, and the split buffers. */
+static size_t plan_need(const rs_job *job, const rs_plan *plan)
+{
+    int overflow = 0;
+    size_t need;
+    if (plan->split) {
+        need =
+            rs_mul_size(plan->threads, rs_sched_split_scratch_bytes(job, plan->threads), &overflow);
+        size_t bytes[RS_SPLIT_BUFS];
+        rs_sched_split_sizes(job, bytes);
+        for (int b = 0; b < RS_SPLIT_BUFS; b++)
+            need = add_sat(need, bytes[b]);
+    } else {
+        need = rs_mul_size(plan->threads, rs_row_workspace_bytes(job), &overflow);
+    }
+    return overflow ? SIZE_MAX : need;
 }
 
 static rowsort_status run_plan(rs_sched_team *team, const rs_job *job, const rs_plan *plan)
@@ -313,7 +403,14 @@ static rowsort_status run_plan(rs_sched_team *team, const rs_job *job, const rs_
     for (size_t i = 0; i < plan->num_nodes; i++)
         atomic_init(&s.counters[i].next, 0);
     if (plan->split) {
-        status = rs_sched_split_alloc(job, &s.split);
+        size_t bytes[RS_SPLIT_BUFS];
+        rs_sched_split_sizes(job, bytes);
+        for (int b = 0; b < RS_SPLIT_BUFS; b++) {
+            s.split.buf[b] =
+                bytes[b] ? slot_reserve(team, &team->shared[b], bytes[b], 0, NULL) : NULL;
+            if (bytes[b] && s.split.buf[b] == NULL)
+                status = ROWSORT_E_NOMEM;
+        }
         if (status != ROWSORT_OK)
             goto cleanup;
         s.ws_bytes = rs_sched_split_scratch_bytes(job, threads);
@@ -335,7 +432,6 @@ static rowsort_status run_plan(rs_sched_team *team, const rs_job *job, const rs_
         if (s.status[t] != ROWSORT_OK && status == ROWSORT_OK)
             status = s.status[t];
 cleanup:
-    rs_sched_split_free(&s.split);
     free(s.status);
     free(s.counters);
     return status;
@@ -356,15 +452,23 @@ static rowsort_status make_plan(rs_sched_team *team, const rs_plan_workload *wor
     return rs_plan_make(rs_topo_summary(team->topo), work, &opts, plan);
 }
 
-rowsort_status rs_sched_run(rs_sched_team *team, const rs_job *job)
+/* The job on one thread, within the memory limit. */
+static rowsort_status run_single_within(rs_sched_team *team, const rs_job *job)
 {
-    if (job->rows == 0 || job->n == 0)
-        return ROWSORT_OK;
+    const size_t need = rs_row_workspace_bytes(job);
+    if (team->config.memory_limit_bytes && need > team->config.memory_limit_bytes)
+        return ROWSORT_E_NOMEM;
+    make_room(team, need);
+    return run_single(team, job);
+}
+
+static rowsort_status run_job(rs_sched_team *team, const rs_job *job)
+{
     const rs_plan_workload work = rs_sched_workload(team, job);
     int split;
     const rs_plan_options opts = plan_options(team);
     if (rs_plan_threads(&work, &opts, &split) <= 1)
-        return run_single(team, job);
+        return run_single_within(team, job);
     if (team->config.pin != ROWSORT_PIN_NONE) {
         RS_TRY(load_topology(team));
         if (!rs_topo_can_bind_threads(team->topo))
@@ -372,8 +476,24 @@ rowsort_status rs_sched_run(rs_sched_team *team, const rs_job *job)
     }
     rs_plan plan;
     RS_TRY(make_plan(team, &work, &plan));
-    const rowsort_status status = run_plan(team, job, &plan);
+    const size_t need = plan_need(job, &plan);
+    rowsort_status status;
+    if (team->config.memory_limit_bytes && need > team->config.memory_limit_bytes) {
+        status = run_single_within(team, job); /* the threads' scratch would not fit */
+    } else {
+        make_room(team, need);
+        status = run_plan(team, job, &plan);
+    }
     rs_plan_free(&plan);
+    return status;
+}
+
+rowsort_status rs_sched_run(rs_sched_team *team, const rs_job *job)
+{
+    if (job->rows == 0 || job->n == 0)
+        return ROWSORT_OK;
+    const rowsort_status status = run_job(team, job);
+    trim(team);
     return status;
 }
 

@@ -1,39 +1,31 @@
 /* sched_split.c - each row sorted by the whole team: parts, merge-path merges, results. */
 #include "sched_split.h"
 
-#include <stdlib.h>
+#include <stdint.h>
 
 #include "alloc.h"
 #include "row_split.h"
 #include "sched_plan.h"
 
-rowsort_status rs_sched_split_alloc(const rs_job *job, rs_split_shared *shared)
+/* n * size, or SIZE_MAX (an allocation that fails) when it does not fit. */
+static size_t bytes_of(size_t n, size_t size)
+{
+    int overflow = 0;
+    const size_t bytes = rs_mul_size(n, size, &overflow);
+    return overflow ? SIZE_MAX : bytes;
+}
+
+void rs_sched_split_sizes(const rs_job *job, size_t bytes[RS_SPLIT_BUFS])
 {
     const size_t n = job->n;
     const size_t kb = rs_split_key_bytes(job), ib = rs_split_idx_bytes(job);
     const size_t tb = rs_split_tmp_bytes(job);
-    shared->keys[0] = rs_alloc_array(n, kb);
-    shared->keys[1] = rs_alloc_array(n, kb);
-    shared->idx[0] = ib ? rs_alloc_array(n, ib) : NULL;
-    shared->idx[1] = ib ? rs_alloc_array(n, ib) : NULL;
-    shared->tmp = tb ? rs_alloc_array(job->out_n ? job->out_n : 1, tb) : NULL;
-    if (shared->keys[0] == NULL || shared->keys[1] == NULL ||
-        (ib && (shared->idx[0] == NULL || shared->idx[1] == NULL)) || (tb && shared->tmp == NULL)) {
-        rs_sched_split_free(shared);
-        return ROWSORT_E_NOMEM;
-    }
-    return ROWSORT_OK;
-}
-
-void rs_sched_split_free(rs_split_shared *shared)
-{
-    free(shared->keys[0]);
-    free(shared->keys[1]);
-    free(shared->idx[0]);
-    free(shared->idx[1]);
-    free(shared->tmp);
-    shared->keys[0] = shared->keys[1] = shared->idx[0] = shared->idx[1] = NULL;
-    shared->tmp = NULL;
+    const int keys_in_output = job->values_only && rs_row_values_in_place(job);
+    bytes[RS_SPLIT_KEYS0] = keys_in_output ? 0 : bytes_of(n, kb);
+    bytes[RS_SPLIT_KEYS1] = bytes_of(n, kb);
+    bytes[RS_SPLIT_IDX0] = bytes_of(n, ib);
+    bytes[RS_SPLIT_IDX1] = bytes_of(n, ib);
+    bytes[RS_SPLIT_TMP] = bytes_of(job->out_n, tb);
 }
 
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads)
@@ -56,10 +48,16 @@ void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
                          const rs_split_shared *shared, void *scratch)
 {
     const size_t n = job->n;
+    const rs_operand_plan *op = &job->ops[0];
     size_t lo, hi;
     rs_plan_part(n, threads, t, &lo, &hi);
     for (size_t row = 0; row < job->rows; row++) {
-        rs_split_sort_part(job, row, lo, hi, shared->keys[0], shared->idx[0], scratch);
+        /* Without a first key buffer, the keys are built and sorted in the output row. */
+        void *keys[2] = {shared->buf[RS_SPLIT_KEYS0], shared->buf[RS_SPLIT_KEYS1]};
+        void *idx[2] = {shared->buf[RS_SPLIT_IDX0], shared->buf[RS_SPLIT_IDX1]};
+        if (keys[0] == NULL)
+            keys[0] = op->out + row * op->out_stride_bytes;
+        rs_split_sort_part(job, row, lo, hi, keys[0], idx[0], scratch);
         int cur = 0;
         /* Rounds of pairwise merges of runs of `width` parts; every thread writes the
          * output positions of its own part, whichever pairs they fall in. */
@@ -71,19 +69,20 @@ void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
                 const size_t c = part_begin(n, threads, p + 2 * width);
                 const size_t from = lo > a ? lo : a, to = hi < c ? hi : c;
                 if (from < to)
-                    rs_split_merge(job, shared->keys[cur], shared->idx[cur], shared->keys[!cur],
-                                   shared->idx[!cur], a, b, c, from, to);
+                    rs_split_merge(job, keys[cur], idx[cur], keys[!cur], idx[!cur], a, b, c, from,
+                                   to);
             }
             cur = !cur;
         }
 #pragma omp barrier
         if (job->values_only) {
-            rs_split_store_values(job, row, shared->keys[cur], lo, hi);
+            rs_split_store_values(job, row, keys[cur], lo, hi);
         } else {
-            rs_split_gather(job, row, shared->idx[cur], lo, hi, shared->tmp);
-            if (shared->tmp != NULL) {
+            unsigned char *tmp = shared->buf[RS_SPLIT_TMP];
+            rs_split_gather(job, row, idx[cur], lo, hi, tmp);
+            if (tmp != NULL) {
 #pragma omp barrier
-                rs_split_copy_back(job, row, shared->tmp, lo, hi);
+                rs_split_copy_back(job, row, tmp, lo, hi);
             }
         }
         /* The next row reuses the buffers others may still read. */

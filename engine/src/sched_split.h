@@ -7,17 +7,17 @@
 
 #include "row_sort.h"
 
-/* Buffers every thread of the team shares, one row at a time. */
+/* Buffers every thread of the team shares, one row at a time. The team owns them (kept
+ * between calls, like the workspaces); each thread first-touches its own slice. */
+enum { RS_SPLIT_KEYS0, RS_SPLIT_KEYS1, RS_SPLIT_IDX0, RS_SPLIT_IDX1, RS_SPLIT_TMP, RS_SPLIT_BUFS };
 typedef struct rs_split_shared {
-    void *keys[2];      /* n keys each */
-    void *idx[2];       /* n positions each, or NULL for values-only jobs */
-    unsigned char *tmp; /* out_n * rs_split_tmp_bytes(job), or NULL */
+    void *buf[RS_SPLIT_BUFS];
 } rs_split_shared;
 
-/* Allocates the shared buffers (not touched: each thread first-touches its slice).
- * ROWSORT_E_NOMEM. */
-rowsort_status rs_sched_split_alloc(const rs_job *job, rs_split_shared *shared);
-void rs_sched_split_free(rs_split_shared *shared);
+/* Bytes of each shared buffer the job needs (0: not needed): two of n keys (values-only
+ * rows whose keys can be built in the output row use that row as the first), two of n
+ * positions (permutation jobs), and out_n * rs_split_tmp_bytes(job) for in-place operands. */
+void rs_sched_split_sizes(const rs_job *job, size_t bytes[RS_SPLIT_BUFS]);
 
 /* Kernel scratch bytes each of `threads` threads needs. */
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads);

@@ -25,6 +25,7 @@ typedef struct rs_sched_config {
     const char *topology_synthetic; /* NULL: this machine (or XML) */
     const char *topology_xml;       /* NULL: this machine (or synthetic) */
     size_t min_elems_per_thread;    /* 0: the plan's default */
+    size_t memory_limit_bytes;      /* scratch the team may hold; 0: no limit */
 } rs_sched_config;
 
 typedef struct rs_sched_team rs_sched_team;
@@ -34,7 +35,9 @@ typedef struct rs_sched_team rs_sched_team;
 rowsort_status rs_sched_team_create(const rs_sched_config *config, rs_sched_team **out);
 void rs_sched_team_destroy(rs_sched_team *team);
 
-/* Sorts every row of the job. ROWSORT_E_NOMEM when scratch cannot be allocated;
+/* Sorts every row of the job. ROWSORT_E_NOMEM when scratch cannot be allocated, or when
+ * even one thread would need more than memory_limit_bytes (fewer threads run when all of
+ * them would);
  * ROWSORT_E_PIN when threads cannot be bound as the pin policy asks (a topology that is
  * not this machine's, or hwloc refused); ROWSORT_E_TOPOLOGY when this machine's topology
  * cannot be read. One call at a time per team. */
