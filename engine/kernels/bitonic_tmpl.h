@@ -190,6 +190,11 @@ static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
     case 7:
         RS_NAME(net_pad2)(src, dst, n, 8, 7);
         return;
+#if NREGS_MAX <= 8
+    default:
+        RS_NAME(net_pad2)(src, dst, n, 8, 8);
+        return;
+#else
     case 8:
         RS_NAME(net_pad2)(src, dst, n, 8, 8);
         return;
@@ -271,6 +276,7 @@ static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
         RS_NAME(net_pad2)(src, dst, n, 16, 16);
         return;
 #endif
+#endif
     }
 }
 
@@ -311,37 +317,53 @@ static void RS_NAME(heapsort)(KT *a, size_t n)
     }
 }
 
-/* Median of R * VN keys sampled over the whole range (n > BLOCK), sorted by a network (no
- * branches on the data). The sample positions are jittered by a hash of the position and n,
- * so that periodic inputs do not defeat them. */
-RS_VINLINE KT RS_NAME(pivot_r)(const KT *a, size_t n, const int R)
+/* Pivot: the median of VN lane-wise medians of whole vectors sampled over the range (n >
+ * BLOCK >= 8 * VN): of 3 vectors below RS_PIVOT_WIDE keys (and VN >= 8), else of 3 medians
+ * of 3. Whole vectors and a few min/max replace scalar samples and a network: most
+ * partitions are short, and the sampling was a good part of their cost. The start of each
+ * vector is jittered in its stride by a hash of n and its number (no chain between
+ * samples), so that periodic inputs do not defeat it; the depth limit (heapsort) stays the
+ * guarantee when pivots keep failing. */
+#ifndef RS_PIVOT_WIDE
+#define RS_PIVOT_WIDE 4096u
+#endif
+RS_VINLINE VT RS_NAME(sample)(const KT *a, size_t step, size_t span, uint64_t seed, int i)
 {
-    KT s[4 * VN];
-    const size_t S = (size_t)R * VN, step = n / S;
-    const uint64_t span = step < UINT32_MAX ? step : UINT32_MAX; /* no overflow below */
-    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15u;
-#pragma GCC unroll 4
-    for (size_t i = 0; i < S; i++) {
-        h ^= h >> 29;
-        h *= 0xBF58476D1CE4E5B9u;
-        /* (h >> 32) * span >> 32 < span: a jitter in the step without a division. */
-        s[i] = a[i * step + (size_t)(((h >> 32) * span) >> 32)];
-    }
-    RS_NAME(net_pad)(s, S, R, R);
-    return s[S / 2];
+    uint64_t h = (seed + (uint64_t)i) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9u;
+    /* (h >> 32) * span >> 32 < span: a jitter in the stride without a division (span
+     * capped so that the product cannot overflow). */
+    const uint64_t sp = span < UINT32_MAX ? span : UINT32_MAX;
+    return RS_V(loadu)(a + (size_t)i * step + (size_t)(((h >> 32) * sp) >> 32));
 }
 
-/* Fewer samples for shorter ranges: the sampling and its network cost a good part of a
- * partition of a few hundred keys, and most partitions are short. One vector of samples
- * below 4 leaves, two below RS_PIVOT_WIDE keys, else four. */
-#ifndef RS_PIVOT_WIDE
-#define RS_PIVOT_WIDE 131072u
-#endif
+RS_VINLINE VT RS_NAME(med3)(VT a, VT b, VT c)
+{
+    return RS_V(max)(RS_V(min)(a, b), RS_V(min)(RS_V(max)(a, b), c));
+}
+
 static KT RS_NAME(pivot)(const KT *a, size_t n)
 {
-    if (n < 4 * RS_NAME(BLOCK))
-        return RS_NAME(pivot_r)(a, n, 1);
-    return n < RS_PIVOT_WIDE ? RS_NAME(pivot_r)(a, n, 2) : RS_NAME(pivot_r)(a, n, 4);
+    KT lanes[VN];
+    const uint64_t seed = (uint64_t)n * 0xD6E8FEB86659FD93u;
+    VT m;
+    if (n < RS_PIVOT_WIDE && VN >= 8) {
+        const size_t step = n / 3, span = step - VN + 1;
+        m = RS_NAME(med3)(RS_NAME(sample)(a, step, span, seed, 0),
+                          RS_NAME(sample)(a, step, span, seed, 1),
+                          RS_NAME(sample)(a, step, span, seed, 2));
+    } else {
+        const size_t step = n / 9, span = step - VN + 1;
+        VT s[9];
+#pragma GCC unroll 9
+        for (int i = 0; i < 9; i++)
+            s[i] = RS_NAME(sample)(a, step, span, seed, i);
+        m = RS_NAME(med3)(RS_NAME(med3)(s[0], s[1], s[2]), RS_NAME(med3)(s[3], s[4], s[5]),
+                          RS_NAME(med3)(s[6], s[7], s[8]));
+    }
+    RS_V(storeu)(lanes, RS_V(sort_in)(m));
+    return lanes[VN / 2];
 }
 
 /* Moves keys < p to the front, returns their count; *mn, *mx get the range of a[0..n).
