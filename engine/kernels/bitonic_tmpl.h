@@ -15,7 +15,9 @@
  * sorting each register (sort_in), then merging blocks of 2, 4, .. R registers: mirror step
  * across registers (one of them reversed), half-cleaners across registers, and the last
  * log2(N) half-cleaners inside each register (merge_in). Short inputs are padded with the
- * largest key and only n keys are stored.
+ * largest key and only n keys are stored. Where the vocabulary has a transpose (swapbit)
+ * and R >= VN, net_t sorts the same blocks with the position bits laid out the other way
+ * round (columns first, min/max only), about a third fewer operations for a full block.
  *
  * Longer inputs: quicksort (as x86-simd-sort and vqsort): pivot = median of samples,
  * in-place partition one vector at a time (compress or table permute), recursion on the
@@ -110,6 +112,104 @@ RS_VINLINE void RS_NAME(net)(VT *v, const int R, const int NR)
     RS_NAME(net_c)(v, R, NR, 1);
 }
 
+#if (RS_BITS == 32 && defined(V32_TRANSPOSE)) || (RS_BITS == 64 && defined(V64_TRANSPOSE))
+#define HAVE_NET_T 1
+#define LOG2(x) ((x) >= 32 ? 5 : (x) >= 16 ? 4 : (x) >= 8 ? 3 : (x) >= 4 ? 2 : (x) >= 2 ? 1 : 0)
+/* The same sort as net for R >= VN registers (both powers of two), with fewer shuffles.
+ * The sorted position of the key in lane l of register r is l * R + r (lane bits high)
+ * until the end, so that the first log2(R) merge levels compare whole registers (min/max
+ * only: the columns get sorted, padding registers NR.. left out), and each later level
+ * has log2(R) half-cleaners across registers and fewer inside them. Then swapbit (one
+ * shuffle per register and lane bit) moves the low position bits into the lanes:
+ * register r holds the sorted keys [VN * chunk_t(R, r), + VN). About two thirds of the
+ * operations of net for a full block; every register takes part after the column sort. */
+#define CHUNK_T(R, r) (((r) >> LOG2(VN)) | (((r) & (VN - 1)) << (LOG2(R) - LOG2(VN))))
+RS_VINLINE void RS_NAME(net_t)(VT *v, const int R, const int NR)
+{
+#pragma GCC unroll 4
+    for (int B = 2; B <= R; B *= 2) {
+#pragma GCC unroll 32
+        for (int blk = 0; blk < R; blk += B) {
+#pragma GCC unroll 16
+            for (int r = 0; r < B / 2; r++) {
+                if (blk + B - 1 - r >= NR)
+                    continue;
+                const VT a = v[blk + r], b = v[blk + B - 1 - r];
+                v[blk + r] = RS_V(min)(a, b);
+                v[blk + B - 1 - r] = RS_V(max)(a, b);
+            }
+        }
+#pragma GCC unroll 4
+        for (int d = B / 4; d >= 1; d /= 2) {
+#pragma GCC unroll 32
+            for (int r = 0; r < R; r++) {
+                if ((r & d) == 0 && r + d < NR) {
+                    const VT a = v[r], b = v[r + d];
+                    v[r] = RS_V(min)(a, b);
+                    v[r + d] = RS_V(max)(a, b);
+                }
+            }
+        }
+    }
+#pragma GCC unroll 4
+    for (int j = 1; (1 << j) <= VN; j++) {
+#pragma GCC unroll 16
+        for (int r = 0; r < R / 2; r++)
+            RS_V(mirror_dir)(&v[r], &v[R - 1 - r], j);
+#pragma GCC unroll 4
+        for (int b = j - 2; b >= 0; b--) {
+#pragma GCC unroll 32
+            for (int r = 0; r < R; r++)
+                v[r] = RS_V(hc_lane)(v[r], b);
+        }
+#pragma GCC unroll 8
+        for (int d = R / 2; d >= 1; d /= 2) {
+#pragma GCC unroll 32
+            for (int r = 0; r < R; r++) {
+                if ((r & d) == 0) {
+                    const VT a = v[r], b = v[r + d];
+                    v[r] = RS_V(min)(a, b);
+                    v[r + d] = RS_V(max)(a, b);
+                }
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int s = 0; (1 << s) < VN; s++) {
+#pragma GCC unroll 32
+        for (int r = 0; r < R; r++)
+            if ((r >> s & 1) == 0 && (r | 1 << s) < R)
+                RS_V(swapbit)(&v[r], &v[r | 1 << s], s);
+    }
+}
+
+/* net_pad2 over net_t: R registers, NR of them loaded. */
+RS_VINLINE void RS_NAME(net_t_pad2)(const KT *src, KT *dst, size_t n, const int R, const int NR)
+{
+    VT v[NREGS_MAX];
+#pragma GCC unroll 32
+    for (int r = 0; r < NR - 1; r++)
+        v[r] = RS_V(loadu)(src + (size_t)r * VN);
+    const size_t tail = n - (size_t)(NR - 1) * VN;
+    v[NR - 1] = tail == VN ? RS_V(loadu)(src + (size_t)(NR - 1) * VN)
+                           : RS_V(load_pad)(src + (size_t)(NR - 1) * VN, tail);
+#pragma GCC unroll 32
+    for (int r = NR; r < R; r++)
+        v[r] = RS_V(set1)(RS_CAT(RS_CAT(K, RS_BITS), _MAX));
+    RS_NAME(net_t)(v, R, NR);
+    /* Every register holds sorted keys now; those past n are the padding. */
+    const size_t full = n / VN;
+#pragma GCC unroll 32
+    for (int r = 0; r < R; r++) {
+        const size_t c = (size_t)CHUNK_T(R, r);
+        if (c < full)
+            RS_V(storeu)(dst + c * VN, v[r]);
+        else if (c == full && n % VN != 0)
+            RS_V(store_part)(dst + c * VN, v[r], n % VN);
+    }
+}
+#endif
+
 /* C rows of n keys each (row c at keys + c * n), NR registers per row, sorted together. */
 RS_VINLINE void RS_NAME(net_rows)(KT *keys, size_t n, const int R, const int NR, const int C)
 {
@@ -159,6 +259,19 @@ RS_VINLINE void RS_NAME(net_pad)(KT *keys, size_t n, const int R, const int NR)
     RS_NAME(net_pad2)(keys, keys, n, R, NR);
 }
 
+/* NR registers in a network of R: net_t where the vocabulary has it, R >= VN and the
+ * network is full enough (net_t sorts every register after the column sort, net leaves
+ * padding registers out): from 5/8 of the registers for 32-bit keys, 3/4 + 1 for 64-bit
+ * (fewer lane bits to save on). Measured per register count on Zen 4, both ISAs. */
+#define NET_T_MIN(R) (RS_BITS == 32 ? 5 * (R) / 8 : 3 * (R) / 4 + 1)
+#ifdef HAVE_NET_T
+#define NETR(R, k)                                                                          \
+    ((R) >= VN && (k) >= NET_T_MIN(R) ? RS_NAME(net_t_pad2)(src, dst, n, (R), (k))          \
+                                      : RS_NAME(net_pad2)(src, dst, n, (R), (k)))
+#else
+#define NETR(R, k) RS_NAME(net_pad2)(src, dst, n, (R), (k))
+#endif
+
 /* n <= BLOCK: one network of the smallest power-of-two register count that holds n; the
  * keys come from src and go to dst (which may be src). */
 static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
@@ -173,107 +286,107 @@ static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
         RS_V(store_part)(dst, RS_V(sort_in)(RS_V(load_pad)(src, n)), n);
         return;
     case 2:
-        RS_NAME(net_pad2)(src, dst, n, 2, 2);
+        NETR(2, 2);
         return;
     case 3:
-        RS_NAME(net_pad2)(src, dst, n, 4, 3);
+        NETR(4, 3);
         return;
     case 4:
-        RS_NAME(net_pad2)(src, dst, n, 4, 4);
+        NETR(4, 4);
         return;
     case 5:
-        RS_NAME(net_pad2)(src, dst, n, 8, 5);
+        NETR(8, 5);
         return;
     case 6:
-        RS_NAME(net_pad2)(src, dst, n, 8, 6);
+        NETR(8, 6);
         return;
     case 7:
-        RS_NAME(net_pad2)(src, dst, n, 8, 7);
+        NETR(8, 7);
         return;
 #if NREGS_MAX <= 8
     default:
-        RS_NAME(net_pad2)(src, dst, n, 8, 8);
+        NETR(8, 8);
         return;
 #else
     case 8:
-        RS_NAME(net_pad2)(src, dst, n, 8, 8);
+        NETR(8, 8);
         return;
     case 9:
-        RS_NAME(net_pad2)(src, dst, n, 16, 9);
+        NETR(16, 9);
         return;
     case 10:
-        RS_NAME(net_pad2)(src, dst, n, 16, 10);
+        NETR(16, 10);
         return;
     case 11:
-        RS_NAME(net_pad2)(src, dst, n, 16, 11);
+        NETR(16, 11);
         return;
     case 12:
-        RS_NAME(net_pad2)(src, dst, n, 16, 12);
+        NETR(16, 12);
         return;
     case 13:
-        RS_NAME(net_pad2)(src, dst, n, 16, 13);
+        NETR(16, 13);
         return;
     case 14:
-        RS_NAME(net_pad2)(src, dst, n, 16, 14);
+        NETR(16, 14);
         return;
     case 15:
-        RS_NAME(net_pad2)(src, dst, n, 16, 15);
+        NETR(16, 15);
         return;
     case 16:
-        RS_NAME(net_pad2)(src, dst, n, 16, 16);
+        NETR(16, 16);
         return;
 #if NREGS_MAX > 16
     case 17:
-        RS_NAME(net_pad2)(src, dst, n, 32, 17);
+        NETR(32, 17);
         return;
     case 18:
-        RS_NAME(net_pad2)(src, dst, n, 32, 18);
+        NETR(32, 18);
         return;
     case 19:
-        RS_NAME(net_pad2)(src, dst, n, 32, 19);
+        NETR(32, 19);
         return;
     case 20:
-        RS_NAME(net_pad2)(src, dst, n, 32, 20);
+        NETR(32, 20);
         return;
     case 21:
-        RS_NAME(net_pad2)(src, dst, n, 32, 21);
+        NETR(32, 21);
         return;
     case 22:
-        RS_NAME(net_pad2)(src, dst, n, 32, 22);
+        NETR(32, 22);
         return;
     case 23:
-        RS_NAME(net_pad2)(src, dst, n, 32, 23);
+        NETR(32, 23);
         return;
     case 24:
-        RS_NAME(net_pad2)(src, dst, n, 32, 24);
+        NETR(32, 24);
         return;
     case 25:
-        RS_NAME(net_pad2)(src, dst, n, 32, 25);
+        NETR(32, 25);
         return;
     case 26:
-        RS_NAME(net_pad2)(src, dst, n, 32, 26);
+        NETR(32, 26);
         return;
     case 27:
-        RS_NAME(net_pad2)(src, dst, n, 32, 27);
+        NETR(32, 27);
         return;
     case 28:
-        RS_NAME(net_pad2)(src, dst, n, 32, 28);
+        NETR(32, 28);
         return;
     case 29:
-        RS_NAME(net_pad2)(src, dst, n, 32, 29);
+        NETR(32, 29);
         return;
     case 30:
-        RS_NAME(net_pad2)(src, dst, n, 32, 30);
+        NETR(32, 30);
         return;
     case 31:
-        RS_NAME(net_pad2)(src, dst, n, 32, 31);
+        NETR(32, 31);
         return;
     default:
-        RS_NAME(net_pad2)(src, dst, n, 32, 32);
+        NETR(32, 32);
         return;
 #else
     default:
-        RS_NAME(net_pad2)(src, dst, n, 16, 16);
+        NETR(16, 16);
         return;
 #endif
 #endif
@@ -632,6 +745,15 @@ static void RS_NAME(sort)(KT *keys, size_t n, void *scratch)
     RS_V(post)(keys, n);
 }
 
+/* One row of NR registers in a network of R: net_t where net_t_pad2 applies (as NETR). */
+#ifdef HAVE_NET_T
+#define ROWS1(R, k)                                                                         \
+    ((R) >= VN && (k) >= NET_T_MIN(R) ? RS_NAME(net_t_pad2)(keys + r * n, keys + r * n, n, (R), (k)) \
+                                      : RS_NAME(net_rows)(keys + r * n, n, (R), (k), 1))
+#else
+#define ROWS1(R, k) RS_NAME(net_rows)(keys + r * n, n, (R), (k), 1)
+#endif
+
 /* Sorts rows of n keys each, row r at keys + r * n. Short rows: the length dispatch is
  * hoisted out of the row loop, so each row is one inlined network. */
 static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
@@ -673,19 +795,19 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
     /* 5..8 registers: one row at a time (8 registers per row fill AVX2's 16). */
     case 5:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 5, 1);
+            ROWS1(8, 5);
         break;
     case 6:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 6, 1);
+            ROWS1(8, 6);
         break;
     case 7:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 7, 1);
+            ROWS1(8, 7);
         break;
     case 8:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 8, 1);
+            ROWS1(8, 8);
         break;
     default:
         for (; r < rows; r++)
@@ -696,6 +818,12 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
 }
 
 #undef RS_PIVOT_WIDE
+#undef HAVE_NET_T
+#undef NETR
+#undef NET_T_MIN
+#undef ROWS1
+#undef CHUNK_T
+#undef LOG2
 #undef NREGS_MAX
 #undef UNROLL
 #undef ROWS4
