@@ -52,6 +52,8 @@
 #endif
 
 enum { RS_NAME(BLOCK) = VN * NREGS_MAX };
+/* pivot samples whole vectors in thirds or ninths of ranges longer than BLOCK. */
+_Static_assert(NREGS_MAX >= 8, "pivot needs ranges of more than 8 vectors");
 
 /* Sorts C independent sequences of R registers each (sequence c in v[c * R .. c * R + R)),
  * each of R * VN keys (register 0 first), of which registers NR .. R-1 are padding (every
@@ -631,13 +633,13 @@ static void RS_NAME(qsort)(KT *a, size_t n, int depth)
 }
 
 /* Out-of-place partition: keys of src[0..n) < p go to the front of dst, the others to its
- * back; returns their count; *mn, *mx get the range. No store can meet a later load (the
- * in-place partition's masked stores near its loads stall store forwarding). */
-static size_t RS_NAME(part_oop)(const KT *src, KT *dst, size_t n, KT p, KT *mn, KT *mx)
+ * back; returns their count. No store can meet a later load (the in-place partition's
+ * masked stores near its loads stall store forwarding). No range is tracked (two min/max
+ * per vector): a range of equal keys shows as m == 0, then m == n (qsort_oop). */
+static size_t RS_NAME(part_oop)(const KT *src, KT *dst, size_t n, KT p)
 {
     KT *l = dst, *r = dst + n;
     const VT pv = RS_V(set1)(p);
-    VT vmin = RS_V(set1)(src[0]), vmax = vmin;
     size_t i = 0;
     /* Whole-vector stores stay inside [l, r) while 2 * VN or more keys remain. */
     for (; i + 2 * UNROLL * VN <= n; i += UNROLL * VN) {
@@ -645,34 +647,41 @@ static size_t RS_NAME(part_oop)(const KT *src, KT *dst, size_t n, KT p, KT *mn, 
 #pragma GCC unroll 16
         for (int u = 0; u < UNROLL; u++) {
             v[u] = RS_V(loadu)(src + i + (size_t)u * VN);
-            vmin = RS_V(min)(vmin, v[u]);
-            vmax = RS_V(max)(vmax, v[u]);
         }
 #pragma GCC unroll 16
         for (int u = 0; u < UNROLL; u++)
             RS_V(part)(v[u], pv, &l, &r);
     }
-    for (; i + 2 * VN <= n; i += VN) {
-        const VT v = RS_V(loadu)(src + i);
-        vmin = RS_V(min)(vmin, v);
-        vmax = RS_V(max)(vmax, v);
-        RS_V(part)(v, pv, &l, &r);
-    }
-    KT smin = RS_V(hmin)(vmin), smax = RS_V(hmax)(vmax);
+    for (; i + 2 * VN <= n; i += VN)
+        RS_V(part)(RS_V(loadu)(src + i), pv, &l, &r);
     /* The rest one key at a time, written to both sides (no branch on the key). */
     for (; i < n; i++) {
         const KT x = src[i];
-        smin = KLT(x, smin) ? x : smin;
-        smax = KLT(smax, x) ? x : smax;
         const int lt = KLT(x, p);
         *l = x;
         r[-1] = x;
         l += lt;
         r -= !lt;
     }
-    *mn = smin;
-    *mx = smax;
     return (size_t)(l - dst);
+}
+
+/* Whether no key of a[0..n) is larger than p; stops at the first 4 vectors that have one
+ * (at once for most ranges whose minimum is p but not all of them). */
+static int RS_NAME(all_le)(const KT *a, size_t n, KT p)
+{
+    size_t i = 0;
+    for (; i + 4 * VN <= n; i += 4 * VN) {
+        const VT m = RS_V(max)(RS_V(max)(RS_V(loadu)(a + i), RS_V(loadu)(a + i + VN)),
+                               RS_V(max)(RS_V(loadu)(a + i + 2 * VN),
+                                         RS_V(loadu)(a + i + 3 * VN)));
+        if (KLT(p, RS_V(hmax)(m)))
+            return 0;
+    }
+    for (; i < n; i++)
+        if (KLT(p, a[i]))
+            return 0;
+    return 1;
 }
 
 /* Quicksort between the keys and a scratch copy: the keys of this part are in cur, alt is
@@ -689,17 +698,14 @@ static void RS_NAME(qsort_oop)(KT *cur, KT *alt, int cur_is_out, size_t n, int d
             return;
         }
         const KT p = RS_NAME(pivot)(cur, n);
-        KT mn, mx;
-        size_t m = RS_NAME(part_oop)(cur, alt, n, p, &mn, &mx);
-        if (mn == mx) {
-            if (!cur_is_out)
-                memcpy(out, cur, n * sizeof *cur);
-            return;
-        }
+        size_t m = RS_NAME(part_oop)(cur, alt, n, p);
         if (m == 0) {
-            /* p is the minimum: the keys equal to it (all < p + 1, no wrap since p < mx) are
-             * done; the rest goes on from cur. */
-            m = RS_NAME(part_oop)(alt, cur, n, (KT)(p + 1u), &mn, &mx);
+            /* p (a key of the range) is the minimum. If every key equals it, both buffers
+             * hold the sorted keys. Else the keys equal to it (all < p + 1: no wrap, since
+             * some key is larger) are done; the rest goes on from cur. */
+            if (RS_NAME(all_le)(cur, n, p))
+                return;
+            m = RS_NAME(part_oop)(alt, cur, n, (KT)(p + 1u));
             if (!cur_is_out)
                 memcpy(out, cur, m * sizeof *cur);
             cur += m;
