@@ -478,6 +478,19 @@ static KT RS_NAME(pivot)(const KT *a, size_t n)
                           RS_NAME(med3)(s[6], s[7], s[8]));
     }
     RS_V(storeu)(lanes, RS_V(sort_in)(m));
+#ifndef RS_LEAF_FILL
+#define RS_LEAF_FILL 0.9
+#endif
+    if (n <= 2 * (size_t)RS_NAME(BLOCK) && VN >= 16) {
+        /* Both sides become leaves: aim the right one at RS_LEAF_FILL of a block, since a
+         * full block sorts cheaper per key than two half-empty ones (net_t). u: the
+         * quantile of the keys wanted; 3u^2 - 2u^3: that of the medians of 3. Measured
+         * 1-4% faster with 16 lanes (AVX-512 32-bit), 1-3% slower with 8 (AVX2). */
+        const double u = 1.0 - RS_LEAF_FILL * (double)RS_NAME(BLOCK) / (double)n;
+        const double g = u <= 0.0 ? 0.0 : 3.0 * u * u - 2.0 * u * u * u;
+        const int q = (int)(g * VN);
+        return lanes[q < VN ? q : VN - 1];
+    }
     return lanes[VN / 2];
 }
 
@@ -824,6 +837,7 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
 }
 
 #undef RS_PIVOT_WIDE
+#undef RS_LEAF_FILL
 #undef HAVE_NET_T
 #undef NETR
 #undef NET_T_MIN
