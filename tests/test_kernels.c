@@ -4,10 +4,10 @@
  * The table is chosen by ROWSORT_TEST_ISA (scalar, avx2, avx512; scalar when unset), so
  * CTest runs this suite once per path; a path this CPU (or build) lacks exits 77: skipped,
  * not passed. Lengths 0..1100 and 2^k-1..2^k+1 up to 2^20+1; random, sorted, reversed,
- * all-equal, few distinct and extreme (0 and the largest key) data (every shape up to 300
- * keys and for 2^k+-1 up to 2^14, random plus a rotating shape beyond); misaligned starts; red
- * zones before and after keys, indices and scratch. Key+index pairs are checked against
- * qsort of (key, idx), which is the contract's order. Prints the seed.
+ * all-equal, few distinct, extreme (0 and the largest key) and organ-pipe data (every shape
+ * up to 300 keys and for 2^k+-1 up to 2^14, random plus a rotating shape beyond); misaligned
+ * starts; red zones before and after keys, indices and scratch. Key+index pairs are checked
+ * against qsort of (key, idx), which is the contract's order. Prints the seed.
  */
 #include <check.h>
 #ifdef __GLIBC__
@@ -32,7 +32,7 @@ static const rs_kernel_table *table;
 static uint64_t seed = 0x9E3779B97F4A7C15u;
 
 enum { RED = 64 /* red-zone bytes on each side */, RED_BYTE = 0xA5 };
-enum { P_RANDOM, P_SORTED, P_REVERSED, P_EQUAL, P_FEW, P_EXTREMES, P_COUNT };
+enum { P_RANDOM, P_SORTED, P_REVERSED, P_EQUAL, P_FEW, P_EXTREMES, P_ORGAN, P_COUNT };
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -56,6 +56,8 @@ static uint64_t gen_key(int pat, size_t i, size_t n, unsigned bits, uint64_t *s)
         return UINT64_C(0x5A5A5A5A5A5A5A5A) & mask;
     case P_FEW:
         return (rnd(s) % 4) * (mask / 3);
+    case P_ORGAN: /* organ pipe: rising, then falling (pivots from samples must cope) */
+        return ((uint64_t)(i < n / 2 ? i : n - 1 - i) * (mask / (n + 1)) * 2) & mask;
     default: {
         const uint64_t r = rnd(s);
         return r % 3 == 0 ? 0 : r % 3 == 1 ? mask : (r >> 8) & mask;

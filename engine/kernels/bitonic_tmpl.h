@@ -15,7 +15,9 @@
  * sorting each register (sort_in), then merging blocks of 2, 4, .. R registers: mirror step
  * across registers (one of them reversed), half-cleaners across registers, and the last
  * log2(N) half-cleaners inside each register (merge_in). Short inputs are padded with the
- * largest key and only n keys are stored.
+ * largest key and only n keys are stored. Where the vocabulary has a transpose (swapbit)
+ * and R >= VN, net_t sorts the same blocks with the position bits laid out the other way
+ * round (columns first, min/max only), about a third fewer operations for a full block.
  *
  * Longer inputs: quicksort (as x86-simd-sort and vqsort): pivot = median of samples,
  * in-place partition one vector at a time (compress or table permute), recursion on the
@@ -50,6 +52,8 @@
 #endif
 
 enum { RS_NAME(BLOCK) = VN * NREGS_MAX };
+/* pivot samples whole vectors in thirds or ninths of ranges longer than BLOCK. */
+_Static_assert(NREGS_MAX >= 8, "pivot needs ranges of more than 8 vectors");
 
 /* Sorts C independent sequences of R registers each (sequence c in v[c * R .. c * R + R)),
  * each of R * VN keys (register 0 first), of which registers NR .. R-1 are padding (every
@@ -110,6 +114,104 @@ RS_VINLINE void RS_NAME(net)(VT *v, const int R, const int NR)
     RS_NAME(net_c)(v, R, NR, 1);
 }
 
+#if (RS_BITS == 32 && defined(V32_TRANSPOSE)) || (RS_BITS == 64 && defined(V64_TRANSPOSE))
+#define HAVE_NET_T 1
+#define LOG2(x) ((x) >= 32 ? 5 : (x) >= 16 ? 4 : (x) >= 8 ? 3 : (x) >= 4 ? 2 : (x) >= 2 ? 1 : 0)
+/* The same sort as net for R >= VN registers (both powers of two), with fewer shuffles.
+ * The sorted position of the key in lane l of register r is l * R + r (lane bits high)
+ * until the end, so that the first log2(R) merge levels compare whole registers (min/max
+ * only: the columns get sorted, padding registers NR.. left out), and each later level
+ * has log2(R) half-cleaners across registers and fewer inside them. Then swapbit (one
+ * shuffle per register and lane bit) moves the low position bits into the lanes:
+ * register r holds the sorted keys [VN * chunk_t(R, r), + VN). About two thirds of the
+ * operations of net for a full block; every register takes part after the column sort. */
+#define CHUNK_T(R, r) (((r) >> LOG2(VN)) | (((r) & (VN - 1)) << (LOG2(R) - LOG2(VN))))
+RS_VINLINE void RS_NAME(net_t)(VT *v, const int R, const int NR)
+{
+#pragma GCC unroll 4
+    for (int B = 2; B <= R; B *= 2) {
+#pragma GCC unroll 32
+        for (int blk = 0; blk < R; blk += B) {
+#pragma GCC unroll 16
+            for (int r = 0; r < B / 2; r++) {
+                if (blk + B - 1 - r >= NR)
+                    continue;
+                const VT a = v[blk + r], b = v[blk + B - 1 - r];
+                v[blk + r] = RS_V(min)(a, b);
+                v[blk + B - 1 - r] = RS_V(max)(a, b);
+            }
+        }
+#pragma GCC unroll 4
+        for (int d = B / 4; d >= 1; d /= 2) {
+#pragma GCC unroll 32
+            for (int r = 0; r < R; r++) {
+                if ((r & d) == 0 && r + d < NR) {
+                    const VT a = v[r], b = v[r + d];
+                    v[r] = RS_V(min)(a, b);
+                    v[r + d] = RS_V(max)(a, b);
+                }
+            }
+        }
+    }
+#pragma GCC unroll 4
+    for (int j = 1; (1 << j) <= VN; j++) {
+#pragma GCC unroll 16
+        for (int r = 0; r < R / 2; r++)
+            RS_V(mirror_dir)(&v[r], &v[R - 1 - r], j);
+#pragma GCC unroll 4
+        for (int b = j - 2; b >= 0; b--) {
+#pragma GCC unroll 32
+            for (int r = 0; r < R; r++)
+                v[r] = RS_V(hc_lane)(v[r], b);
+        }
+#pragma GCC unroll 8
+        for (int d = R / 2; d >= 1; d /= 2) {
+#pragma GCC unroll 32
+            for (int r = 0; r < R; r++) {
+                if ((r & d) == 0) {
+                    const VT a = v[r], b = v[r + d];
+                    v[r] = RS_V(min)(a, b);
+                    v[r + d] = RS_V(max)(a, b);
+                }
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int s = 0; (1 << s) < VN; s++) {
+#pragma GCC unroll 32
+        for (int r = 0; r < R; r++)
+            if ((r >> s & 1) == 0 && (r | 1 << s) < R)
+                RS_V(swapbit)(&v[r], &v[r | 1 << s], s);
+    }
+}
+
+/* net_pad2 over net_t: R registers, NR of them loaded. */
+RS_VINLINE void RS_NAME(net_t_pad2)(const KT *src, KT *dst, size_t n, const int R, const int NR)
+{
+    VT v[NREGS_MAX];
+#pragma GCC unroll 32
+    for (int r = 0; r < NR - 1; r++)
+        v[r] = RS_V(loadu)(src + (size_t)r * VN);
+    const size_t tail = n - (size_t)(NR - 1) * VN;
+    v[NR - 1] = tail == VN ? RS_V(loadu)(src + (size_t)(NR - 1) * VN)
+                           : RS_V(load_pad)(src + (size_t)(NR - 1) * VN, tail);
+#pragma GCC unroll 32
+    for (int r = NR; r < R; r++)
+        v[r] = RS_V(set1)(RS_CAT(RS_CAT(K, RS_BITS), _MAX));
+    RS_NAME(net_t)(v, R, NR);
+    /* Every register holds sorted keys now; those past n are the padding. */
+    const size_t full = n / VN;
+#pragma GCC unroll 32
+    for (int r = 0; r < R; r++) {
+        const size_t c = (size_t)CHUNK_T(R, r);
+        if (c < full)
+            RS_V(storeu)(dst + c * VN, v[r]);
+        else if (c == full && n % VN != 0)
+            RS_V(store_part)(dst + c * VN, v[r], n % VN);
+    }
+}
+#endif
+
 /* C rows of n keys each (row c at keys + c * n), NR registers per row, sorted together. */
 RS_VINLINE void RS_NAME(net_rows)(KT *keys, size_t n, const int R, const int NR, const int C)
 {
@@ -159,6 +261,19 @@ RS_VINLINE void RS_NAME(net_pad)(KT *keys, size_t n, const int R, const int NR)
     RS_NAME(net_pad2)(keys, keys, n, R, NR);
 }
 
+/* NR registers in a network of R: net_t where the vocabulary has it, R >= VN and the
+ * network is full enough (net_t sorts every register after the column sort, net leaves
+ * padding registers out): from 5/8 of the registers for 32-bit keys, 3/4 + 1 for 64-bit
+ * (fewer lane bits to save on). Measured per register count on Zen 4, both ISAs. */
+#define NET_T_MIN(R) (RS_BITS == 32 ? 5 * (R) / 8 : 3 * (R) / 4 + 1)
+#ifdef HAVE_NET_T
+#define NETR(R, k)                                                                          \
+    ((R) >= VN && (k) >= NET_T_MIN(R) ? RS_NAME(net_t_pad2)(src, dst, n, (R), (k))          \
+                                      : RS_NAME(net_pad2)(src, dst, n, (R), (k)))
+#else
+#define NETR(R, k) RS_NAME(net_pad2)(src, dst, n, (R), (k))
+#endif
+
 /* n <= BLOCK: one network of the smallest power-of-two register count that holds n; the
  * keys come from src and go to dst (which may be src). */
 static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
@@ -173,103 +288,109 @@ static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
         RS_V(store_part)(dst, RS_V(sort_in)(RS_V(load_pad)(src, n)), n);
         return;
     case 2:
-        RS_NAME(net_pad2)(src, dst, n, 2, 2);
+        NETR(2, 2);
         return;
     case 3:
-        RS_NAME(net_pad2)(src, dst, n, 4, 3);
+        NETR(4, 3);
         return;
     case 4:
-        RS_NAME(net_pad2)(src, dst, n, 4, 4);
+        NETR(4, 4);
         return;
     case 5:
-        RS_NAME(net_pad2)(src, dst, n, 8, 5);
+        NETR(8, 5);
         return;
     case 6:
-        RS_NAME(net_pad2)(src, dst, n, 8, 6);
+        NETR(8, 6);
         return;
     case 7:
-        RS_NAME(net_pad2)(src, dst, n, 8, 7);
+        NETR(8, 7);
         return;
+#if NREGS_MAX <= 8
+    default:
+        NETR(8, 8);
+        return;
+#else
     case 8:
-        RS_NAME(net_pad2)(src, dst, n, 8, 8);
+        NETR(8, 8);
         return;
     case 9:
-        RS_NAME(net_pad2)(src, dst, n, 16, 9);
+        NETR(16, 9);
         return;
     case 10:
-        RS_NAME(net_pad2)(src, dst, n, 16, 10);
+        NETR(16, 10);
         return;
     case 11:
-        RS_NAME(net_pad2)(src, dst, n, 16, 11);
+        NETR(16, 11);
         return;
     case 12:
-        RS_NAME(net_pad2)(src, dst, n, 16, 12);
+        NETR(16, 12);
         return;
     case 13:
-        RS_NAME(net_pad2)(src, dst, n, 16, 13);
+        NETR(16, 13);
         return;
     case 14:
-        RS_NAME(net_pad2)(src, dst, n, 16, 14);
+        NETR(16, 14);
         return;
     case 15:
-        RS_NAME(net_pad2)(src, dst, n, 16, 15);
+        NETR(16, 15);
         return;
     case 16:
-        RS_NAME(net_pad2)(src, dst, n, 16, 16);
+        NETR(16, 16);
         return;
 #if NREGS_MAX > 16
     case 17:
-        RS_NAME(net_pad2)(src, dst, n, 32, 17);
+        NETR(32, 17);
         return;
     case 18:
-        RS_NAME(net_pad2)(src, dst, n, 32, 18);
+        NETR(32, 18);
         return;
     case 19:
-        RS_NAME(net_pad2)(src, dst, n, 32, 19);
+        NETR(32, 19);
         return;
     case 20:
-        RS_NAME(net_pad2)(src, dst, n, 32, 20);
+        NETR(32, 20);
         return;
     case 21:
-        RS_NAME(net_pad2)(src, dst, n, 32, 21);
+        NETR(32, 21);
         return;
     case 22:
-        RS_NAME(net_pad2)(src, dst, n, 32, 22);
+        NETR(32, 22);
         return;
     case 23:
-        RS_NAME(net_pad2)(src, dst, n, 32, 23);
+        NETR(32, 23);
         return;
     case 24:
-        RS_NAME(net_pad2)(src, dst, n, 32, 24);
+        NETR(32, 24);
         return;
     case 25:
-        RS_NAME(net_pad2)(src, dst, n, 32, 25);
+        NETR(32, 25);
         return;
     case 26:
-        RS_NAME(net_pad2)(src, dst, n, 32, 26);
+        NETR(32, 26);
         return;
     case 27:
-        RS_NAME(net_pad2)(src, dst, n, 32, 27);
+        NETR(32, 27);
         return;
     case 28:
-        RS_NAME(net_pad2)(src, dst, n, 32, 28);
+        NETR(32, 28);
         return;
     case 29:
-        RS_NAME(net_pad2)(src, dst, n, 32, 29);
+        NETR(32, 29);
         return;
     case 30:
-        RS_NAME(net_pad2)(src, dst, n, 32, 30);
+        NETR(32, 30);
         return;
     case 31:
-        RS_NAME(net_pad2)(src, dst, n, 32, 31);
+        NETR(32, 31);
         return;
     default:
-        RS_NAME(net_pad2)(src, dst, n, 32, 32);
+        NETR(32, 32);
         return;
 #else
     default:
-        RS_NAME(net_pad2)(src, dst, n, 16, 16);
+        NETR(16, 16);
         return;
+#endif
 #endif
     }
 }
@@ -311,37 +432,66 @@ static void RS_NAME(heapsort)(KT *a, size_t n)
     }
 }
 
-/* Median of R * VN keys sampled over the whole range (n > BLOCK), sorted by a network (no
- * branches on the data). The sample positions are jittered by a hash of the position and n,
- * so that periodic inputs do not defeat them. */
-RS_VINLINE KT RS_NAME(pivot_r)(const KT *a, size_t n, const int R)
+/* Pivot: the median of VN lane-wise medians of whole vectors sampled over the range (n >
+ * BLOCK >= 8 * VN): of 3 vectors below RS_PIVOT_WIDE keys (and VN >= 8), else of 3 medians
+ * of 3. Whole vectors and a few min/max replace scalar samples and a network: most
+ * partitions are short, and the sampling was a good part of their cost. The start of each
+ * vector is jittered in its stride by a hash of n and its number (no chain between
+ * samples), so that periodic inputs do not defeat it; the depth limit (heapsort) stays the
+ * guarantee when pivots keep failing. */
+#ifndef RS_PIVOT_WIDE
+#define RS_PIVOT_WIDE 4096u
+#endif
+RS_VINLINE VT RS_NAME(sample)(const KT *a, size_t step, size_t span, uint64_t seed, int i)
 {
-    KT s[4 * VN];
-    const size_t S = (size_t)R * VN, step = n / S;
-    const uint64_t span = step < UINT32_MAX ? step : UINT32_MAX; /* no overflow below */
-    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15u;
-#pragma GCC unroll 4
-    for (size_t i = 0; i < S; i++) {
-        h ^= h >> 29;
-        h *= 0xBF58476D1CE4E5B9u;
-        /* (h >> 32) * span >> 32 < span: a jitter in the step without a division. */
-        s[i] = a[i * step + (size_t)(((h >> 32) * span) >> 32)];
-    }
-    RS_NAME(net_pad)(s, S, R, R);
-    return s[S / 2];
+    uint64_t h = (seed + (uint64_t)i) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9u;
+    /* (h >> 32) * span >> 32 < span: a jitter in the stride without a division (span
+     * capped so that the product cannot overflow). */
+    const uint64_t sp = span < UINT32_MAX ? span : UINT32_MAX;
+    return RS_V(loadu)(a + (size_t)i * step + (size_t)(((h >> 32) * sp) >> 32));
 }
 
-/* Fewer samples for shorter ranges: the sampling and its network cost a good part of a
- * partition of a few hundred keys, and most partitions are short. One vector of samples
- * below 4 leaves, two below RS_PIVOT_WIDE keys, else four. */
-#ifndef RS_PIVOT_WIDE
-#define RS_PIVOT_WIDE 131072u
-#endif
+RS_VINLINE VT RS_NAME(med3)(VT a, VT b, VT c)
+{
+    return RS_V(max)(RS_V(min)(a, b), RS_V(min)(RS_V(max)(a, b), c));
+}
+
 static KT RS_NAME(pivot)(const KT *a, size_t n)
 {
-    if (n < 4 * RS_NAME(BLOCK))
-        return RS_NAME(pivot_r)(a, n, 1);
-    return n < RS_PIVOT_WIDE ? RS_NAME(pivot_r)(a, n, 2) : RS_NAME(pivot_r)(a, n, 4);
+    KT lanes[VN];
+    const uint64_t seed = (uint64_t)n * 0xD6E8FEB86659FD93u;
+    VT m;
+    if (n < RS_PIVOT_WIDE && VN >= 8) {
+        const size_t step = n / 3, span = step - VN + 1;
+        m = RS_NAME(med3)(RS_NAME(sample)(a, step, span, seed, 0),
+                          RS_NAME(sample)(a, step, span, seed, 1),
+                          RS_NAME(sample)(a, step, span, seed, 2));
+    } else {
+        const size_t step = n / 9, span = step - VN + 1;
+        VT s[9];
+#pragma GCC unroll 9
+        for (int i = 0; i < 9; i++)
+            s[i] = RS_NAME(sample)(a, step, span, seed, i);
+        m = RS_NAME(med3)(RS_NAME(med3)(s[0], s[1], s[2]), RS_NAME(med3)(s[3], s[4], s[5]),
+                          RS_NAME(med3)(s[6], s[7], s[8]));
+    }
+    RS_V(storeu)(lanes, RS_V(sort_in)(m));
+#ifndef RS_LEAF_FILL
+#define RS_LEAF_FILL 0.9
+#endif
+    if (n <= 2 * (size_t)RS_NAME(BLOCK) && VN >= 16) {
+        /* Both sides become leaves: aim the right one at RS_LEAF_FILL of a block, since a
+         * full block sorts cheaper per key than two half-empty ones (net_t). u: the
+         * quantile of the keys wanted; 3u^2 - 2u^3: that of the medians of 3. Measured
+         * 1-4% faster with 16 lanes (AVX-512 32-bit), 1-3% slower with 8 (AVX2). */
+        const double u = 1.0 - RS_LEAF_FILL * (double)RS_NAME(BLOCK) / (double)n;
+        const double g = u <= 0.0 ? 0.0 : 3.0 * u * u - 2.0 * u * u * u;
+        const int q = (int)(g * VN);
+        return lanes[q < VN ? q : VN - 1];
+    }
+    return lanes[VN / 2];
 }
 
 /* Moves keys < p to the front, returns their count; *mn, *mx get the range of a[0..n).
@@ -496,13 +646,13 @@ static void RS_NAME(qsort)(KT *a, size_t n, int depth)
 }
 
 /* Out-of-place partition: keys of src[0..n) < p go to the front of dst, the others to its
- * back; returns their count; *mn, *mx get the range. No store can meet a later load (the
- * in-place partition's masked stores near its loads stall store forwarding). */
-static size_t RS_NAME(part_oop)(const KT *src, KT *dst, size_t n, KT p, KT *mn, KT *mx)
+ * back; returns their count. No store can meet a later load (the in-place partition's
+ * masked stores near its loads stall store forwarding). No range is tracked (two min/max
+ * per vector): a range of equal keys shows as m == 0, then m == n (qsort_oop). */
+static size_t RS_NAME(part_oop)(const KT *src, KT *dst, size_t n, KT p)
 {
     KT *l = dst, *r = dst + n;
     const VT pv = RS_V(set1)(p);
-    VT vmin = RS_V(set1)(src[0]), vmax = vmin;
     size_t i = 0;
     /* Whole-vector stores stay inside [l, r) while 2 * VN or more keys remain. */
     for (; i + 2 * UNROLL * VN <= n; i += UNROLL * VN) {
@@ -510,34 +660,41 @@ static size_t RS_NAME(part_oop)(const KT *src, KT *dst, size_t n, KT p, KT *mn, 
 #pragma GCC unroll 16
         for (int u = 0; u < UNROLL; u++) {
             v[u] = RS_V(loadu)(src + i + (size_t)u * VN);
-            vmin = RS_V(min)(vmin, v[u]);
-            vmax = RS_V(max)(vmax, v[u]);
         }
 #pragma GCC unroll 16
         for (int u = 0; u < UNROLL; u++)
             RS_V(part)(v[u], pv, &l, &r);
     }
-    for (; i + 2 * VN <= n; i += VN) {
-        const VT v = RS_V(loadu)(src + i);
-        vmin = RS_V(min)(vmin, v);
-        vmax = RS_V(max)(vmax, v);
-        RS_V(part)(v, pv, &l, &r);
-    }
-    KT smin = RS_V(hmin)(vmin), smax = RS_V(hmax)(vmax);
+    for (; i + 2 * VN <= n; i += VN)
+        RS_V(part)(RS_V(loadu)(src + i), pv, &l, &r);
     /* The rest one key at a time, written to both sides (no branch on the key). */
     for (; i < n; i++) {
         const KT x = src[i];
-        smin = KLT(x, smin) ? x : smin;
-        smax = KLT(smax, x) ? x : smax;
         const int lt = KLT(x, p);
         *l = x;
         r[-1] = x;
         l += lt;
         r -= !lt;
     }
-    *mn = smin;
-    *mx = smax;
     return (size_t)(l - dst);
+}
+
+/* Whether no key of a[0..n) is larger than p; stops at the first 4 vectors that have one
+ * (at once for most ranges whose minimum is p but not all of them). */
+static int RS_NAME(all_le)(const KT *a, size_t n, KT p)
+{
+    size_t i = 0;
+    for (; i + 4 * VN <= n; i += 4 * VN) {
+        const VT m = RS_V(max)(RS_V(max)(RS_V(loadu)(a + i), RS_V(loadu)(a + i + VN)),
+                               RS_V(max)(RS_V(loadu)(a + i + 2 * VN),
+                                         RS_V(loadu)(a + i + 3 * VN)));
+        if (KLT(p, RS_V(hmax)(m)))
+            return 0;
+    }
+    for (; i < n; i++)
+        if (KLT(p, a[i]))
+            return 0;
+    return 1;
 }
 
 /* Quicksort between the keys and a scratch copy: the keys of this part are in cur, alt is
@@ -554,17 +711,14 @@ static void RS_NAME(qsort_oop)(KT *cur, KT *alt, int cur_is_out, size_t n, int d
             return;
         }
         const KT p = RS_NAME(pivot)(cur, n);
-        KT mn, mx;
-        size_t m = RS_NAME(part_oop)(cur, alt, n, p, &mn, &mx);
-        if (mn == mx) {
-            if (!cur_is_out)
-                memcpy(out, cur, n * sizeof *cur);
-            return;
-        }
+        size_t m = RS_NAME(part_oop)(cur, alt, n, p);
         if (m == 0) {
-            /* p is the minimum: the keys equal to it (all < p + 1, no wrap since p < mx) are
-             * done; the rest goes on from cur. */
-            m = RS_NAME(part_oop)(alt, cur, n, (KT)(p + 1u), &mn, &mx);
+            /* p (a key of the range) is the minimum. If every key equals it, both buffers
+             * hold the sorted keys. Else the keys equal to it (all < p + 1: no wrap, since
+             * some key is larger) are done; the rest goes on from cur. */
+            if (RS_NAME(all_le)(cur, n, p))
+                return;
+            m = RS_NAME(part_oop)(alt, cur, n, (KT)(p + 1u));
             if (!cur_is_out)
                 memcpy(out, cur, m * sizeof *cur);
             cur += m;
@@ -610,6 +764,15 @@ static void RS_NAME(sort)(KT *keys, size_t n, void *scratch)
     RS_V(post)(keys, n);
 }
 
+/* One row of NR registers in a network of R: net_t where net_t_pad2 applies (as NETR). */
+#ifdef HAVE_NET_T
+#define ROWS1(R, k)                                                                         \
+    ((R) >= VN && (k) >= NET_T_MIN(R) ? RS_NAME(net_t_pad2)(keys + r * n, keys + r * n, n, (R), (k)) \
+                                      : RS_NAME(net_rows)(keys + r * n, n, (R), (k), 1))
+#else
+#define ROWS1(R, k) RS_NAME(net_rows)(keys + r * n, n, (R), (k), 1)
+#endif
+
 /* Sorts rows of n keys each, row r at keys + r * n. Short rows: the length dispatch is
  * hoisted out of the row loop, so each row is one inlined network. */
 static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
@@ -651,19 +814,19 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
     /* 5..8 registers: one row at a time (8 registers per row fill AVX2's 16). */
     case 5:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 5, 1);
+            ROWS1(8, 5);
         break;
     case 6:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 6, 1);
+            ROWS1(8, 6);
         break;
     case 7:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 7, 1);
+            ROWS1(8, 7);
         break;
     case 8:
         for (; r < rows; r++)
-            RS_NAME(net_rows)(keys + r * n, n, 8, 8, 1);
+            ROWS1(8, 8);
         break;
     default:
         for (; r < rows; r++)
@@ -674,6 +837,13 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
 }
 
 #undef RS_PIVOT_WIDE
+#undef RS_LEAF_FILL
+#undef HAVE_NET_T
+#undef NETR
+#undef NET_T_MIN
+#undef ROWS1
+#undef CHUNK_T
+#undef LOG2
 #undef NREGS_MAX
 #undef UNROLL
 #undef ROWS4

@@ -12,7 +12,8 @@
 #include "vec_avx2.h"
 
 #define RS_ISA avx2
-/* Registers in the largest 32-bit network: 16: a 32-register network spills half of its 16 registers and measured slower. */
+/* Registers in the largest network: 16: a 32-register network spills half of its 16
+ * registers and measured slower. RS_NREGS_MAX32 / RS_NREGS_MAX64 override them. */
 #ifndef RS_NREGS_MAX32
 #define RS_NREGS_MAX32 16
 #endif
@@ -21,9 +22,13 @@
 #include "bitonic_tmpl.h" /* rs_avx2_u32_sort, ... */
 #undef RS_BITS
 #undef RS_NREGS_MAX
+#ifdef RS_NREGS_MAX64
+#define RS_NREGS_MAX RS_NREGS_MAX64
+#endif
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx2_u64_sort, ... */
 #undef RS_BITS
+#undef RS_NREGS_MAX
 #include "entries_tmpl.h" /* rs_avx2_e_sort_u16, ... */
 #define RS_BITS 32
 #include "merge_tmpl.h" /* rs_avx2_e_merge_u32 */

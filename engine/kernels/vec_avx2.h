@@ -158,6 +158,52 @@ RS_VINLINE v32_t v32_sort_in(v32_t v)
     return v;
 }
 
+/* The transposed-layout network (bitonic_tmpl.h, net_t); see vec_avx512.h. */
+#define V32_TRANSPOSE 1
+
+RS_VINLINE v32_t v32_flip_low(v32_t v, const int j)
+{
+    return j == 1 ? v32_x1(v) : j == 2 ? v32_x3(v) : v32_rev(v);
+}
+
+RS_VINLINE void v32_mirror_dir(v32_t *a, v32_t *b, const int j)
+{
+    const v32_t x = *a, y = v32_flip_low(*b, j);
+    const v32_t mn = _mm256_min_epu32(x, y), mx = _mm256_max_epu32(x, y);
+    if (j == 1) {
+        *a = _mm256_blend_epi32(mn, mx, 0xAA);
+        *b = v32_flip_low(_mm256_blend_epi32(mx, mn, 0xAA), j);
+    } else if (j == 2) {
+        *a = _mm256_blend_epi32(mn, mx, 0xCC);
+        *b = v32_flip_low(_mm256_blend_epi32(mx, mn, 0xCC), j);
+    } else {
+        *a = _mm256_blend_epi32(mn, mx, 0xF0);
+        *b = v32_flip_low(_mm256_blend_epi32(mx, mn, 0xF0), j);
+    }
+}
+
+RS_VINLINE v32_t v32_hc_lane(v32_t v, const int b)
+{
+    return b == 0   ? V32_STAGE(v, v32_x1(v), 0xAA)
+           : b == 1 ? V32_STAGE(v, v32_x2(v), 0xCC)
+                    : V32_STAGE(v, v32_x4(v), 0xF0);
+}
+
+RS_VINLINE void v32_swapbit(v32_t *a, v32_t *b, const int s)
+{
+    const v32_t x = *a, y = *b;
+    if (s == 0) {
+        *a = _mm256_blend_epi32(x, _mm256_shuffle_epi32(y, 0xB1), 0xAA);
+        *b = _mm256_blend_epi32(y, _mm256_shuffle_epi32(x, 0xB1), 0x55);
+    } else if (s == 1) {
+        *a = _mm256_blend_epi32(x, _mm256_shuffle_epi32(y, 0x4E), 0xCC);
+        *b = _mm256_blend_epi32(y, _mm256_shuffle_epi32(x, 0x4E), 0x33);
+    } else {
+        *a = _mm256_permute2x128_si256(x, y, 0x20);
+        *b = _mm256_permute2x128_si256(x, y, 0x31);
+    }
+}
+
 /* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). Both
  * stores write a whole vector: the caller keeps a vector of free space on each side. */
 RS_VINLINE void v32_part(v32_t v, v32_t pv, uint32_t **l, uint32_t **r)
@@ -281,6 +327,45 @@ RS_VINLINE v64_t v64_sort_in(v64_t v)
     v = V64_STAGE(v, v64_x3(v), V64_HI2);
     v = V64_STAGE(v, v64_x1(v), V64_HI1);
     return v;
+}
+
+/* The transposed-layout network; see vec_avx512.h. */
+#define V64_TRANSPOSE 1
+
+RS_VINLINE v64_t v64_flip_low(v64_t v, const int j)
+{
+    return j == 1 ? v64_x1(v) : v64_x3(v);
+}
+
+RS_VINLINE void v64_mirror_dir(v64_t *a, v64_t *b, const int j)
+{
+    const v64_t x = *a, y = v64_flip_low(*b, j);
+    const __m256i gt = _mm256_cmpgt_epi64(x, y);
+    const v64_t mn = _mm256_blendv_epi8(x, y, gt), mx = _mm256_blendv_epi8(y, x, gt);
+    if (j == 1) {
+        *a = _mm256_blend_epi32(mn, mx, 0xCC);
+        *b = v64_flip_low(_mm256_blend_epi32(mx, mn, 0xCC), j);
+    } else {
+        *a = _mm256_blend_epi32(mn, mx, 0xF0);
+        *b = v64_flip_low(_mm256_blend_epi32(mx, mn, 0xF0), j);
+    }
+}
+
+RS_VINLINE v64_t v64_hc_lane(v64_t v, const int b)
+{
+    return b == 0 ? V64_STAGE(v, v64_x1(v), V64_HI1) : V64_STAGE(v, v64_x2(v), V64_HI2);
+}
+
+RS_VINLINE void v64_swapbit(v64_t *a, v64_t *b, const int s)
+{
+    const v64_t x = *a, y = *b;
+    if (s == 0) {
+        *a = _mm256_blend_epi32(x, _mm256_shuffle_epi32(y, 0x4E), 0xCC);
+        *b = _mm256_blend_epi32(y, _mm256_shuffle_epi32(x, 0x4E), 0x33);
+    } else {
+        *a = _mm256_permute2x128_si256(x, y, 0x20);
+        *b = _mm256_permute2x128_si256(x, y, 0x31);
+    }
 }
 
 RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)

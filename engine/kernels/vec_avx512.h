@@ -128,14 +128,67 @@ RS_VINLINE v32_t v32_sort_in(v32_t v)
     return v;
 }
 
-/* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). */
+/* The transposed-layout network (bitonic_tmpl.h, net_t): VN registers whose lane bits are the
+ * high bits of the sorted position. flip_low reverses the lanes inside each aligned group
+ * of 2^j; mirror_dir compares a with b mirrored (flip_low j), the lanes of a whose bit j-1
+ * is set keeping the larger key; hc_lane is the half-cleaner on lane bit b; swapbit swaps
+ * lane bit s with the register bit that tells a (clear) from b (set). */
+#define V32_TRANSPOSE 1
+
+RS_VINLINE v32_t v32_flip_low(v32_t v, const int j)
+{
+    return j == 1 ? v32_x1(v) : j == 2 ? v32_x3(v) : j == 3 ? v32_x7(v) : v32_rev(v);
+}
+
+RS_VINLINE void v32_mirror_dir(v32_t *a, v32_t *b, const int j)
+{
+    const __mmask16 up = j == 1 ? 0xAAAA : j == 2 ? 0xCCCC : j == 3 ? 0xF0F0 : 0xFF00;
+    const v32_t x = *a, y = v32_flip_low(*b, j);
+    const v32_t mn = _mm512_min_epu32(x, y), mx = _mm512_max_epu32(x, y);
+    *a = _mm512_mask_max_epu32(mn, up, x, y);
+    *b = v32_flip_low(_mm512_mask_min_epu32(mx, up, x, y), j);
+}
+
+RS_VINLINE v32_t v32_hc_lane(v32_t v, const int b)
+{
+    return b == 0   ? V32_STAGE(v, v32_x1(v), 0xAAAA)
+           : b == 1 ? V32_STAGE(v, v32_x2(v), 0xCCCC)
+           : b == 2 ? V32_STAGE(v, v32_x4(v), 0xF0F0)
+                    : V32_STAGE(v, v32_x8(v), 0xFF00);
+}
+
+RS_VINLINE void v32_swapbit(v32_t *a, v32_t *b, const int s)
+{
+    const v32_t x = *a, y = *b;
+    switch (s) {
+    case 0:
+        *a = _mm512_mask_shuffle_epi32(x, 0xAAAA, y, (_MM_PERM_ENUM)0xB1);
+        *b = _mm512_mask_shuffle_epi32(y, 0x5555, x, (_MM_PERM_ENUM)0xB1);
+        break;
+    case 1:
+        *a = _mm512_mask_shuffle_epi32(x, 0xCCCC, y, (_MM_PERM_ENUM)0x4E);
+        *b = _mm512_mask_shuffle_epi32(y, 0x3333, x, (_MM_PERM_ENUM)0x4E);
+        break;
+    case 2:
+        *a = _mm512_mask_shuffle_i32x4(x, 0xF0F0, y, y, 0xB1);
+        *b = _mm512_mask_shuffle_i32x4(y, 0x0F0F, x, x, 0xB1);
+        break;
+    default:
+        *a = _mm512_mask_shuffle_i32x4(x, 0xFF00, y, y, 0x4E);
+        *b = _mm512_mask_shuffle_i32x4(y, 0x00FF, x, x, 0x4E);
+        break;
+    }
+}
+
+/* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). The
+ * left side is stored as a whole vector (a masked store costs more on Zen 4): the caller
+ * keeps a vector of free space at *l, as for vec_avx2.h; the right side is masked. */
 RS_VINLINE void v32_part(v32_t v, v32_t pv, uint32_t **l, uint32_t **r)
 {
     const __mmask16 ge = _mm512_cmpge_epu32_mask(v, pv);
     const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
     const unsigned cl = 16u - cg;
-    _mm512_mask_storeu_epi32((void *)*l, (__mmask16)_bzhi_u32(0xFFFFu, cl),
-                             _mm512_maskz_compress_epi32((__mmask16)~ge, v));
+    _mm512_storeu_si512((void *)*l, _mm512_maskz_compress_epi32((__mmask16)~ge, v));
     *r -= cg;
     _mm512_mask_storeu_epi32((void *)*r, (__mmask16)_bzhi_u32(0xFFFFu, cg),
                              _mm512_maskz_compress_epi32(ge, v));
@@ -253,13 +306,55 @@ RS_VINLINE v64_t v64_sort_in(v64_t v)
     return v;
 }
 
+/* The transposed-layout network: as for 32-bit keys. */
+#define V64_TRANSPOSE 1
+
+RS_VINLINE v64_t v64_flip_low(v64_t v, const int j)
+{
+    return j == 1 ? v64_x1(v) : j == 2 ? v64_x3(v) : v64_rev(v);
+}
+
+RS_VINLINE void v64_mirror_dir(v64_t *a, v64_t *b, const int j)
+{
+    const __mmask8 up = j == 1 ? 0xAA : j == 2 ? 0xCC : 0xF0;
+    const v64_t x = *a, y = v64_flip_low(*b, j);
+    const v64_t mn = _mm512_min_epu64(x, y), mx = _mm512_max_epu64(x, y);
+    *a = _mm512_mask_max_epu64(mn, up, x, y);
+    *b = v64_flip_low(_mm512_mask_min_epu64(mx, up, x, y), j);
+}
+
+RS_VINLINE v64_t v64_hc_lane(v64_t v, const int b)
+{
+    return b == 0   ? V64_STAGE(v, v64_x1(v), 0xAA)
+           : b == 1 ? V64_STAGE(v, v64_x2(v), 0xCC)
+                    : V64_STAGE(v, v64_x4(v), 0xF0);
+}
+
+RS_VINLINE void v64_swapbit(v64_t *a, v64_t *b, const int s)
+{
+    const v64_t x = *a, y = *b;
+    switch (s) {
+    case 0:
+        *a = _mm512_mask_shuffle_epi32(x, 0xCCCC, y, (_MM_PERM_ENUM)0x4E);
+        *b = _mm512_mask_shuffle_epi32(y, 0x3333, x, (_MM_PERM_ENUM)0x4E);
+        break;
+    case 1:
+        *a = _mm512_mask_permutex_epi64(x, 0xCC, y, 0x4E);
+        *b = _mm512_mask_permutex_epi64(y, 0x33, x, 0x4E);
+        break;
+    default:
+        *a = _mm512_mask_shuffle_i64x2(x, 0xF0, y, y, 0x4E);
+        *b = _mm512_mask_shuffle_i64x2(y, 0x0F, x, x, 0x4E);
+        break;
+    }
+}
+
 RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
 {
     const __mmask8 ge = _mm512_cmpge_epu64_mask(v, pv);
     const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
     const unsigned cl = 8u - cg;
-    _mm512_mask_storeu_epi64((void *)*l, (__mmask8)_bzhi_u32(0xFFu, cl),
-                             _mm512_maskz_compress_epi64((__mmask8)~ge, v));
+    _mm512_storeu_si512((void *)*l, _mm512_maskz_compress_epi64((__mmask8)~ge, v));
     *r -= cg;
     _mm512_mask_storeu_epi64((void *)*r, (__mmask8)_bzhi_u32(0xFFu, cg),
                              _mm512_maskz_compress_epi64(ge, v));
