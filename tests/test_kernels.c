@@ -10,6 +10,7 @@
  * against qsort of (key, idx), which is the contract's order. Prints the seed.
  */
 #include <check.h>
+#include <math.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -27,12 +28,27 @@ extern const rs_kernel_table rs_kernels_avx2;
 #ifdef RS_HAVE_KERN_AVX512
 extern const rs_kernel_table rs_kernels_avx512;
 #endif
+/* The same kernels built for this suite with RS_INPLACE_MIN_BYTES=LOW_INPLACE_BYTES
+ * (tests/CMakeLists.txt), so that the in-place top partitions of rows far larger than the
+ * caches run on lengths a sanitizer build can afford. */
+#define LOW_INPLACE_BYTES 16384u
+#ifdef RS_HAVE_KERN_AVX2
+extern const rs_kernel_table rs_test_kernels_avx2_low_inplace;
+#endif
+#ifdef RS_HAVE_KERN_AVX512
+extern const rs_kernel_table rs_test_kernels_avx512_low_inplace;
+#endif
+/* The library's threshold (bitonic_tmpl.h). */
+#define INPLACE_BYTES (4u << 20)
 
-static const rs_kernel_table *table;
+static const rs_kernel_table *table, *table_low;
 static uint64_t seed = 0x9E3779B97F4A7C15u;
 
 enum { RED = 64 /* red-zone bytes on each side */, RED_BYTE = 0xA5 };
 enum { P_RANDOM, P_SORTED, P_REVERSED, P_EQUAL, P_FEW, P_EXTREMES, P_ORGAN, P_COUNT };
+/* Shapes for long rows only: keys in a narrow range high up (a long common prefix), and
+ * normally distributed floats as order-preserving integers (clustered in the top bits). */
+enum { P_NARROW = P_COUNT, P_NORMAL, P_LONG_COUNT };
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -58,6 +74,25 @@ static uint64_t gen_key(int pat, size_t i, size_t n, unsigned bits, uint64_t *s)
         return (rnd(s) % 4) * (mask / 3);
     case P_ORGAN: /* organ pipe: rising, then falling (pivots from samples must cope) */
         return ((uint64_t)(i < n / 2 ? i : n - 1 - i) * (mask / (n + 1)) * 2) & mask;
+    case P_NARROW:
+        return (mask - mask / 5 + rnd(s) % 1000) & mask;
+    case P_NORMAL: {
+        const double u = ((double)(rnd(s) >> 11) + 0.5) / 9007199254740992.0;
+        const double v = (double)(rnd(s) >> 11) / 9007199254740992.0;
+        const double g = sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+        uint64_t b, sign;
+        if (bits == 64) {
+            memcpy(&b, &g, sizeof b);
+            sign = UINT64_C(1) << 63;
+        } else {
+            const float f = (float)g;
+            uint32_t b32;
+            memcpy(&b32, &f, sizeof b32);
+            b = bits == 32 ? b32 : b32 >> 16;
+            sign = UINT64_C(1) << (bits - 1);
+        }
+        return (b & sign ? ~b : b | sign) & mask;
+    }
     default: {
         const uint64_t r = rnd(s);
         return r % 3 == 0 ? 0 : r % 3 == 1 ? mask : (r >> 8) & mask;
@@ -283,6 +318,31 @@ START_TEST(keys_pow2)
 }
 END_TEST
 
+/* Rows at and past the length from which the quicksort partitions in place before it goes
+ * out of place, every shape: with the library's tables up to the ROWSORT_TEST_MAX_LOG2 cap,
+ * and with tables built with a low threshold (LOW_INPLACE_BYTES) at lengths any build
+ * affords. Loop index: the key width (32, 64). */
+START_TEST(keys_long)
+{
+    const unsigned bits = _i == 0 ? 32 : 64;
+    const size_t size = bits / 8;
+    const size_t cap = (size_t)1 << max_log2();
+    const size_t real = INPLACE_BYTES / size, low = LOW_INPLACE_BYTES / size;
+    const size_t real_n[] = {real - 1, real, real + 37};
+    const size_t low_n[] = {low - 1, low, low + 1, low + 37, 3 * low + 5, 16 * low + 3};
+    for (size_t j = 0; j < sizeof real_n / sizeof real_n[0]; j++)
+        if (real_n[j] <= cap + 64)
+            for (int pat = 0; pat < P_LONG_COUNT; pat++)
+                check_keys(bits, real_n[j], pat, (real_n[j] + (size_t)pat) & 1);
+    if (table_low == NULL)
+        return;
+    table = table_low;
+    for (size_t j = 0; j < sizeof low_n / sizeof low_n[0]; j++)
+        for (int pat = 0; pat < P_LONG_COUNT; pat++)
+            check_keys(bits, low_n[j], pat, (low_n[j] + (size_t)pat) & 1);
+}
+END_TEST
+
 /* Loop index: key width x index width. */
 START_TEST(pairs_short)
 {
@@ -477,6 +537,10 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, keys_short, 0, 3);
     tcase_add_loop_test(tc, keys_pow2, 0, 3);
     suite_add_tcase(s, tc);
+    tc = tcase_create("long");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, keys_long, 0, 2);
+    suite_add_tcase(s, tc);
     tc = tcase_create("pairs");
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, pairs_short, 0, 6);
@@ -489,6 +553,21 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, merge_runs, 0, 2);
     suite_add_tcase(s, tc);
     return s;
+}
+
+/* The low-threshold build of the named table, or NULL. */
+static const rs_kernel_table *table_low_named(const char *name)
+{
+#ifdef RS_HAVE_KERN_AVX2
+    if (strcmp(name, "avx2") == 0)
+        return &rs_test_kernels_avx2_low_inplace;
+#endif
+#ifdef RS_HAVE_KERN_AVX512
+    if (strcmp(name, "avx512") == 0)
+        return &rs_test_kernels_avx512_low_inplace;
+#endif
+    (void)name;
+    return NULL;
 }
 
 static const rs_kernel_table *table_named(const char *name, rowsort_isa *isa)
@@ -519,6 +598,7 @@ int main(void)
         name = "scalar";
     rowsort_isa isa = ROWSORT_ISA_AUTO;
     table = table_named(name, &isa);
+    table_low = table_low_named(name);
     if (isa == ROWSORT_ISA_AUTO) {
         fprintf(stderr, "test_kernels: unknown ROWSORT_TEST_ISA=%s\n", name);
         return 1;
