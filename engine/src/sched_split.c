@@ -34,6 +34,9 @@ size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads)
     return RS_KERNEL_SCRATCH_BYTES(part);
 }
 
+/* Keys merged and then decoded at a time in the last round (while in L1). */
+#define RS_SPLIT_DECODE_CHUNK ((size_t)4096)
+
 /* First position of part p (p == threads: n). */
 static size_t part_begin(size_t n, unsigned threads, size_t p)
 {
@@ -51,28 +54,53 @@ void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
     const rs_operand_plan *op = &job->ops[0];
     size_t lo, hi;
     rs_plan_part(n, threads, t, &lo, &hi);
+    unsigned rounds = 0;
+    for (size_t width = 1; width < threads; width *= 2)
+        rounds++;
     for (size_t row = 0; row < job->rows; row++) {
-        /* Without a first key buffer, the keys are built and sorted in the output row. */
         void *keys[2] = {shared->buf[RS_SPLIT_KEYS0], shared->buf[RS_SPLIT_KEYS1]};
         void *idx[2] = {shared->buf[RS_SPLIT_IDX0], shared->buf[RS_SPLIT_IDX1]};
-        if (keys[0] == NULL)
-            keys[0] = op->out + row * op->out_stride_bytes;
+        /* Without a first key buffer, the keys are built and sorted in the output row and
+         * the shared buffer: the one the parts start in is chosen so that the last round
+         * merges into the output row, where each thread decodes its slice while it is in
+         * cache (no separate decoding pass). */
+        const int in_output = keys[0] == NULL;
+        if (in_output) {
+            void *out_row = op->out + row * op->out_stride_bytes;
+            keys[rounds % 2] = out_row;
+            keys[!(rounds % 2)] = shared->buf[RS_SPLIT_KEYS1];
+        }
         rs_split_sort_part(job, row, lo, hi, keys[0], idx[0], scratch);
         int cur = 0;
         /* Rounds of pairwise merges of runs of `width` parts; every thread writes the
          * output positions of its own part, whichever pairs they fall in. */
         for (size_t width = 1; width < threads; width *= 2) {
+            const int last = 2 * width >= threads;
 #pragma omp barrier
             for (size_t p = 0; p < threads; p += 2 * width) {
                 const size_t a = part_begin(n, threads, p);
                 const size_t b = part_begin(n, threads, p + width);
                 const size_t c = part_begin(n, threads, p + 2 * width);
                 const size_t from = lo > a ? lo : a, to = hi < c ? hi : c;
-                if (from < to)
+                if (from >= to)
+                    continue;
+                if (!(last && in_output)) {
                     rs_split_merge(job, keys[cur], idx[cur], keys[!cur], idx[!cur], a, b, c, from,
                                    to);
+                    continue;
+                }
+                for (size_t d = from; d < to; d += RS_SPLIT_DECODE_CHUNK) {
+                    const size_t e =
+                        to - d > RS_SPLIT_DECODE_CHUNK ? d + RS_SPLIT_DECODE_CHUNK : to;
+                    rs_split_merge(job, keys[cur], NULL, keys[!cur], NULL, a, b, c, d, e);
+                    rs_split_store_values(job, row, keys[!cur], d, e);
+                }
             }
             cur = !cur;
+        }
+        if (in_output) {
+#pragma omp barrier
+            continue; /* decoded by the last round; the next row reuses the buffer */
         }
 #pragma omp barrier
         if (job->values_only) {
