@@ -36,6 +36,8 @@
 #define KT            RS_CAT(RS_CAT(k, RS_BITS), _t)
 #define VN            RS_CAT(RS_CAT(V, RS_BITS), _N)
 #define KLT(a, b)     RS_V(klt)(a, b)
+/* log2 of the keys per vector, as a constant loop bound (GCC unrolls only counted loops). */
+#define LOG2_VN (VN == 16 ? 4 : VN == 8 ? 3 : VN == 4 ? 2 : 1)
 /* Registers in the largest network: 16 vectors (256 32-bit keys on AVX-512) unless the
  * kernel file asks for more (32: a network that spills some registers, but replaces a
  * partition pass over the leaf). */
@@ -156,7 +158,7 @@ RS_VINLINE void RS_NAME(net_t)(VT *v, const int R, const int NR)
         }
     }
 #pragma GCC unroll 4
-    for (int j = 1; (1 << j) <= VN; j++) {
+    for (int j = 1; j <= LOG2_VN; j++) {
 #pragma GCC unroll 16
         for (int r = 0; r < R / 2; r++)
             RS_V(mirror_dir)(&v[r], &v[R - 1 - r], j);
@@ -179,7 +181,7 @@ RS_VINLINE void RS_NAME(net_t)(VT *v, const int R, const int NR)
         }
     }
 #pragma GCC unroll 8
-    for (int s = 0; (1 << s) < VN; s++) {
+    for (int s = 0; s < LOG2_VN; s++) {
 #pragma GCC unroll 32
         for (int r = 0; r < R; r++)
             if ((r >> s & 1) == 0 && (r | 1 << s) < R)
@@ -898,6 +900,7 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
 #undef UNROLL
 #undef ROWS4
 #undef KLT
+#undef LOG2_VN
 #undef VN
 #undef KT
 #undef VT
