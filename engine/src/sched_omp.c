@@ -452,6 +452,27 @@ static rowsort_status make_plan(rs_sched_team *team, const rs_plan_workload *wor
     return rs_plan_make(rs_topo_summary(team->topo), work, &opts, plan);
 }
 
+/* The plan binds thread 0 (the caller's) to a PU of its node; when the caller runs on
+ * another PU of the plan's in that node, the two threads trade PUs, so that the caller is
+ * not moved away from the caches that hold the data it just wrote. The plan itself (which
+ * PUs, which rows per node) is unchanged. */
+static void keep_caller_pu(rs_plan *plan)
+{
+    if (plan->pin != ROWSORT_PIN_CORE)
+        return;
+    const int cpu = sched_getcpu();
+    if (cpu < 0 || plan->thread[0].pu == cpu)
+        return;
+    for (unsigned t = 1; t < plan->threads; t++) {
+        if (plan->thread[t].pu == cpu && plan->thread[t].node == plan->thread[0].node) {
+            const rs_plan_thread caller = plan->thread[0];
+            plan->thread[0] = plan->thread[t];
+            plan->thread[t] = caller;
+            return;
+        }
+    }
+}
+
 /* The job on one thread, within the memory limit. */
 static rowsort_status run_single_within(rs_sched_team *team, const rs_job *job)
 {
@@ -476,6 +497,7 @@ static rowsort_status run_job(rs_sched_team *team, const rs_job *job)
     }
     rs_plan plan;
     RS_TRY(make_plan(team, &work, &plan));
+    keep_caller_pu(&plan);
     const size_t need = plan_need(job, &plan);
     rowsort_status status;
     if (team->config.memory_limit_bytes && need > team->config.memory_limit_bytes) {
