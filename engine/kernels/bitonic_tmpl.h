@@ -617,38 +617,6 @@ static size_t RS_NAME(partition)(KT *a, size_t n, KT p, KT *mn, KT *mx)
     return (size_t)(l - a);
 }
 
-static void RS_NAME(qsort)(KT *a, size_t n, int depth)
-{
-    while (n > RS_NAME(BLOCK)) {
-        if (depth-- <= 0) {
-            RS_NAME(heapsort)(a, n);
-            return;
-        }
-        const KT p = RS_NAME(pivot)(a, n);
-        KT mn, mx;
-        size_t m = RS_NAME(partition)(a, n, p, &mn, &mx);
-        if (mn == mx)
-            return; /* all equal */
-        if (m == 0) {
-            /* p is the minimum: split off every key equal to it (p + 1 cannot wrap, since
-             * p < mx) and go on with the rest. */
-            m = RS_NAME(partition)(a, n, (KT)(p + 1u), &mn, &mx);
-            a += m;
-            n -= m;
-            continue;
-        }
-        if (m < n - m) {
-            RS_NAME(qsort)(a, m, depth);
-            a += m;
-            n -= m;
-        } else {
-            RS_NAME(qsort)(a + m, n - m, depth);
-            n = m;
-        }
-    }
-    RS_NAME(small)(a, n);
-}
-
 /* Out-of-place partition: keys of src[0..n) < p go to the front of dst, the others to its
  * back; returns their count. No store can meet a later load (the in-place partition's
  * masked stores near its loads stall store forwarding). No range is tracked (two min/max
@@ -759,11 +727,14 @@ static void RS_NAME(qsort_oop)(KT *cur, KT *alt, int cur_is_out, size_t n, int d
 #define INPLACE_MIN_BYTES (4u << 20)
 #endif
 
-/* The quicksort of RS_NAME(sort) with scratch: in place while parts are large, then each
- * part out of place between a and alt (the scratch at the same offset). */
-static void RS_NAME(qsort_top)(KT *a, KT *alt, size_t n, int depth)
+/* The quicksort of RS_NAME(sort): in place while parts are large, then each part out of
+ * place between a and alt (the scratch at the same offset). Without scratch (alt == NULL)
+ * every level is in place, down to the networks. */
+static void RS_NAME(qsort)(KT *a, KT *alt, size_t n, int depth)
 {
-    while (n >= INPLACE_MIN_BYTES / sizeof(KT)) {
+    const size_t in_place_min =
+        alt != NULL ? INPLACE_MIN_BYTES / sizeof(KT) : (size_t)RS_NAME(BLOCK) + 1;
+    while (n >= in_place_min) {
         if (depth-- <= 0) {
             RS_NAME(heapsort)(a, n);
             return;
@@ -774,24 +745,25 @@ static void RS_NAME(qsort_top)(KT *a, KT *alt, size_t n, int depth)
         if (mn == mx)
             return; /* all equal */
         if (m == 0) {
-            /* p is the minimum: split off the keys equal to it (see qsort). */
+            /* p is the minimum: split off every key equal to it (p + 1 cannot wrap, since
+             * p < mx) and go on with the rest. */
             m = RS_NAME(partition)(a, n, (KT)(p + 1u), &mn, &mx);
-            a += m;
-            alt += m;
-            n -= m;
+        } else if (m < n - m) {
+            RS_NAME(qsort)(a, alt, m, depth);
+        } else {
+            RS_NAME(qsort)(a + m, alt != NULL ? alt + m : NULL, n - m, depth);
+            n = m;
             continue;
         }
-        if (m < n - m) {
-            RS_NAME(qsort_top)(a, alt, m, depth);
-            a += m;
+        a += m;
+        if (alt != NULL)
             alt += m;
-            n -= m;
-        } else {
-            RS_NAME(qsort_top)(a + m, alt + m, n - m, depth);
-            n = m;
-        }
+        n -= m;
     }
-    RS_NAME(qsort_oop)(a, alt, 1, n, depth);
+    if (alt != NULL)
+        RS_NAME(qsort_oop)(a, alt, 1, n, depth);
+    else
+        RS_NAME(small)(a, n);
 }
 
 /* Sorts keys[0..n); scratch (n keys, may be NULL: then in place) holds the copy that the
@@ -808,10 +780,7 @@ static void RS_NAME(sort)(KT *keys, size_t n, void *scratch)
     for (size_t m = n; m > 1; m >>= 1)
         depth += 2;
     RS_V(pre)(keys, n);
-    if (scratch != NULL)
-        RS_NAME(qsort_top)(keys, (KT *)scratch, n, depth + 4);
-    else
-        RS_NAME(qsort)(keys, n, depth + 4);
+    RS_NAME(qsort)(keys, (KT *)scratch, n, depth + 4);
     RS_V(post)(keys, n);
 }
 
