@@ -116,15 +116,20 @@ static void release_ws(const rs_sched_team *team, ws_slot *slot)
     slot->bytes = 0;
 }
 
+static void release_all(rs_sched_team *team)
+{
+    for (unsigned t = 0; t < team->config.threads; t++)
+        release_ws(team, &team->ws[t]);
+    for (int b = 0; b < RS_SPLIT_BUFS; b++)
+        release_ws(team, &team->shared[b]);
+}
+
 void rs_sched_team_destroy(rs_sched_team *team)
 {
     if (team == NULL)
         return;
-    if (team->ws != NULL)
-        for (unsigned t = 0; t < team->config.threads; t++)
-            release_ws(team, &team->ws[t]);
-    for (int b = 0; b < RS_SPLIT_BUFS; b++)
-        release_ws(team, &team->shared[b]);
+    if (team->ws != NULL) /* NULL only when creation failed: nothing held */
+        release_all(team);
     rs_topo_destroy(team->topo);
     free(team->ws);
     free(team->synthetic);
@@ -212,14 +217,6 @@ static size_t held_bytes(const rs_sched_team *team)
     for (int b = 0; b < RS_SPLIT_BUFS; b++)
         total += team->shared[b].bytes;
     return total;
-}
-
-static void release_all(rs_sched_team *team)
-{
-    for (unsigned t = 0; t < team->config.threads; t++)
-        release_ws(team, &team->ws[t]);
-    for (int b = 0; b < RS_SPLIT_BUFS; b++)
-        release_ws(team, &team->shared[b]);
 }
 
 static size_t keep_limit(const rs_sched_team *team)
