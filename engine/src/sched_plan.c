@@ -178,7 +178,9 @@ rowsort_status rs_plan_make(const rs_topo_info *topo, const rs_plan_workload *wo
     plan->block_bytes = topo->l2_bytes ? topo->l2_bytes / 2 : (size_t)256 * 1024;
     const size_t row_bytes = work->n * (work->elem_bytes ? work->elem_bytes : 1);
     size_t chunk = row_bytes ? plan->block_bytes / row_bytes : 1;
-    const size_t fair = work->rows / ((size_t)threads * 4) + 1;
+    /* Four claims per thread at least: a slow thread (one whose rows sit in another core's
+     * cache) then holds up the others by one small chunk at most. */
+    const size_t fair = work->rows / ((size_t)threads * 4);
     if (chunk > fair)
         chunk = fair;
     plan->chunk_rows = chunk ? chunk : 1;
