@@ -13,7 +13,8 @@
  * whose next key is smaller (the mirror step and half-cleaners of a bitonic merge, as in
  * bitonic_tmpl.h), stores the lower VN and keeps the upper VN. Invariant: every key stored
  * is <= the pending keys and the rest of both runs. Once a run has fewer than VN keys left,
- * the pending keys and both rests are merged by scalar code.
+ * the pending keys and both rests are merged by scalar code. Long merges are cut in two at
+ * the middle output (a binary search, as merge-path does) and the halves stepped in turn.
  * Keys only: equal keys are identical bits, so which run a tie is taken from does not show.
  * No include guard: it #undefs its macros.
  */
@@ -24,46 +25,82 @@
 #define RS_V(op)      RS_CAT(RS_CAT(RS_CAT(v, RS_BITS), _), op)
 #define VT            RS_CAT(RS_CAT(v, RS_BITS), _t)
 #define KT            RS_CAT(RS_CAT(k, RS_BITS), _t)
+#define RS_PFX        RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _merge), RS_BITS)
+#define RS_STATE      RS_CAT(RS_PFX, _state)
+#define RS_START      RS_CAT(RS_PFX, _start)
+#define RS_STEP       RS_CAT(RS_PFX, _step)
+#define RS_FINISH     RS_CAT(RS_PFX, _finish)
+#define RS_SPLIT_AT   RS_CAT(RS_PFX, _split_at)
 #define VN            RS_CAT(RS_CAT(V, RS_BITS), _N)
 
-static void RS_MERGE(const KT *a, size_t na, const KT *b, size_t nb, KT *out, size_t count)
+/* One merge in progress: the vector loop's state (see the header comment). */
+typedef struct RS_STATE {
+    const KT *a, *b;
+    size_t na, nb, i, j, o, count;
+    KT *out;
+    VT v, w;
+    int vec; /* 1 while the vector loop runs */
+    int ran; /* the vector loop ran: v holds pending keys */
+} RS_STATE;
+
+static inline __attribute__((always_inline)) void RS_START(RS_STATE *s, const KT *a, size_t na,
+                                                           const KT *b, size_t nb, KT *out,
+                                                           size_t count)
 {
-    size_t i = 0, j = 0, o = 0;
+    s->a = a;
+    s->b = b;
+    s->na = na;
+    s->nb = nb;
+    s->out = out;
+    s->count = count;
+    s->i = s->j = s->o = 0;
+    s->vec = s->ran = count >= VN && na >= VN && nb >= VN;
+    if (s->vec) {
+        s->v = RS_V(loadu)(a);
+        s->w = RS_V(loadu)(b);
+        s->i = VN;
+        s->j = VN;
+    }
+}
+
+/* Stores VN keys and loads the next VN; vec = 0 when the vector loop must stop. */
+static inline __attribute__((always_inline)) void RS_STEP(RS_STATE *s)
+{
+    const VT r = RS_V(rev)(s->w);
+    RS_V(storeu)(s->out + s->o, RS_V(merge_in)(RS_V(min)(s->v, r)));
+    s->o += VN;
+    s->v = RS_V(merge_in)(RS_V(rev)(RS_V(max)(s->v, r)));
+    /* The next VN keys come from the run whose next key is smaller. */
+    const int take_a = s->i < s->na && (s->j >= s->nb || s->a[s->i] <= s->b[s->j]);
+    if (s->o + VN > s->count || (take_a ? s->i + VN > s->na : s->j + VN > s->nb)) {
+        s->vec = 0;
+        return;
+    }
+    if (take_a) {
+        s->w = RS_V(loadu)(s->a + s->i);
+        s->i += VN;
+    } else {
+        s->w = RS_V(loadu)(s->b + s->j);
+        s->j += VN;
+    }
+}
+
+/* The rest by scalar code: three sorted sequences, the pending keys (if the vector loop
+ * ran), a[i..na) and b[j..nb). */
+static void RS_FINISH(RS_STATE *s)
+{
     KT pend[VN];
-    size_t np = 0; /* pending keys in pend[] for the scalar tail */
-    if (count >= VN && na >= VN && nb >= VN) {
-        VT v = RS_V(loadu)(a);
-        VT w = RS_V(loadu)(b);
-        i = VN;
-        j = VN;
-        for (;;) {
-            const VT r = RS_V(rev)(w);
-            RS_V(storeu)(out + o, RS_V(merge_in)(RS_V(min)(v, r)));
-            o += VN;
-            v = RS_V(merge_in)(RS_V(rev)(RS_V(max)(v, r)));
-            if (o + VN > count)
-                break;
-            /* The next VN keys come from the run whose next key is smaller. */
-            const int take_a = i < na && (j >= nb || a[i] <= b[j]);
-            if (take_a ? i + VN > na : j + VN > nb)
-                break;
-            if (take_a) {
-                w = RS_V(loadu)(a + i);
-                i += VN;
-            } else {
-                w = RS_V(loadu)(b + j);
-                j += VN;
-            }
-        }
-        RS_V(storeu)(pend, v);
+    size_t np = 0, p = 0;
+    if (s->ran) {
+        RS_V(storeu)(pend, s->v);
         np = VN;
     }
-    /* Scalar: three sorted sequences, pend[0..np), a[i..na), b[j..nb). */
-    size_t p = 0;
-    while (o < count) {
-        if (p >= np && (i >= na || j >= nb)) { /* one sequence left: copy it */
-            const KT *rest = i < na ? a + i : b + j;
-            memcpy(out + o, rest, (count - o) * sizeof(KT));
+    const KT *a = s->a, *b = s->b;
+    size_t i = s->i, j = s->j, o = s->o;
+    while (o < s->count) {
+        if (p >= np && (i >= s->na || j >= s->nb)) { /* one sequence left: copy it */
+            const KT *rest = i < s->na ? a + i : b + j;
+            memcpy(s->out + o, rest, (s->count - o) * sizeof(KT));
             break;
         }
         KT best = 0;
@@ -72,21 +109,69 @@ static void RS_MERGE(const KT *a, size_t na, const KT *b, size_t nb, KT *out, si
             best = pend[p];
             from = 0;
         }
-        if (i < na && (from < 0 || a[i] < best)) {
+        if (i < s->na && (from < 0 || a[i] < best)) {
             best = a[i];
             from = 1;
         }
-        if (j < nb && (from < 0 || b[j] < best)) {
+        if (j < s->nb && (from < 0 || b[j] < best)) {
             best = b[j];
             from = 2;
         }
         p += from == 0;
         i += from == 1;
         j += from == 2;
-        out[o++] = best;
+        s->out[o++] = best;
     }
 }
 
+/* Keys of a among the first h of the merge (ties take a first): h <= na + nb. */
+static size_t RS_SPLIT_AT(const KT *a, size_t na, const KT *b, size_t nb, size_t h)
+{
+    size_t lo = h > nb ? h - nb : 0, hi = h < na ? h : na;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] <= b[h - mid - 1])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Each step's keys depend on the previous step's (a chain of shuffles and min/max), so two
+ * independent merges, the first and second half of the output, are stepped in turn: the
+ * core overlaps their chains. */
+static void RS_MERGE(const KT *a, size_t na, const KT *b, size_t nb, KT *out, size_t count)
+{
+    RS_STATE s[2];
+    if (count < 8 * VN) {
+        RS_START(&s[0], a, na, b, nb, out, count);
+        while (s[0].vec)
+            RS_STEP(&s[0]);
+        RS_FINISH(&s[0]);
+        return;
+    }
+    const size_t h = count / 2;
+    const size_t ia = RS_SPLIT_AT(a, na, b, nb, h), jb = h - ia;
+    RS_START(&s[0], a, ia, b, jb, out, h);
+    RS_START(&s[1], a + ia, na - ia, b + jb, nb - jb, out + h, count - h);
+    while (s[0].vec && s[1].vec) {
+        RS_STEP(&s[0]);
+        RS_STEP(&s[1]);
+    }
+    for (int k = 0; k < 2; k++) {
+        while (s[k].vec)
+            RS_STEP(&s[k]);
+        RS_FINISH(&s[k]);
+    }
+}
+
+#undef RS_SPLIT_AT
+#undef RS_FINISH
+#undef RS_STEP
+#undef RS_START
+#undef RS_STATE
+#undef RS_PFX
 #undef VN
 #undef KT
 #undef VT
