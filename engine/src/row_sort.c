@@ -232,15 +232,25 @@ void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, con
 void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin, size_t end)
 {
     unsigned char *dst = job->idx_out + row * job->idx_stride_bytes;
-    for (size_t j = begin; j < end; j++) {
-        const size_t v = perm_get(perm, job->perm_bytes, j);
-        if (job->idx_out_bytes == 4) {
-            const int32_t x = (int32_t)v;
+    /* Read once: the byte stores below may alias *job as far as the compiler knows. */
+    const unsigned perm_bytes = job->perm_bytes, out_bytes = job->idx_out_bytes;
+    if (begin >= end)
+        return;
+    if (perm_bytes == out_bytes) { /* positions fit the index type: the same bytes */
+        memcpy(dst + out_bytes * begin, (const unsigned char *)perm + perm_bytes * begin,
+               (end - begin) * out_bytes);
+        return;
+    }
+    if (out_bytes == 4) { /* perm_bytes 8: n < 2^31 was checked for int32 indices */
+        for (size_t j = begin; j < end; j++) {
+            const int32_t x = (int32_t)((const uint64_t *)perm)[j];
             memcpy(dst + 4 * j, &x, 4);
-        } else {
-            const int64_t x = (int64_t)v;
-            memcpy(dst + 8 * j, &x, 8);
         }
+        return;
+    }
+    for (size_t j = begin; j < end; j++) {
+        const int64_t x = (int64_t)((const uint32_t *)perm)[j];
+        memcpy(dst + 8 * j, &x, 8);
     }
 }
 
