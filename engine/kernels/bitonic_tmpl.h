@@ -18,6 +18,9 @@
  * largest key and only n keys are stored. Where the vocabulary has a transpose (swapbit)
  * and R >= VN, net_t sorts the same blocks with the position bits laid out the other way
  * round (columns first, min/max only), about a third fewer operations for a full block.
+ * Batches of short rows (sort_rows) go one row per lane where that measures faster: VN rows
+ * are transposed into one register per key position, sorted by an odd-even merge network
+ * of min/max only (networks.h), and transposed back.
  *
  * Longer inputs: quicksort (as x86-simd-sort and vqsort): pivot = median of samples,
  * partition one vector at a time (compress or table permute), recursion on the smaller
@@ -27,6 +30,8 @@
  * Runs of keys equal to the pivot are split off at once, so inputs with few distinct keys
  * cost O(n log distinct).
  */
+
+#include "networks.h"
 
 #define RS_CAT_(a, b) a##b
 #define RS_CAT(a, b)  RS_CAT_(a, b)
@@ -45,6 +50,15 @@
 #define NREGS_MAX RS_NREGS_MAX
 #else
 #define NREGS_MAX 16
+#endif
+/* Batches of rows of n <= 64 keys for which the column networks (cols) measured faster than
+ * one bitonic network per row (Zen 4, 2^22 keys per batch, both key widths): with 32
+ * registers, every n but 33..48 (there the 64-input network on padded rows is no faster);
+ * with 16, n in 5..32 (beyond, the networks spill; rows of 4 padded to 8 cost more). */
+#if RS_VREGS >= 32
+#define COLS_USE(n) ((n) <= 32 || ((n) > 48 && (n) <= 64))
+#else
+#define COLS_USE(n) ((n) > 4 && (n) <= 32)
 #endif
 /* Rows of 3 or 4 registers sorted together: as many as the register file holds. */
 #define ROWS4 (RS_VREGS >= 32 ? 4 : 2)
@@ -784,6 +798,78 @@ static void RS_NAME(sort)(KT *keys, size_t n, void *scratch)
     RS_V(post)(keys, n);
 }
 
+#ifdef HAVE_NET_T
+/* Keys of register b (of S / VN) of a row of n keys. */
+#define COLS_COUNT(b) (n > (size_t)(b) * VN ? (n - (size_t)(b) * VN < VN ? n - (size_t)(b) * VN : VN) : 0)
+
+/* Transposes each VN x VN block c[b * VN ..][lanes] of S / VN blocks: lane bit s trades
+ * places with register bit s. */
+RS_VINLINE void RS_NAME(cols_transpose)(VT *c, const int S)
+{
+#pragma GCC unroll 8
+    for (int b = 0; b < S / VN; b++)
+#pragma GCC unroll 4
+        for (int s = 0; s < LOG2_VN; s++)
+#pragma GCC unroll 16
+            for (int i = 0; i < VN; i++)
+                if (!(i & (1 << s)))
+                    RS_V(swapbit)(&c[b * VN + i], &c[b * VN + (i | (1 << s))], s);
+}
+
+/* VN rows of n keys (n <= S, S one of 8, 16, 32, 64 and >= VN; row i at keys + i * n), one
+ * row per lane: the block is transposed so that register k holds key k of every row, the
+ * S registers go through Batcher's network for S inputs (networks.h) with min/max only,
+ * no shuffles, and are transposed back. Rows shorter than S are padded with the largest
+ * key. */
+RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
+{
+    VT c[64];
+#pragma GCC unroll 16
+    for (int i = 0; i < VN; i++)
+#pragma GCC unroll 8
+        for (int b = 0; b < S / VN; b++) {
+            const KT *p = keys + (size_t)i * n + (size_t)b * VN;
+            const size_t cnt = COLS_COUNT(b);
+            c[b * VN + i] = cnt == VN ? RS_V(loadu)(p) : RS_V(load_pad)(p, cnt);
+        }
+    RS_NAME(cols_transpose)(c, S);
+#define CX(x, y)                                                                           \
+    {                                                                                      \
+        const VT lo_ = RS_V(min)(c[x], c[y]);                                              \
+        c[y] = RS_V(max)(c[x], c[y]);                                                      \
+        c[x] = lo_;                                                                        \
+    }
+    switch (S) {
+    case 8:
+        RS_NETWORK8
+        break;
+    case 16:
+        RS_NETWORK16
+        break;
+    case 32:
+        RS_NETWORK32
+        break;
+    default:
+        RS_NETWORK64
+        break;
+    }
+#undef CX
+    RS_NAME(cols_transpose)(c, S);
+#pragma GCC unroll 16
+    for (int i = 0; i < VN; i++)
+#pragma GCC unroll 8
+        for (int b = 0; b < S / VN; b++) {
+            KT *p = keys + (size_t)i * n + (size_t)b * VN;
+            const size_t cnt = COLS_COUNT(b);
+            if (cnt == VN)
+                RS_V(storeu)(p, c[b * VN + i]);
+            else if (cnt > 0)
+                RS_V(store_part)(p, c[b * VN + i], cnt);
+        }
+}
+#undef COLS_COUNT
+#endif
+
 /* One row of NR registers in a network of R: net_t where net_t_pad2 applies (as NETR). */
 #ifdef HAVE_NET_T
 #define ROWS1(R, k)                                                                         \
@@ -806,6 +892,30 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
     }
     RS_V(pre)(keys, rows * n);
     size_t r = 0;
+#ifdef HAVE_NET_T
+    /* VN rows at a time, one per lane, where that measured faster */
+    const int S = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
+    if (S >= VN && COLS_USE(n)) {
+        switch (S) {
+        case 8:
+            for (; r + VN <= rows; r += VN)
+                RS_NAME(cols)(keys + r * n, n, 8);
+            break;
+        case 16:
+            for (; r + VN <= rows; r += VN)
+                RS_NAME(cols)(keys + r * n, n, 16);
+            break;
+        case 32:
+            for (; r + VN <= rows; r += VN)
+                RS_NAME(cols)(keys + r * n, n, 32);
+            break;
+        default:
+            for (; r + VN <= rows; r += VN)
+                RS_NAME(cols)(keys + r * n, n, 64);
+            break;
+        }
+    }
+#endif
     switch ((n + VN - 1) / VN) {
     case 1:
         for (; r + 4 <= rows; r += 4)
@@ -860,6 +970,7 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch)
 #undef RS_PIVOT_WIDE
 #undef RS_LEAF_FILL
 #undef HAVE_NET_T
+#undef COLS_USE
 #undef NETR
 #undef NET_T_MIN
 #undef ROWS1
