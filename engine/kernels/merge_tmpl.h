@@ -19,6 +19,8 @@
  * No include guard: it #undefs its macros.
  */
 
+#include "merge_path.h"
+
 #define RS_CAT_(a, b) a##b
 #define RS_CAT(a, b)  RS_CAT_(a, b)
 #define RS_MERGE      RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _e_merge_u), RS_BITS)
@@ -30,7 +32,7 @@
 #define RS_START      RS_CAT(RS_PFX, _start)
 #define RS_STEP       RS_CAT(RS_PFX, _step)
 #define RS_FINISH     RS_CAT(RS_PFX, _finish)
-#define RS_SPLIT_AT   RS_CAT(RS_PFX, _split_at)
+#define RS_SPLIT_AT   RS_CAT(rs_merge_path_u, RS_BITS) /* merge_path.h */
 #define VN            RS_CAT(RS_CAT(V, RS_BITS), _N)
 
 /* One merge in progress: the vector loop's state (see the header comment). */
@@ -122,20 +124,6 @@ static void RS_FINISH(RS_STATE *s)
         j += from == 2;
         s->out[o++] = best;
     }
-}
-
-/* Keys of a among the first h of the merge (ties take a first): h <= na + nb. */
-static size_t RS_SPLIT_AT(const KT *a, size_t na, const KT *b, size_t nb, size_t h)
-{
-    size_t lo = h > nb ? h - nb : 0, hi = h < na ? h : na;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] <= b[h - mid - 1])
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 /* Each step's keys depend on the previous step's (a chain of shuffles and min/max), so two

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "merge_path.h"
+
 int rs_split_supported(const rs_job *job)
 {
     return job->num_keys == 1 && job->ops[0].info->words == 1;
@@ -66,28 +68,12 @@ void rs_split_sort_part(const rs_job *job, size_t row, size_t begin, size_t end,
     rs_row_kern_sort_pairs(job->kern, key_bits, job->perm_bytes, part, ip, n, scratch);
 }
 
-/*
- * Merge path: output position d of the merge of A (na) and B (nb) comes from taking some
- * i elements of A and d - i of B; the search finds the i where A[i-1] <= B[d-i] and
- * B[d-i-1] < A[i] (ties go to A, which holds the lower positions: stable).
- */
-#define RS_SPLIT_MERGE_KEYS(T, name)                                                        \
-    static size_t name##_path(const T *A, size_t na, const T *B, size_t nb, size_t d)       \
-    {                                                                                       \
-        size_t lo = d > nb ? d - nb : 0, hi = d < na ? d : na;                              \
-        while (lo < hi) {                                                                   \
-            const size_t mid = lo + (hi - lo) / 2;                                          \
-            if (A[mid] <= B[d - 1 - mid])                                                   \
-                lo = mid + 1;                                                               \
-            else                                                                            \
-                hi = mid;                                                                   \
-        }                                                                                   \
-        return lo;                                                                          \
-    }                                                                                       \
+/* Merges from output position d0 of A and B (where the merge path starts it), count keys. */
+#define RS_SPLIT_MERGE_KEYS(T, name, path)                                                  \
     static void name(const T *A, size_t na, const T *B, size_t nb, size_t d0, size_t count, \
                      T *out)                                                                \
     {                                                                                       \
-        size_t i = name##_path(A, na, B, nb, d0), j = d0 - i, o = 0;                        \
+        size_t i = path(A, na, B, nb, d0), j = d0 - i, o = 0;                               \
         while (o < count && i < na && j < nb) {                                             \
             const T a = A[i], b = B[j];                                                     \
             const int take_b = b < a;                                                       \
@@ -125,15 +111,15 @@ void rs_split_sort_part(const rs_job *job, size_t row, size_t begin, size_t end,
         }                                                                                    \
     }
 
-RS_SPLIT_MERGE_KEYS(uint16_t, merge_u16)
-RS_SPLIT_MERGE_KEYS(uint32_t, merge_u32)
-RS_SPLIT_MERGE_KEYS(uint64_t, merge_u64)
-RS_SPLIT_MERGE_PAIRS(uint16_t, uint32_t, merge_u16_i32, merge_u16_path)
-RS_SPLIT_MERGE_PAIRS(uint32_t, uint32_t, merge_u32_i32, merge_u32_path)
-RS_SPLIT_MERGE_PAIRS(uint64_t, uint32_t, merge_u64_i32, merge_u64_path)
-RS_SPLIT_MERGE_PAIRS(uint16_t, uint64_t, merge_u16_i64, merge_u16_path)
-RS_SPLIT_MERGE_PAIRS(uint32_t, uint64_t, merge_u32_i64, merge_u32_path)
-RS_SPLIT_MERGE_PAIRS(uint64_t, uint64_t, merge_u64_i64, merge_u64_path)
+RS_SPLIT_MERGE_KEYS(uint16_t, merge_u16, rs_merge_path_u16)
+RS_SPLIT_MERGE_KEYS(uint32_t, merge_u32, rs_merge_path_u32)
+RS_SPLIT_MERGE_KEYS(uint64_t, merge_u64, rs_merge_path_u64)
+RS_SPLIT_MERGE_PAIRS(uint16_t, uint32_t, merge_u16_i32, rs_merge_path_u16)
+RS_SPLIT_MERGE_PAIRS(uint32_t, uint32_t, merge_u32_i32, rs_merge_path_u32)
+RS_SPLIT_MERGE_PAIRS(uint64_t, uint32_t, merge_u64_i32, rs_merge_path_u64)
+RS_SPLIT_MERGE_PAIRS(uint16_t, uint64_t, merge_u16_i64, rs_merge_path_u16)
+RS_SPLIT_MERGE_PAIRS(uint32_t, uint64_t, merge_u32_i64, rs_merge_path_u32)
+RS_SPLIT_MERGE_PAIRS(uint64_t, uint64_t, merge_u64_i64, rs_merge_path_u64)
 #undef RS_SPLIT_MERGE_KEYS
 #undef RS_SPLIT_MERGE_PAIRS
 
@@ -151,13 +137,13 @@ void rs_split_merge(const rs_job *job, const void *keys, const void *idx, void *
         const rs_kernel_table *k = job->kern;
         if (kb == 4 && k->merge_u32 != NULL) {
             const uint32_t *A = RS_K(uint32_t, a), *B = RS_K(uint32_t, b);
-            const size_t i = merge_u32_path(A, na, B, nb, d0), j = d0 - i;
+            const size_t i = rs_merge_path_u32(A, na, B, nb, d0), j = d0 - i;
             k->merge_u32(A + i, na - i, B + j, nb - j, RS_KO(uint32_t), count);
             return;
         }
         if (kb == 8 && k->merge_u64 != NULL) {
             const uint64_t *A = RS_K(uint64_t, a), *B = RS_K(uint64_t, b);
-            const size_t i = merge_u64_path(A, na, B, nb, d0), j = d0 - i;
+            const size_t i = rs_merge_path_u64(A, na, B, nb, d0), j = d0 - i;
             k->merge_u64(A + i, na - i, B + j, nb - j, RS_KO(uint64_t), count);
             return;
         }
