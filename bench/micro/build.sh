@@ -3,10 +3,10 @@
 set -e
 cd "$(dirname "$0")/../.."
 K=engine/kernels
-O=build-micro
+O=${MICRO_OUT:-build-micro}
 mkdir -p $O
 gcc -O3 -fPIC -std=c11 -mavx2 -mbmi -mbmi2 -mpopcnt -mfma -I$K -c $K/kern_avx2.c -o $O/kern_avx2.o
-gcc -O3 -fPIC -std=c11 -mavx512f -mavx512bw -mavx512vl -mavx512dq -mbmi -mbmi2 -mpopcnt -I$K \
+gcc -O3 -fPIC -std=c11 $MICRO_CFLAGS -mavx512f -mavx512bw -mavx512vl -mavx512dq -mbmi -mbmi2 -mpopcnt -I$K \
     -c $K/kern_avx512.c -o $O/kern_avx512.o
 gcc -O2 -fPIC -std=c11 -I$K -c bench/micro/kernels_shim.c -o $O/kernels_shim.o
 g++ -O2 -fPIC -c bench/micro/kernels_vq.cc -o $O/kernels_vq.o

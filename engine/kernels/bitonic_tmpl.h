@@ -2,7 +2,8 @@
  * bitonic_tmpl.h - sorting networks and the vectorized quicksort, written once over the
  * vector vocabulary (vec_<isa>.h) and re-included per ISA and key width.
  *
- * Before each inclusion define RS_ISA (avx2, avx512) and RS_BITS (32, 64). Defines static
+ * Before each inclusion define RS_ISA (avx2, avx512) and RS_BITS (16 where the vocabulary
+ * has 16-bit lanes, 32, 64). Defines static
  * functions named rs_<isa>_u<bits>_<x>, among them
  *   RS_NAME(sort)(keys, n): sort keys[0..n) ascending in place (no scratch, no allocation).
  *   RS_NAME(small)(keys, n): the same for n <= RS_NAME(BLOCK) (one network, no branches on
@@ -42,7 +43,7 @@
 #define VN            RS_CAT(RS_CAT(V, RS_BITS), _N)
 #define KLT(a, b)     RS_V(klt)(a, b)
 /* log2 of the keys per vector, as a constant loop bound (GCC unrolls only counted loops). */
-#define LOG2_VN (VN == 16 ? 4 : VN == 8 ? 3 : VN == 4 ? 2 : 1)
+#define LOG2_VN (VN == 32 ? 5 : VN == 16 ? 4 : VN == 8 ? 3 : VN == 4 ? 2 : 1)
 /* Registers in the largest network: 16 vectors (256 32-bit keys on AVX-512) unless the
  * kernel file asks for more (32: a network that spills some registers, but replaces a
  * partition pass over the leaf). */

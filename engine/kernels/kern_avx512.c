@@ -18,6 +18,14 @@
 #ifndef RS_NREGS_MAX32
 #define RS_NREGS_MAX32 16
 #endif
+#ifndef RS_NREGS_MAX16
+#define RS_NREGS_MAX16 16
+#endif
+#define RS_NREGS_MAX RS_NREGS_MAX16
+#define RS_BITS 16
+#include "bitonic_tmpl.h" /* rs_avx512_u16_sort, ... */
+#undef RS_BITS
+#undef RS_NREGS_MAX
 #define RS_NREGS_MAX RS_NREGS_MAX32
 #define RS_BITS 32
 #include "bitonic_tmpl.h" /* rs_avx512_u32_sort, ... */

@@ -4,7 +4,7 @@
  * Included only by kern_avx512.c (built with -mavx512f/bw/vl/dq -mbmi2 -mpopcnt). Every
  * helper is static: nothing built with these flags may be reachable from other units.
  *
- * For each key width W (32, 64): a vector type vW_t of VW_N lanes of kW_t, and
+ * For each key width W (16, 32, 64): a vector type vW_t of VW_N lanes of kW_t, and
  *   loadu/storeu, load_pad (lanes past cnt read as the largest key), store_part (store
  *   only cnt lanes), set1, min, max, rev (reverse lanes), sort_in (sort one vector),
  *   merge_in (finish a bitonic merge inside one vector: half-cleaners N/2 .. 1),
@@ -22,6 +22,184 @@
 #define RS_VINLINE static inline __attribute__((always_inline))
 /* Vector registers (the networks size their batches of rows by it). */
 #define RS_VREGS 32
+
+/* ---------------------------------------------------------------- 16-bit keys */
+/* 32 lanes of uint16_t (AVX-512BW), for the quicksort and register networks of one row (no
+ * transposed layout: with 16 registers, fewer than the 32 lanes, net_t and the column
+ * networks do not apply). No 16-bit compress without VBMI2, which the avx512 path does not
+ * require: part widens each half to 32-bit lanes. Shuffles inside 32 bits are rotates,
+ * inside 128 bits byte shuffles; wider ones are the 32-bit shuffles. */
+
+typedef __m512i v16_t;
+typedef uint16_t k16_t;
+#define V16_N    32
+#define K16_MAX  UINT16_MAX
+#define K16_MIN  0u
+
+RS_VINLINE v16_t v16_loadu(const uint16_t *p)
+{
+    return _mm512_loadu_si512((const void *)p);
+}
+
+RS_VINLINE void v16_storeu(uint16_t *p, v16_t v)
+{
+    _mm512_storeu_si512((void *)p, v);
+}
+
+RS_VINLINE v16_t v16_set1(uint16_t k)
+{
+    return _mm512_set1_epi16((short)k);
+}
+
+RS_VINLINE __mmask32 v16_first(size_t cnt)
+{
+    return (__mmask32)_bzhi_u32(0xFFFFFFFFu, (unsigned)cnt);
+}
+
+RS_VINLINE v16_t v16_load_pad(const uint16_t *p, size_t cnt)
+{
+    return _mm512_mask_loadu_epi16(_mm512_set1_epi16(-1), v16_first(cnt), (const void *)p);
+}
+
+RS_VINLINE void v16_store_part(uint16_t *p, v16_t v, size_t cnt)
+{
+    _mm512_mask_storeu_epi16((void *)p, v16_first(cnt), v);
+}
+
+RS_VINLINE v16_t v16_min(v16_t a, v16_t b)
+{
+    return _mm512_min_epu16(a, b);
+}
+
+RS_VINLINE v16_t v16_max(v16_t a, v16_t b)
+{
+    return _mm512_max_epu16(a, b);
+}
+
+#define V16_STAGE(v, w, hi) _mm512_mask_max_epu16(_mm512_min_epu16((v), (w)), (hi), (v), (w))
+
+/* Partner lane i ^ 1, ^ 2, ^ 4, ^ 8, ^ 16. */
+RS_VINLINE v16_t v16_x1(v16_t v)
+{
+    return _mm512_rol_epi32(v, 16);
+}
+RS_VINLINE v16_t v16_x2(v16_t v)
+{
+    return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0xB1);
+}
+RS_VINLINE v16_t v16_x4(v16_t v)
+{
+    return _mm512_shuffle_epi32(v, (_MM_PERM_ENUM)0x4E);
+}
+RS_VINLINE v16_t v16_x8(v16_t v)
+{
+    return _mm512_shuffle_i32x4(v, v, 0xB1);
+}
+RS_VINLINE v16_t v16_x16(v16_t v)
+{
+    return _mm512_shuffle_i32x4(v, v, 0x4E);
+}
+/* Lanes reversed inside each group of 4 and of 8 (one 128-bit lane). */
+RS_VINLINE v16_t v16_x3(v16_t v)
+{
+    return _mm512_shuffle_epi8(v, _mm512_broadcast_i32x4(_mm_setr_epi8(
+                                      6, 7, 4, 5, 2, 3, 0, 1, 14, 15, 12, 13, 10, 11, 8, 9)));
+}
+RS_VINLINE v16_t v16_x7(v16_t v)
+{
+    return _mm512_shuffle_epi8(v, _mm512_broadcast_i32x4(_mm_setr_epi8(
+                                      14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1)));
+}
+RS_VINLINE v16_t v16_x15(v16_t v)
+{
+    const v16_t w = v16_x7(v);
+    return _mm512_shuffle_i32x4(w, w, 0xB1);
+}
+RS_VINLINE v16_t v16_rev(v16_t v)
+{
+    const v16_t w = v16_x7(v);
+    return _mm512_shuffle_i32x4(w, w, 0x1B);
+}
+
+RS_VINLINE v16_t v16_merge_in(v16_t v)
+{
+    v = V16_STAGE(v, v16_x16(v), 0xFFFF0000u);
+    v = V16_STAGE(v, v16_x8(v), 0xFF00FF00u);
+    v = V16_STAGE(v, v16_x4(v), 0xF0F0F0F0u);
+    v = V16_STAGE(v, v16_x2(v), 0xCCCCCCCCu);
+    v = V16_STAGE(v, v16_x1(v), 0xAAAAAAAAu);
+    return v;
+}
+
+RS_VINLINE v16_t v16_sort_in(v16_t v)
+{
+    v = V16_STAGE(v, v16_x1(v), 0xAAAAAAAAu);
+    v = V16_STAGE(v, v16_x3(v), 0xCCCCCCCCu);
+    v = V16_STAGE(v, v16_x1(v), 0xAAAAAAAAu);
+    v = V16_STAGE(v, v16_x7(v), 0xF0F0F0F0u);
+    v = V16_STAGE(v, v16_x2(v), 0xCCCCCCCCu);
+    v = V16_STAGE(v, v16_x1(v), 0xAAAAAAAAu);
+    v = V16_STAGE(v, v16_x15(v), 0xFF00FF00u);
+    v = V16_STAGE(v, v16_x4(v), 0xF0F0F0F0u);
+    v = V16_STAGE(v, v16_x2(v), 0xCCCCCCCCu);
+    v = V16_STAGE(v, v16_x1(v), 0xAAAAAAAAu);
+    v = V16_STAGE(v, v16_rev(v), 0xFFFF0000u);
+    v = V16_STAGE(v, v16_x8(v), 0xFF00FF00u);
+    v = V16_STAGE(v, v16_x4(v), 0xF0F0F0F0u);
+    v = V16_STAGE(v, v16_x2(v), 0xCCCCCCCCu);
+    v = V16_STAGE(v, v16_x1(v), 0xAAAAAAAAu);
+    return v;
+}
+
+/* One half of part: 16 keys widened to 32 bits, compressed, narrowed back. */
+RS_VINLINE void v16_part_half(__m256i h, __mmask16 ge, uint16_t **l, uint16_t **r)
+{
+    const __m512i w = _mm512_cvtepu16_epi32(h);
+    const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
+    _mm256_storeu_si256((__m256i *)(void *)*l,
+                        _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32((__mmask16)~ge, w)));
+    *r -= cg;
+    _mm256_mask_storeu_epi16((void *)*r, (__mmask16)_bzhi_u32(0xFFFFu, cg),
+                             _mm512_cvtepi32_epi16(_mm512_maskz_compress_epi32(ge, w)));
+    *l += 16u - cg;
+}
+
+/* As v32_part: the left side stored whole (each half's 16 keys within the vector of free
+ * space that the caller keeps at *l), the right side masked. */
+RS_VINLINE void v16_part(v16_t v, v16_t pv, uint16_t **l, uint16_t **r)
+{
+    const __mmask32 ge = _mm512_cmpge_epu16_mask(v, pv);
+    v16_part_half(_mm512_castsi512_si256(v), (__mmask16)ge, l, r);
+    v16_part_half(_mm512_extracti64x4_epi64(v, 1), (__mmask16)(ge >> 16), l, r);
+}
+
+RS_VINLINE uint16_t v16_hmin(v16_t v)
+{
+    const __m256i m = _mm256_min_epu16(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+    const __m128i x = _mm_min_epu16(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+    return (uint16_t)_mm_cvtsi128_si32(_mm_minpos_epu16(x));
+}
+
+RS_VINLINE uint16_t v16_hmax(v16_t v)
+{
+    const __m256i m = _mm256_max_epu16(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+    const __m128i x = _mm_max_epu16(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+    const __m128i ones = _mm_set1_epi32(-1);
+    return (uint16_t)~_mm_cvtsi128_si32(_mm_minpos_epu16(_mm_xor_si128(x, ones)));
+}
+
+#define v16_klt(a, b) ((a) < (b))
+
+RS_VINLINE void v16_pre(uint16_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+RS_VINLINE void v16_post(uint16_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
 
 /* ---------------------------------------------------------------- 32-bit keys */
 
