@@ -1,5 +1,7 @@
 #!/bin/sh
 # Builds build-micro/libkernels_shim.so for kernels_cmp.py (needs libhwy-dev).
+# MICRO_OUT=DIR builds elsewhere; MICRO_CFLAGS adds flags to the avx512 kernels, e.g. a
+# threshold to compare: MICRO_CFLAGS=-DU16_NATIVE_MAX=0 MICRO_OUT=/tmp/radix bash bench/micro/build.sh
 set -e
 cd "$(dirname "$0")/../.."
 K=engine/kernels
