@@ -89,10 +89,12 @@ def test_jax_arrays_are_accepted():
 @pytest.mark.parametrize("dt", [d for d in ALL_DTYPES if d not in COMPLEX_DTYPES], ids=dtype_id)
 def test_top_k_total_order_matches_jax(dt):
     """jax.lax.top_k orders floats by totalOrder (denormals included, NaNs by sign and
-    payload): rowsort.top_k(total_order=True) gives its results exactly."""
+    payload): rowsort.top_k(total_order=True) gives its results exactly. bfloat16 data has
+    no denormals here: on CPUs with AVX512_BF16 (an Intel Xeon, not a Zen 4) jax's bfloat16
+    top_k compares them as zero; test_numpy_oracle checks rowsort's totalOrder on them."""
     rng = rng_for("jaxtopk", dtype_id(dt))
     for n in [1, 2, 3, 8, 9, 33, 128, 1025]:
-        x = data(dt, (ROWS, n), rng, denormals=True)
+        x = data(dt, (ROWS, n), rng, denormals=dt != BF16)
         for k in sorted({1, min(n, 2), n // 2 or 1, n}):
             v, i = rowsort.top_k(x, k, total_order=True)
             jv, ji = jax.lax.top_k(x, k)
