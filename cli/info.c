@@ -116,8 +116,9 @@ int cli_cmd_info(int argc, char **argv)
     printf("cpu: %s\n", model);
     print_isas();
     const char *env_isa = getenv("ROWSORT_ISA");
-    printf("isa: %s (chosen%s)\n", rowsort_isa_name(rowsort_ctx_isa(ctx)),
-           env_isa != NULL && env_isa[0] != '\0' ? " by ROWSORT_ISA" : " from CPUID");
+    printf("isa: %s (chosen%s; kernels tuned for %s)\n", rowsort_isa_name(rowsort_ctx_isa(ctx)),
+           env_isa != NULL && env_isa[0] != '\0' ? " by ROWSORT_ISA" : " from CPUID",
+           rowsort_ctx_kernel_tuning(ctx));
     printf("threads: %u%s\n", rowsort_ctx_threads(ctx),
            options.threads != 0                ? " (--threads)"
            : getenv("ROWSORT_THREADS") != NULL ? " (from ROWSORT_THREADS)"

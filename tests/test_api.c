@@ -167,8 +167,10 @@ START_TEST(test_contexts)
     ck_assert_int_eq(st, ROWSORT_OK);
     ck_assert_int_ne(rowsort_ctx_isa(ctx), ROWSORT_ISA_AUTO);
     ck_assert_uint_ge(rowsort_ctx_threads(ctx), 1);
+    ck_assert_uint_gt(strlen(rowsort_ctx_kernel_tuning(ctx)), 0);
     rowsort_destroy(ctx);
     rowsort_destroy(NULL);
+    ck_assert_str_eq(rowsort_ctx_kernel_tuning(NULL), "");
     ctx = rowsort_create(NULL, NULL); /* status may be NULL */
     ck_assert_ptr_nonnull(ctx);
     rowsort_destroy(ctx);
@@ -181,6 +183,7 @@ START_TEST(test_contexts)
     ck_assert_ptr_nonnull(ctx);
     ck_assert_uint_eq(rowsort_ctx_threads(ctx), 2);
     ck_assert_int_eq(rowsort_ctx_isa(ctx), ROWSORT_ISA_SCALAR);
+    ck_assert_str_eq(rowsort_ctx_kernel_tuning(ctx), "any");
     rowsort_destroy(ctx);
 
     o.isa = (rowsort_isa)77;

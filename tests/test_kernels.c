@@ -26,7 +26,7 @@
 extern const rs_kernel_table rs_kernels_avx2;
 #endif
 #ifdef RS_HAVE_KERN_AVX512
-extern const rs_kernel_table rs_kernels_avx512;
+extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel;
 #endif
 /* The same kernels built for this suite with RS_INPLACE_MIN_BYTES=LOW_INPLACE_BYTES
  * (tests/CMakeLists.txt), so that the in-place top partitions of rows far larger than the
@@ -38,10 +38,13 @@ extern const rs_kernel_table rs_test_kernels_avx2_low_inplace;
 #ifdef RS_HAVE_KERN_AVX512
 extern const rs_kernel_table rs_test_kernels_avx512_low_inplace;
 #endif
-/* The library's threshold (bitonic_tmpl.h). */
-#define INPLACE_BYTES (4u << 20)
 
+/* table: the one dispatch.c chooses for the ISA on this CPU; tunings: every table of the
+ * ISA (one per tuning: they share all code but the in-place threshold); table_low: the
+ * low-threshold build. */
 static const rs_kernel_table *table, *table_low;
+static const rs_kernel_table *tunings[2];
+static size_t ntunings;
 static uint64_t seed = 0x9E3779B97F4A7C15u;
 
 enum { RED = 64 /* red-zone bytes on each side */, RED_BYTE = 0xA5 };
@@ -319,22 +322,27 @@ START_TEST(keys_pow2)
 END_TEST
 
 /* Rows at and past the length from which the quicksort partitions in place before it goes
- * out of place, every shape: with the library's tables up to the ROWSORT_TEST_MAX_LOG2 cap,
- * and with tables built with a low threshold (LOW_INPLACE_BYTES) at lengths any build
- * affords. Loop index: the key width (16, 32, 64; 16-bit rows this long are counted or
- * radix-sorted, but the low-threshold table partitions its shorter ones in place). */
+ * out of place, every shape: with each of the library's tables of the ISA (each tuning has
+ * its own threshold) up to the ROWSORT_TEST_MAX_LOG2 cap, and with tables built with a low
+ * threshold (LOW_INPLACE_BYTES) at lengths any build affords. Loop index: the key width
+ * (16, 32, 64; 16-bit rows this long are counted or radix-sorted, but the low-threshold
+ * table partitions its shorter ones in place). */
 START_TEST(keys_long)
 {
     const unsigned bits = 16u << _i;
     const size_t size = bits / 8;
     const size_t cap = (size_t)1 << max_log2();
-    const size_t real = INPLACE_BYTES / size, low = LOW_INPLACE_BYTES / size;
-    const size_t real_n[] = {real - 1, real, real + 37};
+    for (size_t t = 0; t < ntunings; t++) {
+        table = tunings[t];
+        const size_t real = table->inplace_min_bytes / size;
+        const size_t real_n[] = {real - 1, real, real + 37};
+        for (size_t j = 0; j < sizeof real_n / sizeof real_n[0]; j++)
+            if (real_n[j] <= cap + 64)
+                for (int pat = 0; pat < P_LONG_COUNT; pat++)
+                    check_keys(bits, real_n[j], pat, (real_n[j] + (size_t)pat) & 1);
+    }
+    const size_t low = LOW_INPLACE_BYTES / size;
     const size_t low_n[] = {low - 1, low, low + 1, low + 37, 3 * low + 5, 16 * low + 3};
-    for (size_t j = 0; j < sizeof real_n / sizeof real_n[0]; j++)
-        if (real_n[j] <= cap + 64)
-            for (int pat = 0; pat < P_LONG_COUNT; pat++)
-                check_keys(bits, real_n[j], pat, (real_n[j] + (size_t)pat) & 1);
     if (table_low == NULL)
         return;
     table = table_low;
@@ -580,12 +588,17 @@ static const rs_kernel_table *table_named(const char *name, rowsort_isa *isa)
     if (strcmp(name, "avx2") == 0) {
         *isa = ROWSORT_ISA_AVX2;
 #ifdef RS_HAVE_KERN_AVX2
+        tunings[0] = &rs_kernels_avx2;
+        ntunings = 1;
         return &rs_kernels_avx2;
 #endif
     }
     if (strcmp(name, "avx512") == 0) {
         *isa = ROWSORT_ISA_AVX512;
 #ifdef RS_HAVE_KERN_AVX512
+        tunings[0] = &rs_kernels_avx512;
+        tunings[1] = &rs_kernels_avx512_intel;
+        ntunings = 2;
         return &rs_kernels_avx512;
 #endif
     }
@@ -608,6 +621,13 @@ int main(void)
         printf("test_kernels: %s not supported by this CPU or build: skipped\n", name);
         return 77;
     }
+    /* The table this CPU gets (its tuning), which must be one of the ISA's. */
+    rowsort_isa chosen;
+    if (rs_dispatch_choose(isa, &chosen, &table) != ROWSORT_OK || chosen != isa ||
+        strcmp(table->name, name) != 0) {
+        fprintf(stderr, "test_kernels: dispatch did not give the %s table\n", name);
+        return 1;
+    }
     const char *s = getenv("ROWSORT_TEST_SEED");
     if (s != NULL && *s != '\0')
         seed = strtoull(s, NULL, 0);
@@ -617,7 +637,8 @@ int main(void)
     mallopt(M_MMAP_THRESHOLD, 256 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
 #endif
-    printf("test_kernels: table %s, seed 0x%llx\n", table->name, (unsigned long long)seed);
+    printf("test_kernels: table %s (tuned for %s), seed 0x%llx\n", table->name, table->tuned_for,
+           (unsigned long long)seed);
     SRunner *sr = srunner_create(kernels_suite());
     srunner_run_all(sr, CK_NORMAL);
     const int failed = srunner_ntests_failed(sr);

@@ -1,8 +1,11 @@
 /*
  * entries_tmpl.h - the rs_kernel_table entries of one ISA, written once over the sorts that
- * bitonic_tmpl.h instantiated for 32- and 64-bit keys. Include once per kernel file, after
- * bitonic_tmpl.h for RS_BITS 32 and 64, with RS_ISA defined. Defines static functions
- * rs_<isa>_e_<entry>; the kernel file puts them in its const table.
+ * bitonic_tmpl.h instantiated for 32- and 64-bit keys. Include in a kernel file after
+ * bitonic_tmpl.h for RS_BITS 32 and 64, with RS_ISA defined, and RS_VARIANT (a name suffix,
+ * may be empty) and RS_VARIANT_INPLACE_BYTES (the quicksort's in-place threshold: see
+ * bitonic_tmpl.h, qsort) defined for this set of entries; once per tuning of the ISA. Defines
+ * static functions rs_<isa><variant>_e_<entry>; the kernel file puts them in its const
+ * tables. RS_INPLACE_MIN_BYTES, when defined, overrides every variant's threshold (tests).
  *
  * - u16 keys: a counting sort from U16_COUNT_MIN keys (below, its emit loop mispredicts a
  *   branch per counter: 6.5 ns/key at 64K keys against 2.2 for radix); below U16_NATIVE_MAX
@@ -18,8 +21,17 @@
 
 #define RS_CAT_(a, b) a##b
 #define RS_CAT(a, b)  RS_CAT_(a, b)
-#define RS_E(x)       RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _e_), x)
-#define RS_S(bits)    RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _u), bits), _sort)
+#define RS_E(x)       RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), RS_VARIANT), _e_), x)
+#define RS_K(bits, x) RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _u), bits), RS_CAT(_, x))
+#ifdef RS_INPLACE_MIN_BYTES
+#define INPLACE_BYTES ((size_t)(RS_INPLACE_MIN_BYTES))
+#else
+#define INPLACE_BYTES ((size_t)(RS_VARIANT_INPLACE_BYTES))
+#endif
+/* The sort of bitonic_tmpl.h for keys of `bits`, with this variant's threshold. */
+#define RS_S(bits, keys, n, scratch) RS_K(bits, sort)((keys), (n), (scratch), INPLACE_BYTES)
+#define RS_SR(bits, keys, rows, n, scratch)                                                 \
+    RS_K(bits, sort_rows)((keys), (rows), (n), (scratch), INPLACE_BYTES)
 
 /* The scratch past the first n elements of array p, rounded up to 64 bytes. */
 #define RS_AFTER(p, n) ((void *)(((uintptr_t)((p) + (n)) + 63u) & ~(uintptr_t)63u))
@@ -44,12 +56,12 @@
 
 static void RS_E(sort_u32)(uint32_t *keys, size_t n, void *scratch)
 {
-    RS_S(32)(keys, n, scratch);
+    RS_S(32, keys, n, scratch);
 }
 
 static void RS_E(sort_u64)(uint64_t *keys, size_t n, void *scratch)
 {
-    RS_S(64)(keys, n, scratch);
+    RS_S(64, keys, n, scratch);
 }
 
 /* Two stable counting passes over the low then the high byte, through tmp[0..n). */
@@ -82,7 +94,7 @@ static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
         return;
 #ifdef V16_N
     if (n < U16_NATIVE_MAX) {
-        RS_S(16)(keys, n, scratch);
+        RS_S(16, keys, n, scratch);
         return;
     }
 #endif
@@ -107,19 +119,19 @@ static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
     uint32_t *w = (uint32_t *)scratch;
     for (size_t i = 0; i < n; i++)
         w[i] = keys[i];
-    RS_S(32)(w, n, RS_AFTER(w, n));
+    RS_S(32, w, n, RS_AFTER(w, n));
     for (size_t i = 0; i < n; i++)
         keys[i] = (uint16_t)w[i];
 }
 
 static void RS_E(sort_rows_u32)(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
-    RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(keys, rows, n, scratch);
+    RS_SR(32, keys, rows, n, scratch);
 }
 
 static void RS_E(sort_rows_u64)(uint64_t *keys, size_t rows, size_t n, void *scratch)
 {
-    RS_CAT(RS_CAT(rs_, RS_ISA), _u64_sort_rows)(keys, rows, n, scratch);
+    RS_SR(64, keys, rows, n, scratch);
 }
 
 /* Short 16-bit rows are widened a chunk of rows at a time into the scratch (which holds
@@ -135,7 +147,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
     }
 #ifdef V16_N
     if (U16_ROWS_NATIVE(n)) {
-        RS_CAT(RS_CAT(rs_, RS_ISA), _u16_sort_rows)(keys, rows, n, scratch);
+        RS_SR(16, keys, rows, n, scratch);
         return;
     }
 #endif
@@ -146,7 +158,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
         uint16_t *k = keys + r0 * n;
         for (size_t i = 0; i < cr * n; i++)
             w[i] = k[i];
-        RS_CAT(RS_CAT(rs_, RS_ISA), _u32_sort_rows)(w, cr, n, NULL);
+        RS_SR(32, w, cr, n, NULL);
         for (size_t i = 0; i < cr * n; i++)
             k[i] = (uint16_t)w[i];
     }
@@ -163,7 +175,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
             w[i] = (uint32_t)keys[i] << 16 | (uint32_t)i;                                   \
             copy[i] = idx[i];                                                               \
         }                                                                                   \
-        RS_S(32)(w, n, RS_AFTER(copy, n));                                                  \
+        RS_S(32, w, n, RS_AFTER(copy, n));                                                  \
         for (size_t i = 0; i < n; i++) {                                                    \
             keys[i] = (KEYT)(w[i] >> 16);                                                   \
             idx[i] = copy[w[i] & 0xFFFFu];                                                  \
@@ -174,7 +186,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
     if ((uint64_t)idx[n - 1] <= UINT32_MAX) {                                               \
         for (size_t i = 0; i < n; i++)                                                      \
             w[i] = (uint64_t)keys[i] << 32 | (uint64_t)idx[i];                              \
-        RS_S(64)(w, n, RS_AFTER(w, n));                                                     \
+        RS_S(64, w, n, RS_AFTER(w, n));                                                     \
         for (size_t i = 0; i < n; i++) {                                                    \
             keys[i] = (KEYT)(w[i] >> 32);                                                   \
             idx[i] = (IDXT)(uint32_t)w[i];                                                  \
@@ -187,7 +199,7 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
         w[i] = (uint64_t)keys[i] << 32 | (uint64_t)i;                                       \
         copy[i] = idx[i];                                                                   \
     }                                                                                       \
-    RS_S(64)(w, n, NULL); /* the scratch is full: in place */                               \
+    RS_S(64, w, n, NULL); /* the scratch is full: in place */                               \
     for (size_t i = 0; i < n; i++) {                                                        \
         keys[i] = (KEYT)(w[i] >> 32);                                                       \
         idx[i] = copy[(uint32_t)w[i]];                                                      \
@@ -286,7 +298,12 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef U16_NATIVE_MAX
 #undef U16_ROWS_NATIVE
 #undef RS_AFTER
+#undef RS_SR
 #undef RS_S
+#undef INPLACE_BYTES
+#undef RS_K
 #undef RS_E
+#undef RS_VARIANT
+#undef RS_VARIANT_INPLACE_BYTES
 #undef RS_CAT
 #undef RS_CAT_

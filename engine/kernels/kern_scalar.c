@@ -64,6 +64,8 @@
 
 const rs_kernel_table rs_kernels_scalar = {
     .name = "scalar",
+    .tuned_for = "any",
+    .inplace_min_bytes = 0, /* radix sorts */
     .sort_u16 = sort_u16,
     .sort_u32 = sort_u32,
     .sort_u64 = sort_u64,

@@ -37,6 +37,11 @@ typedef struct rs_key_xform {
 
 typedef struct rs_kernel_table {
     const char *name; /* "scalar", "avx2", "avx512" */
+    /* The cores the table's constants were measured on ("AMD Zen 4", "Intel Xeon"), and the
+     * part size from which its quicksort partitions in place (0: no quicksort). An ISA may
+     * have one table per tuning; dispatch.c picks one by the CPU's vendor. */
+    const char *tuned_for;
+    size_t inplace_min_bytes;
 
     /* Sort keys[0..n) ascending in place. */
     void (*sort_u16)(uint16_t *keys, size_t n, void *scratch);

@@ -128,6 +128,11 @@ rowsort_isa rowsort_ctx_isa(const rowsort_ctx *ctx)
     return ctx ? ctx->isa : ROWSORT_ISA_AUTO;
 }
 
+const char *rowsort_ctx_kernel_tuning(const rowsort_ctx *ctx)
+{
+    return ctx ? ctx->kern->tuned_for : "";
+}
+
 unsigned rowsort_ctx_threads(const rowsort_ctx *ctx)
 {
     return ctx ? ctx->threads : 0;

@@ -8,8 +8,20 @@
 extern const rs_kernel_table rs_kernels_avx2;
 #endif
 #ifdef RS_HAVE_KERN_AVX512
-extern const rs_kernel_table rs_kernels_avx512;
+extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel;
 #endif
+
+/* Intel's cores get the tables measured on an Intel Xeon, the others those measured on AMD
+ * Zen 4 (kern_avx512.c: where the quicksort starts partitioning in place). */
+static int cpu_is_intel(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_is("intel");
+#else
+    return 0;
+#endif
+}
 
 static const rs_kernel_table *table_for(rowsort_isa isa)
 {
@@ -24,7 +36,7 @@ static const rs_kernel_table *table_for(rowsort_isa isa)
 #endif
     case ROWSORT_ISA_AVX512:
 #ifdef RS_HAVE_KERN_AVX512
-        return &rs_kernels_avx512;
+        return cpu_is_intel() ? &rs_kernels_avx512_intel : &rs_kernels_avx512;
 #else
         return NULL;
 #endif

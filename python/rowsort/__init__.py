@@ -67,7 +67,8 @@ _FLOATLIKE = (
 
 
 def info(threads=None):
-    """The engine's version, kernel path (``isa``) and thread count, as a dict."""
+    """The engine's version, kernel path (``isa``), the cores its kernels were tuned on
+    (``kernel_tuning``) and thread count, as a dict."""
     return _rowsort.info(_threads_arg(threads))
 
 

@@ -332,8 +332,9 @@ static PyObject *info(PyObject *self, PyObject *args, PyObject *kwargs)
     rowsort_ctx *ctx = rowsort_create(&opts, &status);
     if (ctx == NULL)
         return raise_status(status);
-    PyObject *d = Py_BuildValue("{s:s,s:s,s:I}", "version", rowsort_version(), "isa",
-                                rowsort_isa_name(rowsort_ctx_isa(ctx)), "threads",
+    PyObject *d = Py_BuildValue("{s:s,s:s,s:s,s:I}", "version", rowsort_version(), "isa",
+                                rowsort_isa_name(rowsort_ctx_isa(ctx)), "kernel_tuning",
+                                rowsort_ctx_kernel_tuning(ctx), "threads",
                                 rowsort_ctx_threads(ctx));
     rowsort_destroy(ctx);
     return d;

@@ -236,6 +236,7 @@ def test_threads_and_concurrency():
             assert_bits_equal(got, w)
     info = rowsort.info()
     assert info["version"] == rowsort.__version__ and info["threads"] >= 1
+    assert isinstance(info["kernel_tuning"], str) and info["kernel_tuning"]
     assert rowsort.info(threads=3)["threads"] == 3
 
 
