@@ -15,7 +15,7 @@
  *   (key, idx) is exact: key << 32 | idx in a u64, or key << 16 | position in a u32 for
  *   16-bit keys and n <= 2^16 (the index then comes back from a copy by position).
  *   Indices are strictly increasing, so idx[n - 1] bounds them all.
- * - u64 keys with an index: a stable merge sort of the pairs (scalar code; ties by idx).
+ * - u64 keys with an index: the pair quicksort of pairs_tmpl.h (included before this file).
  * No include guard; it #undefs its macros.
  */
 
@@ -225,73 +225,29 @@ static void RS_E(sort_u32_i64)(uint32_t *keys, uint64_t *idx, size_t n, void *sc
     RS_PACKED_PAIRS(uint32_t, uint64_t)
 }
 
-/* Stable merge sort of (u64 key, IDXT idx) pairs: insertion-sorted runs of 16, then
- * bottom-up merges between the arrays and a scratch copy. */
-#define RS_MERGE_PAIRS(IDXT)                                                                \
-    if (n <= 1)                                                                             \
-        return;                                                                             \
-    enum { RUN = 16 };                                                                      \
-    for (size_t lo = 0; lo < n; lo += RUN) {                                                \
-        const size_t hi = lo + RUN < n ? lo + RUN : n;                                      \
-        for (size_t i = lo + 1; i < hi; i++) {                                              \
-            const uint64_t k = keys[i];                                                     \
-            const IDXT x = idx[i];                                                          \
-            size_t j = i;                                                                   \
-            for (; j > lo && keys[j - 1] > k; j--) {                                        \
-                keys[j] = keys[j - 1];                                                      \
-                idx[j] = idx[j - 1];                                                        \
-            }                                                                               \
-            keys[j] = k;                                                                    \
-            idx[j] = x;                                                                     \
-        }                                                                                   \
-    }                                                                                       \
-    uint64_t *ka = keys, *kb = (uint64_t *)scratch;                                         \
-    IDXT *ia = idx, *ib = (IDXT *)(kb + n);                                                 \
-    for (size_t w = RUN; w < n; w *= 2) {                                                   \
-        for (size_t lo = 0; lo < n; lo += 2 * w) {                                          \
-            const size_t mid = lo + w < n ? lo + w : n;                                     \
-            const size_t hi = lo + 2 * w < n ? lo + 2 * w : n;                              \
-            size_t i = lo, j = mid, o = lo;                                                 \
-            while (i < mid && j < hi) {                                                     \
-                const int right = ka[j] < ka[i];                                            \
-                kb[o] = right ? ka[j] : ka[i];                                              \
-                ib[o] = right ? ia[j] : ia[i];                                              \
-                o++;                                                                        \
-                j += (size_t)right;                                                         \
-                i += (size_t)!right;                                                        \
-            }                                                                               \
-            for (; i < mid; i++, o++) {                                                     \
-                kb[o] = ka[i];                                                              \
-                ib[o] = ia[i];                                                              \
-            }                                                                               \
-            for (; j < hi; j++, o++) {                                                      \
-                kb[o] = ka[j];                                                              \
-                ib[o] = ia[j];                                                              \
-            }                                                                               \
-        }                                                                                   \
-        uint64_t *kt = ka;                                                                  \
-        ka = kb;                                                                            \
-        kb = kt;                                                                            \
-        IDXT *it = ia;                                                                      \
-        ia = ib;                                                                            \
-        ib = it;                                                                            \
-    }                                                                                       \
-    if (ka != keys) {                                                                       \
-        memcpy(keys, ka, n * sizeof *keys);                                                 \
-        memcpy(idx, ia, n * sizeof *idx);                                                   \
-    }
+/* Pairs of u64 keys and indices: the pair quicksort of pairs_tmpl.h (ties by index), on
+ * the indices widened to 64 bits in the scratch for 32-bit ones. */
+#define RS_P(x) RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _p64_), x)
 
 static void RS_E(sort_u64_i32)(uint64_t *keys, uint32_t *idx, size_t n, void *scratch)
 {
-    RS_MERGE_PAIRS(uint32_t)
+    if (n <= 1)
+        return;
+    uint64_t *wide = (uint64_t *)scratch;
+    for (size_t i = 0; i < n; i++)
+        wide[i] = idx[i];
+    RS_P(sort)(keys, wide, n, INPLACE_BYTES);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (uint32_t)wide[i];
 }
 
 static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *scratch)
 {
-    RS_MERGE_PAIRS(uint64_t)
+    (void)scratch;
+    RS_P(sort)(keys, idx, n, INPLACE_BYTES);
 }
 
-#undef RS_MERGE_PAIRS
+#undef RS_P
 #undef RS_PACKED_PAIRS
 #undef U16_COUNT_MIN
 #undef U16_RADIX_MIN

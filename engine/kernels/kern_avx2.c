@@ -29,6 +29,7 @@
 #include "bitonic_tmpl.h" /* rs_avx2_u64_sort, ... */
 #undef RS_BITS
 #undef RS_NREGS_MAX
+#include "pairs_tmpl.h" /* rs_avx2_p64_sort */
 /* The quicksort's in-place threshold (bitonic_tmpl.h, qsort): 4 MiB, measured on Zen 4. On
  * an Intel Xeon 256 KiB measured better for 16M-element rows (5.2 -> 4.9 ns/key) but not
  * for 1M (3.58 -> 3.63): one tuning, for the AMD cores that run this path. */

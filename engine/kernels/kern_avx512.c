@@ -39,6 +39,7 @@
 #include "bitonic_tmpl.h" /* rs_avx512_u64_sort, ... */
 #undef RS_BITS
 #undef RS_NREGS_MAX
+#include "pairs_tmpl.h" /* rs_avx512_p64_sort */
 /* The entries twice, with the in-place threshold of the quicksort measured on each kind of
  * core (bitonic_tmpl.h, qsort): on AMD Zen 4, 4 MiB (four times its L2 cache; against 1 to
  * 64 MiB); on an Intel Xeon (2 MiB of L2 per core), 256 KiB: 16M-element u32 rows 4.6 ->

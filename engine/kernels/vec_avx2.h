@@ -410,4 +410,62 @@ RS_VINLINE void v64_post(uint64_t *p, size_t n)
     v64_flip(p, n);
 }
 
+/* Pairs of 64-bit keys and payloads (pairs_tmpl.h); see vec_avx512.h. m64_t: a vector
+ * of all-ones / all-zero lanes. */
+#define V64_PAIRS 1
+typedef __m256i m64_t;
+
+RS_VINLINE m64_t v64_eq(v64_t a, v64_t b)
+{
+    return _mm256_cmpeq_epi64(a, b);
+}
+
+RS_VINLINE v64_t v64_blend(m64_t m, v64_t a, v64_t b)
+{
+    return _mm256_blendv_epi8(a, b, m);
+}
+
+RS_VINLINE int v64_none(m64_t m)
+{
+    return _mm256_testz_si256(m, m);
+}
+
+#define P64_STAGE(k, p, perm, hi)                                                           \
+    do {                                                                                    \
+        const v64_t nk_ = V64_STAGE((k), perm(k), (hi));                                    \
+        (p) = v64_blend(v64_eq(nk_, (k)), perm(p), (p));                                    \
+        (k) = nk_;                                                                          \
+    } while (0)
+
+RS_VINLINE void p64_sort_in(v64_t *k, v64_t *p)
+{
+    P64_STAGE(*k, *p, v64_x1, V64_HI1);
+    P64_STAGE(*k, *p, v64_x3, V64_HI2);
+    P64_STAGE(*k, *p, v64_x1, V64_HI1);
+}
+
+RS_VINLINE void p64_merge_in(v64_t *k, v64_t *p)
+{
+    P64_STAGE(*k, *p, v64_x2, V64_HI2);
+    P64_STAGE(*k, *p, v64_x1, V64_HI1);
+}
+
+/* As v64_part, for pairs in K/P at indices *l and *r (whole vectors on both sides). */
+RS_VINLINE void p64_part(v64_t k, v64_t p, v64_t pv, uint64_t *K, uint64_t *P, size_t *l,
+                         size_t *r)
+{
+    const __m256i lt = _mm256_cmpgt_epi64(pv, k);
+    const unsigned m = (unsigned)~_mm256_movemask_pd(_mm256_castsi256_pd(lt)) & 0xFu;
+    const unsigned cg = (unsigned)_mm_popcnt_u32(m);
+    const __m256i idx = rs_lut_index(v64_part_lut[m]);
+    const __m256i wk = _mm256_permutevar8x32_epi32(k, idx);
+    const __m256i wp = _mm256_permutevar8x32_epi32(p, idx);
+    _mm256_storeu_si256((__m256i *)(K + *l), wk);
+    _mm256_storeu_si256((__m256i *)(K + *r - 4), wk);
+    _mm256_storeu_si256((__m256i *)(P + *l), wp);
+    _mm256_storeu_si256((__m256i *)(P + *r - 4), wp);
+    *l += 4u - cg;
+    *r -= cg;
+}
+
 #endif /* RS_VEC_AVX2_H */

@@ -562,4 +562,67 @@ RS_VINLINE void v64_post(uint64_t *p, size_t n)
     (void)n;
 }
 
+/* Pairs of 64-bit keys and 64-bit payloads (pairs_tmpl.h), in two vectors of the same
+ * lanes: every move of a key moves its payload. m64_t: a lane mask; v64_eq: lanes where
+ * the keys are equal; v64_blend(m, a, b): b where m, else a. */
+#define V64_PAIRS 1
+typedef __mmask8 m64_t;
+
+RS_VINLINE m64_t v64_eq(v64_t a, v64_t b)
+{
+    return _mm512_cmpeq_epu64_mask(a, b);
+}
+
+RS_VINLINE v64_t v64_blend(m64_t m, v64_t a, v64_t b)
+{
+    return _mm512_mask_blend_epi64(m, a, b);
+}
+
+RS_VINLINE int v64_none(m64_t m)
+{
+    return m == 0;
+}
+
+/* A stage inside one register (as V64_STAGE); a lane whose key changed took its partner's,
+ * so it takes its partner's payload too (equal keys never move). */
+#define P64_STAGE(k, p, perm, hi)                                                           \
+    do {                                                                                    \
+        const v64_t nk_ = V64_STAGE((k), perm(k), (hi));                                    \
+        (p) = v64_blend(v64_eq(nk_, (k)), perm(p), (p));                                    \
+        (k) = nk_;                                                                          \
+    } while (0)
+
+RS_VINLINE void p64_sort_in(v64_t *k, v64_t *p)
+{
+    P64_STAGE(*k, *p, v64_x1, 0xAA);
+    P64_STAGE(*k, *p, v64_x3, 0xCC);
+    P64_STAGE(*k, *p, v64_x1, 0xAA);
+    P64_STAGE(*k, *p, v64_rev, 0xF0);
+    P64_STAGE(*k, *p, v64_x2, 0xCC);
+    P64_STAGE(*k, *p, v64_x1, 0xAA);
+}
+
+RS_VINLINE void p64_merge_in(v64_t *k, v64_t *p)
+{
+    P64_STAGE(*k, *p, v64_x4, 0xF0);
+    P64_STAGE(*k, *p, v64_x2, 0xCC);
+    P64_STAGE(*k, *p, v64_x1, 0xAA);
+}
+
+/* Partitions the pairs (k, p) around pv into K/P: keys < pv at index *l (a whole vector is
+ * stored there: the caller keeps V64_N free slots at *l), the others just below *r. */
+RS_VINLINE void p64_part(v64_t k, v64_t p, v64_t pv, uint64_t *K, uint64_t *P, size_t *l,
+                         size_t *r)
+{
+    const __mmask8 ge = _mm512_cmpge_epu64_mask(k, pv);
+    const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
+    const __mmask8 rmask = (__mmask8)_bzhi_u32(0xFFu, cg);
+    _mm512_storeu_si512((void *)(K + *l), _mm512_maskz_compress_epi64((__mmask8)~ge, k));
+    _mm512_storeu_si512((void *)(P + *l), _mm512_maskz_compress_epi64((__mmask8)~ge, p));
+    *r -= cg;
+    _mm512_mask_storeu_epi64((void *)(K + *r), rmask, _mm512_maskz_compress_epi64(ge, k));
+    _mm512_mask_storeu_epi64((void *)(P + *r), rmask, _mm512_maskz_compress_epi64(ge, p));
+    *l += 8u - cg;
+}
+
 #endif /* RS_VEC_AVX512_H */
