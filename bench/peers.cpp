@@ -174,6 +174,24 @@ inline uint32_t key_u32_f32(float f)
     return u ^ ((uint32_t)((int32_t)u >> 31) | 0x80000000u);
 }
 
+/* Order-preserving u64 of a 64-bit key, by the same rules. */
+inline uint64_t key_u64_i64(int64_t v)
+{
+    return (uint64_t)v ^ (uint64_t{1} << 63);
+}
+
+inline uint64_t key_u64_f64(double f)
+{
+    uint64_t u;
+    std::memcpy(&u, &f, sizeof u);
+    if ((u & ~(uint64_t{1} << 63)) > 0x7ff0000000000000u) /* NaN */
+        return ~uint64_t{0};
+    if (u == uint64_t{1} << 63) /* -0.0 sorts as +0.0 */
+        u = 0;
+    return u ^ ((uint64_t)((int64_t)u >> 63) | (uint64_t{1} << 63));
+}
+
+/* 32-bit keys: (key << 32 | index) in a u64. */
 template <typename T, uint32_t (*Key)(T)>
 int vq_argsort_rows(const T *keys, size_t rows, size_t n, int32_t *idx, bool reuse)
 {
@@ -199,6 +217,35 @@ int vq_argsort_rows(const T *keys, size_t rows, size_t n, int32_t *idx, bool reu
     return RSB_OK;
 }
 
+/* 64-bit keys: (key, index) as the high and low halves of a 128-bit key. */
+template <typename T, uint64_t (*Key)(T)>
+int vq_argsort128_rows(const T *keys, size_t rows, size_t n, int32_t *idx, bool reuse)
+{
+    hwy::uint128_t *packed =
+        static_cast<hwy::uint128_t *>(std::aligned_alloc(16, (n + 1) * sizeof(hwy::uint128_t)));
+    if (packed == nullptr)
+        return RSB_NOMEM;
+    std::optional<hwy::Sorter> shared;
+    if (reuse)
+        shared.emplace();
+    for (size_t r = 0; r < rows; r++) {
+        const T *in = keys + r * n;
+        int32_t *out = idx + r * n;
+        for (size_t j = 0; j < n; j++) {
+            packed[j].hi = Key(in[j]);
+            packed[j].lo = j;
+        }
+        if (shared)
+            (*shared)(packed, n, hwy::SortAscending());
+        else
+            hwy::Sorter()(packed, n, hwy::SortAscending());
+        for (size_t j = 0; j < n; j++)
+            out[j] = (int32_t)packed[j].lo;
+    }
+    std::free(packed);
+    return RSB_OK;
+}
+
 int vq_argsort(const void *keys, size_t rows, size_t n, int dtype, int32_t *idx, int threads,
                bool reuse, int isa)
 {
@@ -215,6 +262,12 @@ int vq_argsort(const void *keys, size_t rows, size_t n, int dtype, int32_t *idx,
         case ROWSORT_DTYPE_F32:
             return vq_argsort_rows<float, key_u32_f32>(static_cast<const float *>(keys) + first * n,
                                                        count, n, idx + first * n, reuse);
+        case ROWSORT_DTYPE_I64:
+            return vq_argsort128_rows<int64_t, key_u64_i64>(
+                static_cast<const int64_t *>(keys) + first * n, count, n, idx + first * n, reuse);
+        case ROWSORT_DTYPE_F64:
+            return vq_argsort128_rows<double, key_u64_f64>(
+                static_cast<const double *>(keys) + first * n, count, n, idx + first * n, reuse);
         default:
             return (int)RSB_NA;
         }
@@ -235,9 +288,10 @@ RSB_API int rsb_vqsort_reuse(void *data, size_t rows, size_t n, int dtype, int t
     return vq_dispatch(data, rows, n, dtype, threads, true, isa);
 }
 
-/** Stable argsort (int32 indices) by VQSort of packed (key << 32 | index) u64: keys mapped
- *  to order-preserving u32 first (int32: sign bit flipped; float32: the sign trick). The
- *  time includes packing and unpacking, which any caller of this method pays. */
+/** Stable argsort (int32 indices) by VQSort of packed (key, index): 32-bit keys as (key << 32
+ *  | index) u64, 64-bit keys as u128 (key high, index low); keys mapped to order-preserving
+ *  unsigned integers first (integers: sign bit flipped; floats: the sign trick). The time
+ *  includes packing and unpacking, which any caller of this method pays. */
 RSB_API int rsb_vqsort_argsort(const void *keys, size_t rows, size_t n, int dtype, int32_t *idx,
                                int threads, int isa)
 {
@@ -395,6 +449,10 @@ RSB_API int rsb_std_stable_argsort(const void *keys, size_t rows, size_t n, int 
         return stable_argsort_rows(static_cast<const int32_t *>(keys), rows, n, idx);
     case ROWSORT_DTYPE_F32:
         return stable_argsort_rows(static_cast<const float *>(keys), rows, n, idx);
+    case ROWSORT_DTYPE_I64:
+        return stable_argsort_rows(static_cast<const int64_t *>(keys), rows, n, idx);
+    case ROWSORT_DTYPE_F64:
+        return stable_argsort_rows(static_cast<const double *>(keys), rows, n, idx);
     default:
         return RSB_NA;
     }

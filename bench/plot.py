@@ -19,7 +19,7 @@ SHORT = {"int32": "i32", "float32": "f32", "int16": "i16", "int64": "i64", "floa
          "bfloat16": "bf16"}
 # Contenders in a fixed order and colour, rowsort first.
 ORDER = ["rowsort/avx512", "rowsort/avx2", "rowsort/scalar", "numpy", "numpy-avx2", "vqsort",
-         "vqsort-reuse", "vqsort-avx2", "vqsort-u64", "vqsort-u64-reuse", "vqsort-u64-avx2",
+         "vqsort-reuse", "vqsort-avx2", "vqsort-pack", "vqsort-pack-reuse", "vqsort-pack-avx2",
          "std::sort", "std::stable_sort", "qsort", "jax", "memcpy"]
 
 
