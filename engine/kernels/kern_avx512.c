@@ -43,17 +43,18 @@
 /* The entries twice, with the in-place threshold of the quicksort measured on each kind of
  * core (bitonic_tmpl.h, qsort): on AMD Zen 4, 4 MiB (four times its L2 cache; against 1 to
  * 64 MiB); on an Intel Xeon (2 MiB of L2 per core), 256 KiB: 16M-element u32 rows 4.6 ->
- * 4.0 ns/key, 1M 3.06 -> 2.84 (against 64 KiB .. 4 MiB; rows in cache unchanged). And where
- * 16-bit keys go from the 16-bit-lane sort to radix passes (entries_tmpl.h). The networks
- * and partitions are shared; only the entries differ. */
+ * 4.0 ns/key, 1M 3.06 -> 2.84 (against 64 KiB .. 4 MiB; rows in cache unchanged). And which
+ * 16-bit keys the 16-bit-lane sorts take (entries_tmpl.h). The networks and partitions are
+ * shared; only the entries differ. */
 #define INPLACE_ZEN4  (4u << 20)
 #define INPLACE_INTEL (256u << 10)
 #define RS_VARIANT
 #define RS_VARIANT_INPLACE_BYTES INPLACE_ZEN4
 #include "entries_tmpl.h" /* rs_avx512_e_sort_u16, ... */
-#define RS_VARIANT                _intel
-#define RS_VARIANT_INPLACE_BYTES  INPLACE_INTEL
-#define RS_VARIANT_U16_NATIVE_MAX 8192u
+#define RS_VARIANT                     _intel
+#define RS_VARIANT_INPLACE_BYTES       INPLACE_INTEL
+#define RS_VARIANT_U16_NATIVE_MAX      8192u
+#define RS_VARIANT_U16_ROWS_NATIVE_MAX 64
 #include "entries_tmpl.h" /* rs_avx512_intel_e_sort_u16, ... */
 #define RS_BITS 32
 #include "merge_tmpl.h" /* rs_avx512_e_merge_u32 */
