@@ -56,10 +56,12 @@
 #endif
 /* Batches of rows of n <= 64 keys for which the column networks (cols) measured faster than
  * one bitonic network per row (Zen 4, 2^22 keys per batch, both key widths): with 32
- * registers, every n but 33..48 (there the 64-input network on padded rows is no faster);
+ * registers, every n but 33..48 (there the 64-input network on padded rows is no faster
+ * on Zen 4; on an Intel Xeon 2-3% slower for 32-bit keys, but 20-30% faster for 64-bit
+ * ones: 40 keys 1.78 -> 1.44 ns/key, 48 keys 1.80 -> 1.25, so 64-bit rows take it too);
  * with 16, n in 5..32 (beyond, the networks spill; rows of 4 padded to 8 cost more). */
 #if RS_VREGS >= 32
-#define COLS_USE(n) ((n) <= 32 || ((n) > 48 && (n) <= 64))
+#define COLS_USE(n) ((n) <= 32 || (((n) > 48 || RS_BITS == 64) && (n) <= 64))
 #else
 #define COLS_USE(n) ((n) > 4 && (n) <= 32)
 #endif
