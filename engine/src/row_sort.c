@@ -323,9 +323,13 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
         return;
     }
     /* The output rows are contiguous: encode a block of them in place, sort every row of it
-     * with one kernel call, decode it, in blocks small enough to stay in the L2 cache. */
+     * with one kernel call, decode it, in blocks small enough to stay in the L1 cache: the
+     * encode reads the rows from memory, the sort and the decode then find them in L1. 8 KiB
+     * against the 128 KiB (L2) blocks this loop had first, Intel Xeon, one thread: 65536x64
+     * float64 1.50 -> 1.40 ns/key, int64 1.43 -> 1.26, 4096x16 int64 0.77 -> 0.69 (4 KiB
+     * measured about as fast; 16 KiB in between). */
     const unsigned bits = op->info->key_bits;
-    const size_t block_bytes = 128 * 1024;
+    const size_t block_bytes = 8 * 1024;
     const size_t block_rows = row_bytes >= block_bytes ? 1 : block_bytes / row_bytes;
     void *scratch = carve(job, ws).scratch;
     for (size_t first = begin; first < end; first += block_rows) {
