@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
 
 #include "dispatch.h"
 #include "kernels.h"
@@ -445,6 +448,176 @@ START_TEST(rows_batch)
 }
 END_TEST
 
+/* ---- float64 compared as numbers (sort_f64, sort_rows_f64), where a table has them */
+
+/* Patterns of float64 bit patterns without NaNs: the integer patterns mapped back from
+ * order-preserving keys to doubles (NaNs replaced by zeros of either sign), and F_SPECIAL:
+ * zeros of both signs, denormals, infinities and the extremes, mixed with random numbers. */
+enum { F_SPECIAL = P_LONG_COUNT, F_COUNT };
+
+static uint64_t gen_f64(int pat, size_t i, size_t n, uint64_t *s)
+{
+    const uint64_t sign = UINT64_C(1) << 63;
+    if (pat == F_SPECIAL) {
+        static const uint64_t special[] = {
+            0, UINT64_C(1) << 63, 1, sign | 1, UINT64_C(0x000FFFFFFFFFFFFF),
+            sign | UINT64_C(0x000FFFFFFFFFFFFF), UINT64_C(0x0010000000000000),
+            UINT64_C(0x7FF0000000000000), UINT64_C(0xFFF0000000000000),
+            UINT64_C(0x7FEFFFFFFFFFFFFF), UINT64_C(0xFFEFFFFFFFFFFFFF),
+            UINT64_C(0x3FF0000000000000), UINT64_C(0xBFF0000000000000)};
+        const uint64_t r = rnd(s);
+        const size_t count = sizeof special / sizeof special[0];
+        if (r % 4 != 0)
+            return special[(r >> 8) % count];
+        return (r >> 10) & UINT64_C(0x800FFFFFFFFFFFFF); /* a random denormal or zero */
+    }
+    const uint64_t k = gen_key(pat, i, n, 64, s);
+    const uint64_t b = (k & sign) ? k ^ sign : ~k;
+    if ((b & ~sign) > UINT64_C(0x7FF0000000000000))
+        return b & sign; /* a NaN: a zero of its sign */
+    return b;
+}
+
+static double as_f64(uint64_t b)
+{
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+/* keys[0..n) (as float64) are ascending as numbers and a permutation of ref[0..n) (the
+ * input, sorted here as integers). */
+static void check_f64_row(const uint64_t *keys, uint64_t *ref, size_t n, const char *what)
+{
+    for (size_t i = 1; i < n; i++)
+        ck_assert_msg(!(as_f64(keys[i]) < as_f64(keys[i - 1])),
+                      "%s %s: n=%zu: [%zu]=%a after %a", table->name, what, n, i,
+                      as_f64(keys[i]), as_f64(keys[i - 1]));
+    uint64_t *got = malloc((n + 1) * sizeof *got);
+    ck_assert_ptr_nonnull(got);
+    memcpy(got, keys, n * sizeof *got);
+    qsort(got, n, sizeof *got, cmp_u64);
+    qsort(ref, n, sizeof *ref, cmp_u64);
+    ck_assert_msg(memcmp(got, ref, n * sizeof *got) == 0,
+                  "%s %s: n=%zu: the output is not a permutation of the input", table->name, what,
+                  n);
+    free(got);
+}
+
+static void check_f64(const rs_kernel_table *t, size_t n, int pat, size_t misalign)
+{
+    uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 44;
+    zoned k = zoned_new(n, 8, misalign);
+    zoned sc = scratch_new(n);
+    uint64_t *ref = malloc((n + 1) * sizeof *ref), *keys = k.data;
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < n; i++)
+        keys[i] = ref[i] = gen_f64(pat, i, n, &s);
+    ck_assert_msg(t->sort_f64(keys, n, sc.data) == 1, "%s sort_f64 refused n=%zu pattern=%d",
+                  t->name, n, pat);
+    check_f64_row(keys, ref, n, "sort_f64");
+    free(ref);
+    zoned_check_free(&k, "keys", n);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+static void check_f64_rows(size_t rows, size_t n, int pat)
+{
+    const size_t total = rows * n;
+    uint64_t s = seed ^ (n * 97u) ^ (rows << 24) ^ (uint64_t)pat << 52;
+    zoned k = zoned_new(total, 8, n & 1);
+    zoned sc = scratch_new(n);
+    uint64_t *ref = malloc((total + 1) * sizeof *ref), *keys = k.data;
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < total; i++)
+        keys[i] = ref[i] = gen_f64(pat, i % (n ? n : 1), n, &s);
+    ck_assert_msg(table->sort_rows_f64(keys, rows, n, sc.data) == 1,
+                  "%s sort_rows_f64 refused rows=%zu n=%zu", table->name, rows, n);
+    for (size_t r = 0; r < rows; r++)
+        check_f64_row(keys + r * n, ref + r * n, n, "sort_rows_f64");
+    free(ref);
+    zoned_check_free(&k, "keys", total);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+START_TEST(f64_numbers)
+{
+    if (table->sort_f64 == NULL)
+        return;
+    for (size_t n = 0; n <= 600; n++)
+        for (int pat = 0; pat < F_COUNT; pat++)
+            check_f64(table, n, pat, (n + (size_t)pat) & 1);
+    for (unsigned k = 10, kmax = max_log2(); k <= kmax; k++)
+        for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++)
+            for (int pat = 0; pat < F_COUNT; pat++)
+                check_f64(table, n, pat, n & 1);
+    /* Around each tuning's in-place threshold, and the low-threshold build's. */
+    const size_t cap = (size_t)1 << max_log2();
+    for (size_t t = 0; t < ntunings; t++) {
+        const size_t real = tunings[t]->inplace_min_bytes / 8;
+        if (real + 37 <= cap + 64)
+            for (int pat = 0; pat < F_COUNT; pat++)
+                check_f64(tunings[t], real + 37, pat, 1);
+    }
+    if (table_low != NULL)
+        for (int pat = 0; pat < F_COUNT; pat++)
+            check_f64(table_low, 3 * (LOW_INPLACE_BYTES / 8) + 5, pat, 0);
+}
+END_TEST
+
+START_TEST(f64_rows)
+{
+    if (table->sort_rows_f64 == NULL)
+        return;
+    const size_t rows_list[] = {0, 1, 2, 3, 37, 300};
+    for (size_t n = 0; n <= 300; n += n < 80 ? 1 : 23)
+        for (size_t ri = 0; ri < sizeof rows_list / sizeof rows_list[0]; ri++)
+            for (int pat = 0; pat < F_COUNT; pat++)
+                check_f64_rows(rows_list[ri], n, pat);
+}
+END_TEST
+
+/* A NaN anywhere, or MXCSR.DAZ set, and the f64 entries refuse, leaving the keys as they
+ * were. */
+START_TEST(f64_refuses)
+{
+    if (table->sort_f64 == NULL)
+        return;
+    uint64_t s = seed ^ 0xF64u;
+    const size_t lens[] = {1, 7, 8, 9, 31, 32, 33, 64, 65, 1000, 4097};
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+        const size_t n = lens[li];
+        uint64_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
+        void *sc = aligned_alloc(64, RS_KERNEL_SCRATCH_BYTES(n));
+        ck_assert(keys != NULL && copy != NULL && sc != NULL);
+        for (size_t pos = 0; pos < n; pos += n / 5 + 1) {
+            for (size_t i = 0; i < n; i++)
+                keys[i] = gen_f64(P_RANDOM, i, n, &s);
+            keys[pos] = (rnd(&s) & 1 ? UINT64_C(0xFFF8000000000000) : UINT64_C(0x7FF0000000000001)) |
+                        (rnd(&s) & 0xFFFF);
+            memcpy(copy, keys, n * sizeof *keys);
+            ck_assert_int_eq(table->sort_f64(keys, n, sc), 0);
+            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+            ck_assert_int_eq(table->sort_rows_f64(keys, 1, n, sc), 0);
+            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+        }
+#if defined(__x86_64__) || defined(__i386__)
+        for (size_t i = 0; i < n; i++)
+            keys[i] = copy[i] = gen_f64(F_SPECIAL, i, n, &s);
+        const unsigned csr = _mm_getcsr();
+        _mm_setcsr(csr | 0x40u); /* DAZ */
+        const int took = table->sort_f64(keys, n, sc);
+        _mm_setcsr(csr);
+        ck_assert_int_eq(took, 0);
+        ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+#endif
+        free(keys);
+        free(copy);
+        free(sc);
+    }
+}
+END_TEST
+
 /* The transform entries of a table agree with the scalar table's, bit for bit. */
 START_TEST(xform_matches_scalar)
 {
@@ -560,6 +733,12 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, rows_batch, 0, 3);
     tcase_add_test(tc, xform_matches_scalar);
     tcase_add_loop_test(tc, merge_runs, 0, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("f64");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, f64_numbers);
+    tcase_add_test(tc, f64_rows);
+    tcase_add_test(tc, f64_refuses);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -36,13 +36,24 @@
 
 #include "networks.h"
 
+/* The vocabulary's name for these keys: RS_VTAG where the kernel file defines one (f64: the
+ * bit patterns of float64 numbers compared as numbers, vec_avx512.h), else the width; and
+ * the key just above p (p below the largest key): RS_KEY_SUCC where defined, else p + 1. */
+#ifndef RS_VTAG
+#define RS_VTAG RS_BITS
+#endif
+#ifdef RS_KEY_SUCC
+#define KSUCC(p) RS_KEY_SUCC(p)
+#else
+#define KSUCC(p) ((KT)((p) + 1u))
+#endif
 #define RS_CAT_(a, b) a##b
 #define RS_CAT(a, b)  RS_CAT_(a, b)
-#define RS_NAME(x)    RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _u), RS_BITS), RS_CAT(_, x))
-#define RS_V(op)      RS_CAT(RS_CAT(RS_CAT(v, RS_BITS), _), op)
-#define VT            RS_CAT(RS_CAT(v, RS_BITS), _t)
-#define KT            RS_CAT(RS_CAT(k, RS_BITS), _t)
-#define VN            RS_CAT(RS_CAT(V, RS_BITS), _N)
+#define RS_NAME(x)    RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _u), RS_VTAG), RS_CAT(_, x))
+#define RS_V(op)      RS_CAT(RS_CAT(RS_CAT(v, RS_VTAG), _), op)
+#define VT            RS_CAT(RS_CAT(v, RS_VTAG), _t)
+#define KT            RS_CAT(RS_CAT(k, RS_VTAG), _t)
+#define VN            RS_CAT(RS_CAT(V, RS_VTAG), _N)
 #define KLT(a, b)     RS_V(klt)(a, b)
 /* log2 of the keys per vector, as a constant loop bound (GCC unrolls only counted loops). */
 #define LOG2_VN (VN == 32 ? 5 : VN == 16 ? 4 : VN == 8 ? 3 : VN == 4 ? 2 : 1)
@@ -231,7 +242,7 @@ RS_VINLINE void RS_NAME(net_t_pad2)(const KT *src, KT *dst, size_t n, const int 
                            : RS_V(load_pad)(src + (size_t)(NR - 1) * VN, tail);
 #pragma GCC unroll 32
     for (int r = NR; r < R; r++)
-        v[r] = RS_V(set1)(RS_CAT(RS_CAT(K, RS_BITS), _MAX));
+        v[r] = RS_V(set1)(RS_CAT(RS_CAT(K, RS_VTAG), _MAX));
     RS_NAME(net_t)(v, R, NR);
     /* Every register holds sorted keys now; those past n are the padding. */
     const size_t full = n / VN;
@@ -737,7 +748,7 @@ static void RS_NAME(qsort_oop)(KT *cur, KT *alt, int cur_is_out, size_t n, int d
              * some key is larger) are done; the rest goes on from cur. */
             if (RS_NAME(all_le)(cur, n, p))
                 return;
-            m = RS_NAME(part_oop)(alt, cur, n, (KT)(p + 1u));
+            m = RS_NAME(part_oop)(alt, cur, n, KSUCC(p));
             if (!cur_is_out)
                 memcpy(out, cur, m * sizeof *cur);
             cur += m;
@@ -787,7 +798,7 @@ static void RS_NAME(qsort)(KT *a, KT *alt, size_t n, int depth, size_t inplace_m
         if (m == 0) {
             /* p is the minimum: split off every key equal to it (p + 1 cannot wrap, since
              * p < mx) and go on with the rest. */
-            m = RS_NAME(partition)(a, n, (KT)(p + 1u), &mn, &mx);
+            m = RS_NAME(partition)(a, n, KSUCC(p), &mn, &mx);
         } else if (m < n - m) {
             RS_NAME(qsort)(a, alt, m, depth, inplace_min_bytes);
         } else {
@@ -1002,3 +1013,5 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch,
 #undef RS_NAME
 #undef RS_CAT
 #undef RS_CAT_
+#undef KSUCC
+#undef RS_VTAG

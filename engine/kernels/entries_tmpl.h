@@ -76,6 +76,25 @@ static void RS_E(sort_u64)(uint64_t *keys, size_t n, void *scratch)
     RS_S(64, keys, n, scratch);
 }
 
+#ifdef Vf64_N
+/* float64 rows without NaNs, sorted as numbers by the f64 vocabulary (no key transform). */
+static int RS_E(sort_f64)(uint64_t *keys, size_t n, void *scratch)
+{
+    if (!vf64_usable(keys, n))
+        return 0;
+    RS_S(f64, keys, n, scratch);
+    return 1;
+}
+
+static int RS_E(sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scratch)
+{
+    if (!vf64_usable(keys, rows * n))
+        return 0;
+    RS_SR(f64, keys, rows, n, scratch);
+    return 1;
+}
+#endif
+
 /* Two stable counting passes over the low then the high byte, through tmp[0..n). */
 static void RS_E(radix_u16)(uint16_t *keys, size_t n, uint16_t *tmp)
 {

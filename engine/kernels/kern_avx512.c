@@ -37,6 +37,10 @@
 #endif
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx512_u64_sort, ... */
+#define RS_VTAG      f64
+#define RS_KEY_SUCC  vf64_succ
+#include "bitonic_tmpl.h" /* rs_avx512_uf64_sort, ...: float64 compared as numbers */
+#undef RS_KEY_SUCC
 #undef RS_BITS
 #undef RS_NREGS_MAX
 #include "pairs_tmpl.h" /* rs_avx512_p64_sort */
@@ -96,6 +100,8 @@
         .sort_rows_u16 = rs_avx512##V##_e_sort_rows_u16, \
         .sort_rows_u32 = rs_avx512##V##_e_sort_rows_u32, \
         .sort_rows_u64 = rs_avx512##V##_e_sort_rows_u64, \
+        .sort_f64 = rs_avx512##V##_e_sort_f64,           \
+        .sort_rows_f64 = rs_avx512##V##_e_sort_rows_f64, \
         .merge_u32 = rs_avx512_e_merge_u32,              \
         .merge_u64 = rs_avx512_e_merge_u64,              \
         .encode_u16 = rs_avx512_encode_u16,              \

@@ -18,6 +18,7 @@
 #include <immintrin.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define RS_VINLINE static inline __attribute__((always_inline))
 /* Vector registers (the networks size their batches of rows by it). */
@@ -527,9 +528,9 @@ RS_VINLINE void v64_swapbit(v64_t *a, v64_t *b, const int s)
     }
 }
 
-RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
+/* Stores the lanes of v outside ge at *l (a whole vector), those in ge just below *r. */
+RS_VINLINE void v64_part_mask(v64_t v, __mmask8 ge, uint64_t **l, uint64_t **r)
 {
-    const __mmask8 ge = _mm512_cmpge_epu64_mask(v, pv);
     const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
     const unsigned cl = 8u - cg;
     _mm512_storeu_si512((void *)*l, _mm512_maskz_compress_epi64((__mmask8)~ge, v));
@@ -537,6 +538,11 @@ RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
     _mm512_mask_storeu_epi64((void *)*r, (__mmask8)_bzhi_u32(0xFFu, cg),
                              _mm512_maskz_compress_epi64(ge, v));
     *l += cl;
+}
+
+RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
+{
+    v64_part_mask(v, _mm512_cmpge_epu64_mask(v, pv), l, r);
 }
 
 RS_VINLINE uint64_t v64_hmin(v64_t v)
@@ -623,6 +629,149 @@ RS_VINLINE void p64_part(v64_t k, v64_t p, v64_t pv, uint64_t *K, uint64_t *P, s
     _mm512_mask_storeu_epi64((void *)(K + *r), rmask, _mm512_maskz_compress_epi64(ge, k));
     _mm512_mask_storeu_epi64((void *)(P + *r), rmask, _mm512_maskz_compress_epi64(ge, p));
     *l += 8u - cg;
+}
+
+/* ------------------------------------------------ float64 numbers, compared as numbers */
+
+/* The bit patterns of float64 values, ordered as numbers by vminpd/vmaxpd and vcmppd: on
+ * Intel cores the 64-bit integer min/max (vpminuq) run on one port, the FP ones on two, and
+ * they need no key transform. For rows without NaNs only, and only while MXCSR.DAZ is clear
+ * (denormals compared as themselves): vf64_usable. -0.0 and +0.0 are equal here, and every
+ * compare-exchange keeps a tie a permutation (its two outputs are its two inputs, in either
+ * order): vf64_min returns b on a tie and vf64_max a; VF64_STAGE swaps the partners. The
+ * other operations are those of v64. Padding: +inf. */
+typedef __m512i vf64_t;
+typedef uint64_t kf64_t;
+#define Vf64_N   8
+#define Kf64_MAX 0x7FF0000000000000u
+#define RS_PD(v) _mm512_castsi512_pd(v)
+#define RS_SI(v) _mm512_castpd_si512(v)
+
+#define vf64_loadu      v64_loadu
+#define vf64_storeu     v64_storeu
+#define vf64_set1       v64_set1
+#define vf64_store_part v64_store_part
+#define vf64_rev        v64_rev
+#define vf64_swapbit    v64_swapbit
+#define vf64_pre        v64_pre
+#define vf64_post       v64_post
+
+RS_VINLINE vf64_t vf64_load_pad(const uint64_t *p, size_t cnt)
+{
+    const __mmask8 m = (__mmask8)_bzhi_u32(0xFFu, (unsigned)cnt);
+    return _mm512_mask_loadu_epi64(_mm512_set1_epi64((long long)Kf64_MAX), m, (const void *)p);
+}
+
+RS_VINLINE vf64_t vf64_min(vf64_t a, vf64_t b)
+{
+    return RS_SI(_mm512_min_pd(RS_PD(a), RS_PD(b)));
+}
+
+RS_VINLINE vf64_t vf64_max(vf64_t a, vf64_t b)
+{
+    return RS_SI(_mm512_max_pd(RS_PD(b), RS_PD(a)));
+}
+
+/* Lanes outside hi take min(v, w), lanes in hi max(v, w); on a tie both take w, their
+ * partner's key. */
+#define VF64_STAGE(v, w, hi)                                                                \
+    RS_SI(_mm512_mask_max_pd(_mm512_min_pd(RS_PD(v), RS_PD(w)), (hi), RS_PD(v), RS_PD(w)))
+
+RS_VINLINE vf64_t vf64_merge_in(vf64_t v)
+{
+    v = VF64_STAGE(v, v64_x4(v), 0xF0);
+    v = VF64_STAGE(v, v64_x2(v), 0xCC);
+    v = VF64_STAGE(v, v64_x1(v), 0xAA);
+    return v;
+}
+
+RS_VINLINE vf64_t vf64_sort_in(vf64_t v)
+{
+    v = VF64_STAGE(v, v64_x1(v), 0xAA);
+    v = VF64_STAGE(v, v64_x3(v), 0xCC);
+    v = VF64_STAGE(v, v64_x1(v), 0xAA);
+    v = VF64_STAGE(v, v64_rev(v), 0xF0);
+    v = VF64_STAGE(v, v64_x2(v), 0xCC);
+    v = VF64_STAGE(v, v64_x1(v), 0xAA);
+    return v;
+}
+
+RS_VINLINE void vf64_mirror_dir(vf64_t *a, vf64_t *b, const int j)
+{
+    const __mmask8 up = j == 1 ? 0xAA : j == 2 ? 0xCC : 0xF0;
+    const vf64_t x = *a, y = v64_flip_low(*b, j);
+    const vf64_t mn = vf64_min(x, y), mx = vf64_max(x, y);
+    *a = _mm512_mask_mov_epi64(mn, up, mx);
+    *b = v64_flip_low(_mm512_mask_mov_epi64(mx, up, mn), j);
+}
+
+RS_VINLINE vf64_t vf64_hc_lane(vf64_t v, const int b)
+{
+    return b == 0   ? VF64_STAGE(v, v64_x1(v), 0xAA)
+           : b == 1 ? VF64_STAGE(v, v64_x2(v), 0xCC)
+                    : VF64_STAGE(v, v64_x4(v), 0xF0);
+}
+
+RS_VINLINE void vf64_part(vf64_t v, vf64_t pv, uint64_t **l, uint64_t **r)
+{
+    v64_part_mask(v, _mm512_cmp_pd_mask(RS_PD(v), RS_PD(pv), _CMP_GE_OQ), l, r);
+}
+
+RS_VINLINE uint64_t vf64_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+RS_VINLINE uint64_t vf64_hmin(vf64_t v)
+{
+    return vf64_bits(_mm512_reduce_min_pd(RS_PD(v)));
+}
+
+RS_VINLINE uint64_t vf64_hmax(vf64_t v)
+{
+    return vf64_bits(_mm512_reduce_max_pd(RS_PD(v)));
+}
+
+RS_VINLINE int vf64_klt(uint64_t a, uint64_t b)
+{
+    double x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    return x < y;
+}
+
+/* The float64 just above p (p a number below +inf): the partition bound that splits off the
+ * keys equal to p (zeros of both signs together). */
+RS_VINLINE uint64_t vf64_succ(uint64_t p)
+{
+    if ((p << 1) == 0)
+        return 1u; /* -0.0 or +0.0: the smallest positive denormal */
+    return (p >> 63) ? p - 1u : p + 1u;
+}
+
+/* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
+RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
+{
+    if (_mm_getcsr() & 0x40u)
+        return 0;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __mmask8 nan = 0;
+        for (int u = 0; u < 4; u++) {
+            const __m512d v = RS_PD(v64_loadu(keys + i + 8 * (size_t)u));
+            nan |= _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
+        }
+        if (nan)
+            return 0;
+    }
+    for (; i < n; i += 8) {
+        const __m512d v = RS_PD(vf64_load_pad(keys + i, n - i < 8 ? n - i : 8));
+        if (_mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q))
+            return 0;
+    }
+    return 1;
 }
 
 #endif /* RS_VEC_AVX512_H */

@@ -2,7 +2,9 @@
  * row_sort.c - one row at a time.
  *
  * Two paths:
- *  - values only (one unstable key, nothing else): injective keys, a kernel sort, decode.
+ *  - values only (one unstable key, nothing else): injective keys, a kernel sort, decode;
+ *    float64 rows without NaNs (the default orders) sorted as numbers instead, where the
+ *    kernel table can (sort_f64: no transform at all).
  *  - permutation: an LSD pass per key word, from the last key's least significant word to
  *    the first key's most significant one; each pass sorts (canonical key, position) pairs,
  *    which is stable, and composes the permutation. Operands and indices are then gathered.
@@ -254,11 +256,42 @@ void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_
     }
 }
 
+/* Whether the values-only job may go to the kernels' float64 entries: float64 keys in an
+ * order that treats -0.0 and +0.0 as equal (not totalOrder), with entries in the table.
+ * Rows holding a NaN are refused by the entries and take the key transform. */
+static int f64_numbers(const rs_job *job)
+{
+    const rs_dtype_info *info = job->ops[0].info;
+    return info->key_class == RS_KEY_FLOAT && info->size == 8 && info->words == 1 &&
+           (job->order == RS_ORDER_ASC || job->order == RS_ORDER_DESC ||
+            job->order == RS_ORDER_DESC_NANS_LAST) &&
+           job->kern->sort_f64 != NULL && job->kern->sort_rows_f64 != NULL;
+}
+
+/* Without NaNs, the descending orders are the ascending one reversed. */
+static void reverse_u64(uint64_t *k, size_t n)
+{
+    for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+        const uint64_t t = k[i];
+        k[i] = k[j - 1];
+        k[j - 1] = t;
+    }
+}
+
 static void sort_row_values(const rs_job *job, size_t row, workspace *w)
 {
     const rs_operand_plan *op = &job->ops[0];
     const unsigned char *src = op->in + row * op->in_stride_bytes;
     unsigned char *dst = op->out + row * op->out_stride_bytes;
+    if (f64_numbers(job)) {
+        if (dst != src)
+            memcpy(dst, src, job->n * 8);
+        if (job->kern->sort_f64((uint64_t *)(void *)dst, job->n, w->scratch)) {
+            if (job->order != RS_ORDER_ASC)
+                reverse_u64((uint64_t *)(void *)dst, job->n);
+            return;
+        } /* a NaN: src is as it was */
+    }
     /* With a recipe, keys are built in the output row itself and sorted there. */
     void *keys = rs_row_values_in_place(job) ? (void *)dst : w->keys;
     rs_row_encode(job, op, src, job->n, 0, keys);
@@ -332,9 +365,23 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
     const size_t block_bytes = 8 * 1024;
     const size_t block_rows = row_bytes >= block_bytes ? 1 : block_bytes / row_bytes;
     void *scratch = carve(job, ws).scratch;
+    const int f64 = f64_numbers(job);
     for (size_t first = begin; first < end; first += block_rows) {
         const size_t count = end - first < block_rows ? end - first : block_rows;
         unsigned char *dst = op->out + first * row_bytes;
+        if (f64) {
+            for (size_t r = 0; r < count; r++) {
+                const unsigned char *src = op->in + (first + r) * op->in_stride_bytes;
+                if (src != dst + r * row_bytes)
+                    memcpy(dst + r * row_bytes, src, row_bytes);
+            }
+            if (job->kern->sort_rows_f64((uint64_t *)(void *)dst, count, job->n, scratch)) {
+                if (job->order != RS_ORDER_ASC)
+                    for (size_t r = 0; r < count; r++)
+                        reverse_u64((uint64_t *)(void *)(dst + r * row_bytes), job->n);
+                continue;
+            } /* a NaN: the input rows are as they were */
+        }
         if (op->in_stride_bytes == row_bytes) {
             encode_keys(job->kern, bits, op->in + first * row_bytes, dst, count * job->n, &x);
         } else {
