@@ -368,16 +368,21 @@ RS_VINLINE void v64_swapbit(v64_t *a, v64_t *b, const int s)
     }
 }
 
-RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
+/* Partitions v by m, its lanes >= the pivot (bit i: lane i). */
+RS_VINLINE void v64_part_mask(v64_t v, unsigned m, uint64_t **l, uint64_t **r)
 {
-    const __m256i lt = _mm256_cmpgt_epi64(pv, v);
-    const unsigned m = (unsigned)~_mm256_movemask_pd(_mm256_castsi256_pd(lt)) & 0xFu;
     const unsigned cg = (unsigned)_mm_popcnt_u32(m);
     const __m256i w = _mm256_permutevar8x32_epi32(v, rs_lut_index(v64_part_lut[m]));
     _mm256_storeu_si256((__m256i *)*l, w);
     _mm256_storeu_si256((__m256i *)(*r - 4), w);
     *l += 4u - cg;
     *r -= cg;
+}
+
+RS_VINLINE void v64_part(v64_t v, v64_t pv, uint64_t **l, uint64_t **r)
+{
+    const __m256i lt = _mm256_cmpgt_epi64(pv, v);
+    v64_part_mask(v, (unsigned)~_mm256_movemask_pd(_mm256_castsi256_pd(lt)) & 0xFu, l, r);
 }
 
 RS_VINLINE uint64_t v64_hmin(v64_t v)
@@ -466,6 +471,137 @@ RS_VINLINE void p64_part(v64_t k, v64_t p, v64_t pv, uint64_t *K, uint64_t *P, s
     _mm256_storeu_si256((__m256i *)(P + *r - 4), wp);
     *l += 4u - cg;
     *r -= cg;
+}
+
+/* ------------------------------------------------ float64 numbers, compared as numbers */
+
+/* As in vec_avx512.h: float64 bit patterns without NaNs, ordered by vminpd/vmaxpd/vcmppd,
+ * with no key transform (and none of v64's sign flips: pre/post do nothing). Ties of -0.0
+ * and +0.0 stay permutations: vf64_min returns b on a tie, vf64_max a; VF64_STAGE swaps
+ * the partners. Padding: +inf. */
+#include "f64_keys.h" /* Kf64_MAX, vf64_klt, vf64_succ, ... */
+
+typedef __m256i vf64_t;
+typedef uint64_t kf64_t;
+#define Vf64_N    4
+#define RS_PD(v)  _mm256_castsi256_pd(v)
+#define RS_SI(v)  _mm256_castpd_si256(v)
+
+#define vf64_loadu      v64_loadu
+#define vf64_storeu     v64_storeu
+#define vf64_set1       v64_set1
+#define vf64_store_part v64_store_part
+#define vf64_rev        v64_rev
+#define vf64_swapbit    v64_swapbit
+
+RS_VINLINE void vf64_pre(uint64_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+RS_VINLINE void vf64_post(uint64_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+
+RS_VINLINE vf64_t vf64_load_pad(const uint64_t *p, size_t cnt)
+{
+    const __m256i m = rs_lane_mask(cnt, 4);
+    const __m256i x = _mm256_maskload_epi64((const long long *)p, m);
+    return _mm256_blendv_epi8(_mm256_set1_epi64x((long long)Kf64_MAX), x, m);
+}
+
+RS_VINLINE vf64_t vf64_min(vf64_t a, vf64_t b)
+{
+    return RS_SI(_mm256_min_pd(RS_PD(a), RS_PD(b)));
+}
+
+RS_VINLINE vf64_t vf64_max(vf64_t a, vf64_t b)
+{
+    return RS_SI(_mm256_max_pd(RS_PD(b), RS_PD(a)));
+}
+
+/* Lanes outside hi (an immediate over the 4 lanes) take min(v, w), lanes in hi max(v, w);
+ * on a tie both take w, their partner's key. */
+#define VF64_STAGE(v, w, hi)                                                                \
+    RS_SI(_mm256_blend_pd(_mm256_min_pd(RS_PD(v), RS_PD(w)), _mm256_max_pd(RS_PD(v), RS_PD(w)), \
+                          (hi)))
+
+RS_VINLINE vf64_t vf64_merge_in(vf64_t v)
+{
+    v = VF64_STAGE(v, v64_x2(v), 0xC);
+    v = VF64_STAGE(v, v64_x1(v), 0xA);
+    return v;
+}
+
+RS_VINLINE vf64_t vf64_sort_in(vf64_t v)
+{
+    v = VF64_STAGE(v, v64_x1(v), 0xA);
+    v = VF64_STAGE(v, v64_x3(v), 0xC);
+    v = VF64_STAGE(v, v64_x1(v), 0xA);
+    return v;
+}
+
+RS_VINLINE void vf64_mirror_dir(vf64_t *a, vf64_t *b, const int j)
+{
+    const vf64_t x = *a, y = v64_flip_low(*b, j);
+    const vf64_t mn = vf64_min(x, y), mx = vf64_max(x, y);
+    if (j == 1) {
+        *a = _mm256_blend_epi32(mn, mx, 0xCC);
+        *b = v64_flip_low(_mm256_blend_epi32(mx, mn, 0xCC), j);
+    } else {
+        *a = _mm256_blend_epi32(mn, mx, 0xF0);
+        *b = v64_flip_low(_mm256_blend_epi32(mx, mn, 0xF0), j);
+    }
+}
+
+RS_VINLINE vf64_t vf64_hc_lane(vf64_t v, const int b)
+{
+    return b == 0 ? VF64_STAGE(v, v64_x1(v), 0xA) : VF64_STAGE(v, v64_x2(v), 0xC);
+}
+
+RS_VINLINE void vf64_part(vf64_t v, vf64_t pv, uint64_t **l, uint64_t **r)
+{
+    const __m256d ge = _mm256_cmp_pd(RS_PD(v), RS_PD(pv), _CMP_GE_OQ);
+    v64_part_mask(v, (unsigned)_mm256_movemask_pd(ge), l, r);
+}
+
+RS_VINLINE uint64_t vf64_hmin(vf64_t v)
+{
+    v = vf64_min(v, v64_x2(v));
+    v = vf64_min(v, v64_x1(v));
+    return (uint64_t)_mm256_extract_epi64(v, 0);
+}
+
+RS_VINLINE uint64_t vf64_hmax(vf64_t v)
+{
+    v = vf64_max(v, v64_x2(v));
+    v = vf64_max(v, v64_x1(v));
+    return (uint64_t)_mm256_extract_epi64(v, 0);
+}
+
+/* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
+RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
+{
+    if (_mm_getcsr() & RS_MXCSR_DAZ)
+        return 0;
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256d nan = _mm256_setzero_pd();
+        for (int u = 0; u < 4; u++) {
+            const __m256d v = RS_PD(v64_loadu(keys + i + 4 * (size_t)u));
+            nan = _mm256_or_pd(nan, _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
+        }
+        if (_mm256_movemask_pd(nan))
+            return 0;
+    }
+    for (; i < n; i += 4) {
+        const __m256d v = RS_PD(vf64_load_pad(keys + i, n - i < 4 ? n - i : 4));
+        if (_mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q)))
+            return 0;
+    }
+    return 1;
 }
 
 #endif /* RS_VEC_AVX2_H */

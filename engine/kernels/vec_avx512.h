@@ -640,10 +640,11 @@ RS_VINLINE void p64_part(v64_t k, v64_t p, v64_t pv, uint64_t *K, uint64_t *P, s
  * compare-exchange keeps a tie a permutation (its two outputs are its two inputs, in either
  * order): vf64_min returns b on a tie and vf64_max a; VF64_STAGE swaps the partners. The
  * other operations are those of v64. Padding: +inf. */
+#include "f64_keys.h" /* Kf64_MAX, vf64_klt, vf64_succ, ... */
+
 typedef __m512i vf64_t;
 typedef uint64_t kf64_t;
 #define Vf64_N   8
-#define Kf64_MAX 0x7FF0000000000000u
 #define RS_PD(v) _mm512_castsi512_pd(v)
 #define RS_SI(v) _mm512_castpd_si512(v)
 
@@ -717,13 +718,6 @@ RS_VINLINE void vf64_part(vf64_t v, vf64_t pv, uint64_t **l, uint64_t **r)
     v64_part_mask(v, _mm512_cmp_pd_mask(RS_PD(v), RS_PD(pv), _CMP_GE_OQ), l, r);
 }
 
-RS_VINLINE uint64_t vf64_bits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
-}
-
 RS_VINLINE uint64_t vf64_hmin(vf64_t v)
 {
     return vf64_bits(_mm512_reduce_min_pd(RS_PD(v)));
@@ -734,27 +728,10 @@ RS_VINLINE uint64_t vf64_hmax(vf64_t v)
     return vf64_bits(_mm512_reduce_max_pd(RS_PD(v)));
 }
 
-RS_VINLINE int vf64_klt(uint64_t a, uint64_t b)
-{
-    double x, y;
-    memcpy(&x, &a, sizeof x);
-    memcpy(&y, &b, sizeof y);
-    return x < y;
-}
-
-/* The float64 just above p (p a number below +inf): the partition bound that splits off the
- * keys equal to p (zeros of both signs together). */
-RS_VINLINE uint64_t vf64_succ(uint64_t p)
-{
-    if ((p << 1) == 0)
-        return 1u; /* -0.0 or +0.0: the smallest positive denormal */
-    return (p >> 63) ? p - 1u : p + 1u;
-}
-
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
 RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
 {
-    if (_mm_getcsr() & 0x40u)
+    if (_mm_getcsr() & RS_MXCSR_DAZ)
         return 0;
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {

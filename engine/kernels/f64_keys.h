@@ -1,0 +1,42 @@
+/*
+ * f64_keys.h - the scalar side of the f64 vocabularies (vec_avx512.h, vec_avx2.h): float64
+ * bit patterns compared as numbers. Included by a vocabulary header, which defines
+ * RS_VINLINE first.
+ */
+#ifndef RS_F64_KEYS_H
+#define RS_F64_KEYS_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* +inf: the padding of the f64 networks (larger than every key they are given). */
+#define Kf64_MAX UINT64_C(0x7FF0000000000000)
+
+RS_VINLINE uint64_t vf64_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+RS_VINLINE int vf64_klt(uint64_t a, uint64_t b)
+{
+    double x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    return x < y;
+}
+
+/* The float64 just above p (p a number below +inf): the partition bound that splits off the
+ * keys equal to p (zeros of both signs together). */
+RS_VINLINE uint64_t vf64_succ(uint64_t p)
+{
+    if ((p << 1) == 0)
+        return 1u; /* -0.0 or +0.0: the smallest positive denormal */
+    return (p >> 63) ? p - 1u : p + 1u;
+}
+
+/* MXCSR.DAZ: the FPU takes denormal operands for zeros, and the compares would too. */
+#define RS_MXCSR_DAZ 0x40u
+
+#endif /* RS_F64_KEYS_H */
