@@ -588,8 +588,9 @@ START_TEST(f64_refuses)
     for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
         const size_t n = lens[li];
         uint64_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
-        void *sc = aligned_alloc(64, RS_KERNEL_SCRATCH_BYTES(n));
-        ck_assert(keys != NULL && copy != NULL && sc != NULL);
+        zoned scz = scratch_new(n);
+        void *sc = scz.data;
+        ck_assert(keys != NULL && copy != NULL);
         for (size_t pos = 0; pos < n; pos += n / 5 + 1) {
             for (size_t i = 0; i < n; i++)
                 keys[i] = gen_f64(P_RANDOM, i, n, &s);
@@ -613,7 +614,7 @@ START_TEST(f64_refuses)
 #endif
         free(keys);
         free(copy);
-        free(sc);
+        zoned_check_free(&scz, "scratch", n);
     }
 }
 END_TEST
