@@ -619,6 +619,114 @@ START_TEST(f64_refuses)
 }
 END_TEST
 
+/* ---- int32 / int64 compared as signed integers (sort_i32, sort_i64, sort_rows_*) */
+
+/* The integer patterns with the sign bit flipped (sorted stays sorted as signed), and
+ * S_EXTREMES: INT_MIN, INT_MAX, -1, 0, 1 and their neighbours, mixed with random keys. */
+enum { S_EXTREMES = P_LONG_COUNT, S_COUNT };
+
+static uint64_t gen_signed(int pat, size_t i, size_t n, unsigned bits, uint64_t *s)
+{
+    const uint64_t sign = UINT64_C(1) << (bits - 1), mask = sign | (sign - 1);
+    if (pat == S_EXTREMES) {
+        const uint64_t special[] = {sign, sign + 1, sign - 1, sign - 2, mask, 0, 1};
+        const uint64_t r = rnd(s);
+        return r % 4 != 0 ? special[(r >> 8) % 7] : (r >> 16) & mask;
+    }
+    return gen_key(pat, i, n, bits, s) ^ sign;
+}
+
+static int cmp_s32(const void *a, const void *b)
+{
+    const int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_s64(const void *a, const void *b)
+{
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* `rows` rows of n signed keys of `bits`, sorted by the single-row entry (rows == 1 and
+ * single) or the batch entry, against qsort with a signed compare, bit for bit. */
+static void check_signed(const rs_kernel_table *t, unsigned bits, size_t rows, size_t n,
+                         int pat, int single, size_t misalign)
+{
+    const size_t total = rows * n, size = bits / 8;
+    uint64_t s = seed ^ (n * 2654435761u) ^ (rows << 20) ^ (uint64_t)pat << 44 ^ bits;
+    zoned k = zoned_new(total, size, misalign);
+    zoned sc = scratch_new(n);
+    unsigned char *ref = malloc(total * size + 1);
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < total; i++) {
+        const uint64_t v = gen_signed(pat, i % (n ? n : 1), n, bits, &s);
+        if (bits == 32) {
+            const uint32_t w = (uint32_t)v;
+            memcpy((unsigned char *)k.data + 4 * i, &w, 4);
+        } else {
+            memcpy((unsigned char *)k.data + 8 * i, &v, 8);
+        }
+    }
+    memcpy(ref, k.data, total * size);
+    for (size_t r = 0; r < rows; r++)
+        qsort(ref + r * n * size, n, size, bits == 32 ? cmp_s32 : cmp_s64);
+    if (single && bits == 32)
+        t->sort_i32(k.data, n, sc.data);
+    else if (single)
+        t->sort_i64(k.data, n, sc.data);
+    else if (bits == 32)
+        t->sort_rows_i32(k.data, rows, n, sc.data);
+    else
+        t->sort_rows_i64(k.data, rows, n, sc.data);
+    ck_assert_msg(memcmp(k.data, ref, total * size) == 0,
+                  "%s sort_%si%u: rows=%zu n=%zu pattern=%d: not the signed order", t->name,
+                  single ? "" : "rows_", bits, rows, n, pat);
+    free(ref);
+    zoned_check_free(&k, "keys", total);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+START_TEST(signed_keys)
+{
+    const unsigned bits = _i == 0 ? 32 : 64;
+    if (table->sort_i32 == NULL || table->sort_i64 == NULL)
+        return;
+    for (size_t n = 0; n <= 600; n++)
+        for (int pat = 0; pat < S_COUNT; pat++)
+            check_signed(table, bits, 1, n, pat, 1, (n + (size_t)pat) & 1);
+    for (unsigned k = 10, kmax = max_log2(); k <= kmax; k++)
+        for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++)
+            for (int pat = 0; pat < S_COUNT; pat++)
+                check_signed(table, bits, 1, n, pat, 1, n & 1);
+    /* Around each tuning's in-place threshold, and the low-threshold build's. */
+    const size_t cap = (size_t)1 << max_log2();
+    for (size_t t = 0; t < ntunings; t++) {
+        const size_t real = tunings[t]->inplace_min_bytes / (bits / 8);
+        if (real + 37 <= cap + 64)
+            for (int pat = 0; pat < S_COUNT; pat++)
+                check_signed(tunings[t], bits, 1, real + 37, pat, 1, 1);
+    }
+    if (table_low != NULL)
+        for (int pat = 0; pat < S_COUNT; pat++)
+            check_signed(table_low, bits, 1, 3 * (LOW_INPLACE_BYTES / (bits / 8)) + 5, pat, 1, 0);
+}
+END_TEST
+
+START_TEST(signed_rows)
+{
+    const unsigned bits = _i == 0 ? 32 : 64;
+    if (table->sort_rows_i32 == NULL || table->sort_rows_i64 == NULL)
+        return;
+    const size_t rows_list[] = {0, 1, 2, 3, 37, 300};
+    for (size_t n = 0; n <= 300; n += n < 80 ? 1 : 23)
+        for (size_t ri = 0; ri < sizeof rows_list / sizeof rows_list[0]; ri++)
+            for (int pat = 0; pat < S_COUNT; pat++)
+                check_signed(table, bits, rows_list[ri], n, pat, 0, (n + ri) & 1);
+    check_signed(table, bits, 3, 5000, P_RANDOM, 0, 1);
+}
+END_TEST
+
 /* The transform entries of a table agree with the scalar table's, bit for bit. */
 START_TEST(xform_matches_scalar)
 {
@@ -740,6 +848,11 @@ static Suite *kernels_suite(void)
     tcase_add_test(tc, f64_numbers);
     tcase_add_test(tc, f64_rows);
     tcase_add_test(tc, f64_refuses);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("signed");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, signed_keys, 0, 2);
+    tcase_add_loop_test(tc, signed_rows, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

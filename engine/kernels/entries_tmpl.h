@@ -95,6 +95,32 @@ static int RS_E(sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scra
 }
 #endif
 
+#ifdef Vi32_N
+/* int32 and int64 keys sorted as signed integers by the i32/i64 vocabularies (no key
+ * transform). */
+static void RS_E(sort_i32)(uint32_t *keys, size_t n, void *scratch)
+{
+    RS_S(i32, keys, n, scratch);
+}
+
+static void RS_E(sort_rows_i32)(uint32_t *keys, size_t rows, size_t n, void *scratch)
+{
+    RS_SR(i32, keys, rows, n, scratch);
+}
+#endif
+
+#ifdef Vi64_N
+static void RS_E(sort_i64)(uint64_t *keys, size_t n, void *scratch)
+{
+    RS_S(i64, keys, n, scratch);
+}
+
+static void RS_E(sort_rows_i64)(uint64_t *keys, size_t rows, size_t n, void *scratch)
+{
+    RS_SR(i64, keys, rows, n, scratch);
+}
+#endif
+
 /* Two stable counting passes over the low then the high byte, through tmp[0..n). */
 static void RS_E(radix_u16)(uint16_t *keys, size_t n, uint16_t *tmp)
 {

@@ -30,6 +30,8 @@
 #define RS_NREGS_MAX RS_NREGS_MAX32
 #define RS_BITS 32
 #include "bitonic_tmpl.h" /* rs_avx512_u32_sort, ... */
+#define RS_VTAG i32
+#include "bitonic_tmpl.h" /* rs_avx512_ui32_sort, ...: int32 compared as signed */
 #undef RS_BITS
 #undef RS_NREGS_MAX
 #ifdef RS_NREGS_MAX64
@@ -37,6 +39,8 @@
 #endif
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx512_u64_sort, ... */
+#define RS_VTAG i64
+#include "bitonic_tmpl.h" /* rs_avx512_ui64_sort, ...: int64 compared as signed */
 #define RS_VTAG      f64
 #define RS_KEY_SUCC  vf64_succ
 #include "bitonic_tmpl.h" /* rs_avx512_uf64_sort, ...: float64 compared as numbers */
@@ -102,6 +106,10 @@
         .sort_rows_u64 = rs_avx512##V##_e_sort_rows_u64, \
         .sort_f64 = rs_avx512##V##_e_sort_f64,           \
         .sort_rows_f64 = rs_avx512##V##_e_sort_rows_f64, \
+        .sort_i32 = rs_avx512##V##_e_sort_i32,           \
+        .sort_i64 = rs_avx512##V##_e_sort_i64,           \
+        .sort_rows_i32 = rs_avx512##V##_e_sort_rows_i32, \
+        .sort_rows_i64 = rs_avx512##V##_e_sort_rows_i64, \
         .merge_u32 = rs_avx512_e_merge_u32,              \
         .merge_u64 = rs_avx512_e_merge_u64,              \
         .encode_u16 = rs_avx512_encode_u16,              \

@@ -75,6 +75,14 @@ typedef struct rs_kernel_table {
     int (*sort_f64)(uint64_t *keys, size_t n, void *scratch);
     int (*sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
 
+    /* int32 / int64 values as bit patterns, sorted ascending as signed integers, in place:
+     * keys[0..n), or each of `rows` rows of n as sort_rows_u32. NULL in a table that has
+     * none (the key transform and sort_u32 / sort_u64 are used). */
+    void (*sort_i32)(uint32_t *keys, size_t n, void *scratch);
+    void (*sort_i64)(uint64_t *keys, size_t n, void *scratch);
+    void (*sort_rows_i32)(uint32_t *keys, size_t rows, size_t n, void *scratch);
+    void (*sort_rows_i64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
+
     /* out[0..count) = the first count keys of the merge of the ascending runs a[0..na) and
      * b[0..nb) (count <= na + nb; out overlaps neither). NULL in a table: scalar code. */
     void (*merge_u32)(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out,

@@ -283,27 +283,43 @@ RS_VINLINE v32_t v32_x8(v32_t v)
     return _mm512_shuffle_i32x4(v, v, 0x4E);
 }
 
+/* The stage sequences inside one register, written once for every vocabulary of 16 lanes
+ * (v32, vi32): S is the vocabulary's stage. */
+#define V32_MERGE_IN_STEPS(S, v)                                                           \
+    do {                                                                                   \
+        v = S(v, v32_x8(v), 0xFF00);                                                       \
+        v = S(v, v32_x4(v), 0xF0F0);                                                       \
+        v = S(v, v32_x2(v), 0xCCCC);                                                       \
+        v = S(v, v32_x1(v), 0xAAAA);                                                       \
+    } while (0)
+#define V32_SORT_IN_STEPS(S, v)                                                            \
+    do {                                                                                   \
+        v = S(v, v32_x1(v), 0xAAAA);                                                       \
+        v = S(v, v32_x3(v), 0xCCCC);                                                       \
+        v = S(v, v32_x1(v), 0xAAAA);                                                       \
+        v = S(v, v32_x7(v), 0xF0F0);                                                       \
+        v = S(v, v32_x2(v), 0xCCCC);                                                       \
+        v = S(v, v32_x1(v), 0xAAAA);                                                       \
+        v = S(v, v32_rev(v), 0xFF00);                                                      \
+        v = S(v, v32_x4(v), 0xF0F0);                                                       \
+        v = S(v, v32_x2(v), 0xCCCC);                                                       \
+        v = S(v, v32_x1(v), 0xAAAA);                                                       \
+    } while (0)
+#define V32_HC_LANE(S, v, b)                                                               \
+    ((b) == 0   ? S(v, v32_x1(v), 0xAAAA)                                                  \
+     : (b) == 1 ? S(v, v32_x2(v), 0xCCCC)                                                  \
+     : (b) == 2 ? S(v, v32_x4(v), 0xF0F0)                                                  \
+                : S(v, v32_x8(v), 0xFF00))
+
 RS_VINLINE v32_t v32_merge_in(v32_t v)
 {
-    v = V32_STAGE(v, v32_x8(v), 0xFF00);
-    v = V32_STAGE(v, v32_x4(v), 0xF0F0);
-    v = V32_STAGE(v, v32_x2(v), 0xCCCC);
-    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
+    V32_MERGE_IN_STEPS(V32_STAGE, v);
     return v;
 }
 
 RS_VINLINE v32_t v32_sort_in(v32_t v)
 {
-    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
-    v = V32_STAGE(v, v32_x3(v), 0xCCCC);
-    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
-    v = V32_STAGE(v, v32_x7(v), 0xF0F0);
-    v = V32_STAGE(v, v32_x2(v), 0xCCCC);
-    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
-    v = V32_STAGE(v, v32_rev(v), 0xFF00);
-    v = V32_STAGE(v, v32_x4(v), 0xF0F0);
-    v = V32_STAGE(v, v32_x2(v), 0xCCCC);
-    v = V32_STAGE(v, v32_x1(v), 0xAAAA);
+    V32_SORT_IN_STEPS(V32_STAGE, v);
     return v;
 }
 
@@ -330,10 +346,7 @@ RS_VINLINE void v32_mirror_dir(v32_t *a, v32_t *b, const int j)
 
 RS_VINLINE v32_t v32_hc_lane(v32_t v, const int b)
 {
-    return b == 0   ? V32_STAGE(v, v32_x1(v), 0xAAAA)
-           : b == 1 ? V32_STAGE(v, v32_x2(v), 0xCCCC)
-           : b == 2 ? V32_STAGE(v, v32_x4(v), 0xF0F0)
-                    : V32_STAGE(v, v32_x8(v), 0xFF00);
+    return V32_HC_LANE(V32_STAGE, v, b);
 }
 
 RS_VINLINE void v32_swapbit(v32_t *a, v32_t *b, const int s)
@@ -466,22 +479,36 @@ RS_VINLINE v64_t v64_x4(v64_t v)
     return _mm512_shuffle_i64x2(v, v, 0x4E);
 }
 
+/* As V32_MERGE_IN_STEPS etc., for the vocabularies of 8 lanes (v64, vi64, vf64). */
+#define V64_MERGE_IN_STEPS(S, v)                                                           \
+    do {                                                                                   \
+        v = S(v, v64_x4(v), 0xF0);                                                         \
+        v = S(v, v64_x2(v), 0xCC);                                                         \
+        v = S(v, v64_x1(v), 0xAA);                                                         \
+    } while (0)
+#define V64_SORT_IN_STEPS(S, v)                                                            \
+    do {                                                                                   \
+        v = S(v, v64_x1(v), 0xAA);                                                         \
+        v = S(v, v64_x3(v), 0xCC);                                                         \
+        v = S(v, v64_x1(v), 0xAA);                                                         \
+        v = S(v, v64_rev(v), 0xF0);                                                        \
+        v = S(v, v64_x2(v), 0xCC);                                                         \
+        v = S(v, v64_x1(v), 0xAA);                                                         \
+    } while (0)
+#define V64_HC_LANE(S, v, b)                                                               \
+    ((b) == 0   ? S(v, v64_x1(v), 0xAA)                                                    \
+     : (b) == 1 ? S(v, v64_x2(v), 0xCC)                                                    \
+                : S(v, v64_x4(v), 0xF0))
+
 RS_VINLINE v64_t v64_merge_in(v64_t v)
 {
-    v = V64_STAGE(v, v64_x4(v), 0xF0);
-    v = V64_STAGE(v, v64_x2(v), 0xCC);
-    v = V64_STAGE(v, v64_x1(v), 0xAA);
+    V64_MERGE_IN_STEPS(V64_STAGE, v);
     return v;
 }
 
 RS_VINLINE v64_t v64_sort_in(v64_t v)
 {
-    v = V64_STAGE(v, v64_x1(v), 0xAA);
-    v = V64_STAGE(v, v64_x3(v), 0xCC);
-    v = V64_STAGE(v, v64_x1(v), 0xAA);
-    v = V64_STAGE(v, v64_rev(v), 0xF0);
-    v = V64_STAGE(v, v64_x2(v), 0xCC);
-    v = V64_STAGE(v, v64_x1(v), 0xAA);
+    V64_SORT_IN_STEPS(V64_STAGE, v);
     return v;
 }
 
@@ -504,9 +531,7 @@ RS_VINLINE void v64_mirror_dir(v64_t *a, v64_t *b, const int j)
 
 RS_VINLINE v64_t v64_hc_lane(v64_t v, const int b)
 {
-    return b == 0   ? V64_STAGE(v, v64_x1(v), 0xAA)
-           : b == 1 ? V64_STAGE(v, v64_x2(v), 0xCC)
-                    : V64_STAGE(v, v64_x4(v), 0xF0);
+    return V64_HC_LANE(V64_STAGE, v, b);
 }
 
 RS_VINLINE void v64_swapbit(v64_t *a, v64_t *b, const int s)
@@ -680,20 +705,13 @@ RS_VINLINE vf64_t vf64_max(vf64_t a, vf64_t b)
 
 RS_VINLINE vf64_t vf64_merge_in(vf64_t v)
 {
-    v = VF64_STAGE(v, v64_x4(v), 0xF0);
-    v = VF64_STAGE(v, v64_x2(v), 0xCC);
-    v = VF64_STAGE(v, v64_x1(v), 0xAA);
+    V64_MERGE_IN_STEPS(VF64_STAGE, v);
     return v;
 }
 
 RS_VINLINE vf64_t vf64_sort_in(vf64_t v)
 {
-    v = VF64_STAGE(v, v64_x1(v), 0xAA);
-    v = VF64_STAGE(v, v64_x3(v), 0xCC);
-    v = VF64_STAGE(v, v64_x1(v), 0xAA);
-    v = VF64_STAGE(v, v64_rev(v), 0xF0);
-    v = VF64_STAGE(v, v64_x2(v), 0xCC);
-    v = VF64_STAGE(v, v64_x1(v), 0xAA);
+    V64_SORT_IN_STEPS(VF64_STAGE, v);
     return v;
 }
 
@@ -708,9 +726,7 @@ RS_VINLINE void vf64_mirror_dir(vf64_t *a, vf64_t *b, const int j)
 
 RS_VINLINE vf64_t vf64_hc_lane(vf64_t v, const int b)
 {
-    return b == 0   ? VF64_STAGE(v, v64_x1(v), 0xAA)
-           : b == 1 ? VF64_STAGE(v, v64_x2(v), 0xCC)
-                    : VF64_STAGE(v, v64_x4(v), 0xF0);
+    return V64_HC_LANE(VF64_STAGE, v, b);
 }
 
 RS_VINLINE void vf64_part(vf64_t v, vf64_t pv, uint64_t **l, uint64_t **r)
@@ -749,6 +765,166 @@ RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
             return 0;
     }
     return 1;
+}
+
+/* ------------------------------------------------ signed integers, compared as themselves */
+
+/* int32 and int64 bit patterns ordered as signed integers: vpminsd/vpminsq and vpcmpd/q
+ * cost what the unsigned ones cost, and the keys need no transform (the sign-bit flip was
+ * a pass over the row before the sort and one after). Padding: the largest signed key.
+ * The operations that do not compare are v32's and v64's. */
+typedef __m512i vi32_t;
+typedef uint32_t ki32_t;
+#define Vi32_N   16
+#define Ki32_MAX UINT32_C(0x7FFFFFFF)
+
+#define vi32_loadu      v32_loadu
+#define vi32_storeu     v32_storeu
+#define vi32_set1       v32_set1
+#define vi32_store_part v32_store_part
+#define vi32_rev        v32_rev
+#define vi32_swapbit    v32_swapbit
+#define vi32_pre        v32_pre
+#define vi32_post       v32_post
+#define vi32_klt(a, b)  ((int32_t)(a) < (int32_t)(b))
+
+RS_VINLINE vi32_t vi32_load_pad(const uint32_t *p, size_t cnt)
+{
+    const __mmask16 m = (__mmask16)_bzhi_u32(0xFFFFu, (unsigned)cnt);
+    return _mm512_mask_loadu_epi32(_mm512_set1_epi32(INT32_MAX), m, (const void *)p);
+}
+
+RS_VINLINE vi32_t vi32_min(vi32_t a, vi32_t b)
+{
+    return _mm512_min_epi32(a, b);
+}
+
+RS_VINLINE vi32_t vi32_max(vi32_t a, vi32_t b)
+{
+    return _mm512_max_epi32(a, b);
+}
+
+#define VI32_STAGE(v, w, hi) _mm512_mask_max_epi32(_mm512_min_epi32((v), (w)), (hi), (v), (w))
+
+RS_VINLINE vi32_t vi32_merge_in(vi32_t v)
+{
+    V32_MERGE_IN_STEPS(VI32_STAGE, v);
+    return v;
+}
+
+RS_VINLINE vi32_t vi32_sort_in(vi32_t v)
+{
+    V32_SORT_IN_STEPS(VI32_STAGE, v);
+    return v;
+}
+
+RS_VINLINE void vi32_mirror_dir(vi32_t *a, vi32_t *b, const int j)
+{
+    const __mmask16 up = j == 1 ? 0xAAAA : j == 2 ? 0xCCCC : j == 3 ? 0xF0F0 : 0xFF00;
+    const vi32_t x = *a, y = v32_flip_low(*b, j);
+    const vi32_t mn = _mm512_min_epi32(x, y), mx = _mm512_max_epi32(x, y);
+    *a = _mm512_mask_max_epi32(mn, up, x, y);
+    *b = v32_flip_low(_mm512_mask_min_epi32(mx, up, x, y), j);
+}
+
+RS_VINLINE vi32_t vi32_hc_lane(vi32_t v, const int b)
+{
+    return V32_HC_LANE(VI32_STAGE, v, b);
+}
+
+RS_VINLINE void vi32_part(vi32_t v, vi32_t pv, uint32_t **l, uint32_t **r)
+{
+    const __mmask16 ge = _mm512_cmpge_epi32_mask(v, pv);
+    const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
+    _mm512_storeu_si512((void *)*l, _mm512_maskz_compress_epi32((__mmask16)~ge, v));
+    *r -= cg;
+    _mm512_mask_storeu_epi32((void *)*r, (__mmask16)_bzhi_u32(0xFFFFu, cg),
+                             _mm512_maskz_compress_epi32(ge, v));
+    *l += 16u - cg;
+}
+
+RS_VINLINE uint32_t vi32_hmin(vi32_t v)
+{
+    return (uint32_t)_mm512_reduce_min_epi32(v);
+}
+
+RS_VINLINE uint32_t vi32_hmax(vi32_t v)
+{
+    return (uint32_t)_mm512_reduce_max_epi32(v);
+}
+
+typedef __m512i vi64_t;
+typedef uint64_t ki64_t;
+#define Vi64_N   8
+#define Ki64_MAX UINT64_C(0x7FFFFFFFFFFFFFFF)
+
+#define vi64_loadu      v64_loadu
+#define vi64_storeu     v64_storeu
+#define vi64_set1       v64_set1
+#define vi64_store_part v64_store_part
+#define vi64_rev        v64_rev
+#define vi64_swapbit    v64_swapbit
+#define vi64_pre        v64_pre
+#define vi64_post       v64_post
+#define vi64_klt(a, b)  ((int64_t)(a) < (int64_t)(b))
+
+RS_VINLINE vi64_t vi64_load_pad(const uint64_t *p, size_t cnt)
+{
+    const __mmask8 m = (__mmask8)_bzhi_u32(0xFFu, (unsigned)cnt);
+    return _mm512_mask_loadu_epi64(_mm512_set1_epi64(INT64_MAX), m, (const void *)p);
+}
+
+RS_VINLINE vi64_t vi64_min(vi64_t a, vi64_t b)
+{
+    return _mm512_min_epi64(a, b);
+}
+
+RS_VINLINE vi64_t vi64_max(vi64_t a, vi64_t b)
+{
+    return _mm512_max_epi64(a, b);
+}
+
+#define VI64_STAGE(v, w, hi) _mm512_mask_max_epi64(_mm512_min_epi64((v), (w)), (hi), (v), (w))
+
+RS_VINLINE vi64_t vi64_merge_in(vi64_t v)
+{
+    V64_MERGE_IN_STEPS(VI64_STAGE, v);
+    return v;
+}
+
+RS_VINLINE vi64_t vi64_sort_in(vi64_t v)
+{
+    V64_SORT_IN_STEPS(VI64_STAGE, v);
+    return v;
+}
+
+RS_VINLINE void vi64_mirror_dir(vi64_t *a, vi64_t *b, const int j)
+{
+    const __mmask8 up = j == 1 ? 0xAA : j == 2 ? 0xCC : 0xF0;
+    const vi64_t x = *a, y = v64_flip_low(*b, j);
+    const vi64_t mn = _mm512_min_epi64(x, y), mx = _mm512_max_epi64(x, y);
+    *a = _mm512_mask_max_epi64(mn, up, x, y);
+    *b = v64_flip_low(_mm512_mask_min_epi64(mx, up, x, y), j);
+}
+
+RS_VINLINE vi64_t vi64_hc_lane(vi64_t v, const int b)
+{
+    return V64_HC_LANE(VI64_STAGE, v, b);
+}
+
+RS_VINLINE void vi64_part(vi64_t v, vi64_t pv, uint64_t **l, uint64_t **r)
+{
+    v64_part_mask(v, _mm512_cmpge_epi64_mask(v, pv), l, r);
+}
+
+RS_VINLINE uint64_t vi64_hmin(vi64_t v)
+{
+    return (uint64_t)_mm512_reduce_min_epi64(v);
+}
+
+RS_VINLINE uint64_t vi64_hmax(vi64_t v)
+{
+    return (uint64_t)_mm512_reduce_max_epi64(v);
 }
 
 #endif /* RS_VEC_AVX512_H */

@@ -3,8 +3,9 @@
  *
  * Two paths:
  *  - values only (one unstable key, nothing else): injective keys, a kernel sort, decode;
- *    float64 rows without NaNs (the default orders) sorted as numbers instead, where the
- *    kernel table can (sort_f64: no transform at all).
+ *    where the kernel table can, with no transform at all: float64 rows without NaNs (the
+ *    default orders) sorted as numbers (sort_f64), int32 and int64 as signed integers
+ *    (sort_i32, sort_i64), unsigned integers ascending as they are.
  *  - permutation: an LSD pass per key word, from the last key's least significant word to
  *    the first key's most significant one; each pass sorts (canonical key, position) pairs,
  *    which is stable, and composes the permutation. Operands and indices are then gathered.
@@ -107,10 +108,30 @@ void rs_row_kern_sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigne
     }
 }
 
+/* Unsigned integers in ascending order are their own keys: no pass over the row at all
+ * (a copy where the keys go elsewhere). 16x1048576 uint64, one thread, Intel Xeon: the two
+ * passes (encode and decode: 8 MiB rows, beyond the L2 cache) were 6.5% of the time. */
+static int xform_is_identity(const rs_key_xform *x)
+{
+    return !x->fold_negative && x->sign == 0 && x->flip == 0;
+}
+
+static int copy_if_identity(unsigned key_bits, const void *src, void *dst, size_t n,
+                            const rs_key_xform *x)
+{
+    if (!xform_is_identity(x))
+        return 0;
+    if (src != dst)
+        memcpy(dst, src, n * (key_bits / 8));
+    return 1;
+}
+
 /* The recipe entries of the job's table, or the scalar table's where it has none. */
 static void encode_keys(const rs_kernel_table *k, unsigned key_bits, const void *src, void *dst,
                         size_t n, const rs_key_xform *x)
 {
+    if (copy_if_identity(key_bits, src, dst, n, x))
+        return;
     switch (key_bits) {
     case 16:
         (k->encode_u16 ? k->encode_u16 : rs_kernels_scalar.encode_u16)(src, dst, n, x);
@@ -127,6 +148,8 @@ static void encode_keys(const rs_kernel_table *k, unsigned key_bits, const void 
 static void decode_keys(const rs_kernel_table *k, unsigned key_bits, const void *src, void *dst,
                         size_t n, const rs_key_xform *x)
 {
+    if (copy_if_identity(key_bits, src, dst, n, x))
+        return;
     switch (key_bits) {
     case 16:
         (k->decode_u16 ? k->decode_u16 : rs_kernels_scalar.decode_u16)(src, dst, n, x);
@@ -256,21 +279,53 @@ void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_
     }
 }
 
-/* Whether the values-only job may go to the kernels' float64 entries: float64 keys in an
- * order that treats -0.0 and +0.0 as equal (not totalOrder), with entries in the table.
- * Rows holding a NaN are refused by the entries and take the key transform. */
-static int f64_numbers(const rs_job *job)
+/* Values-only jobs whose keys the kernel table sorts as they are, with no transform:
+ * float64 as numbers (in an order that treats -0.0 and +0.0 as equal, not totalOrder; rows
+ * holding a NaN are refused by the entries and take the key transform), int32 and int64 as
+ * signed integers. Descending orders are the ascending one reversed (no NaNs; equal keys
+ * are equal bits). */
+typedef enum native_kind { NATIVE_NONE, NATIVE_F64, NATIVE_I32, NATIVE_I64 } native_kind;
+
+static native_kind native_kind_of(const rs_job *job)
 {
     const rs_dtype_info *info = job->ops[0].info;
-    return info->key_class == RS_KEY_FLOAT && info->size == 8 && info->words == 1 &&
-           (job->order == RS_ORDER_ASC || job->order == RS_ORDER_DESC ||
-            job->order == RS_ORDER_DESC_NANS_LAST) &&
-           job->kern->sort_f64 != NULL && job->kern->sort_rows_f64 != NULL;
+    const rs_kernel_table *k = job->kern;
+    if (info->words != 1)
+        return NATIVE_NONE;
+    if (info->key_class == RS_KEY_FLOAT && info->size == 8 &&
+        (job->order == RS_ORDER_ASC || job->order == RS_ORDER_DESC ||
+         job->order == RS_ORDER_DESC_NANS_LAST) &&
+        k->sort_f64 != NULL && k->sort_rows_f64 != NULL)
+        return NATIVE_F64;
+    if (info->key_class == RS_KEY_SINT && info->size == 4 && info->key_bits == 32 &&
+        k->sort_i32 != NULL && k->sort_rows_i32 != NULL)
+        return NATIVE_I32;
+    if (info->key_class == RS_KEY_SINT && info->size == 8 && info->key_bits == 64 &&
+        k->sort_i64 != NULL && k->sort_rows_i64 != NULL)
+        return NATIVE_I64;
+    return NATIVE_NONE;
 }
 
-/* Without NaNs, the descending orders are the ascending one reversed. */
-static void reverse_u64(uint64_t *k, size_t n)
+static int native_descending(const rs_job *job)
 {
+    rs_key_xform x;
+    if (job->ops[0].info->key_class == RS_KEY_FLOAT)
+        return job->order != RS_ORDER_ASC;
+    return rs_keys_xform(job->ops[0].info, job->order, 0, &x) && x.flip != 0;
+}
+
+static void reverse_row(void *keys, size_t size, size_t n)
+{
+    if (size == 4) {
+        uint32_t *k = keys;
+        for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+            const uint32_t t = k[i];
+            k[i] = k[j - 1];
+            k[j - 1] = t;
+        }
+        return;
+    }
+    uint64_t *k = keys;
     for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
         const uint64_t t = k[i];
         k[i] = k[j - 1];
@@ -278,19 +333,53 @@ static void reverse_u64(uint64_t *k, size_t n)
     }
 }
 
+/* Sorts `rows` contiguous rows of n keys at keys with the native entries of `kind`; returns
+ * 0, the keys untouched, where the entries refuse them (a float64 NaN). */
+static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows,
+                       void *scratch)
+{
+    const rs_kernel_table *k = job->kern;
+    const size_t n = job->n;
+    size_t size = 8;
+    switch (kind) {
+    case NATIVE_F64:
+        if (!(rows == 1 ? k->sort_f64(keys, n, scratch) : k->sort_rows_f64(keys, rows, n, scratch)))
+            return 0;
+        break;
+    case NATIVE_I32:
+        size = 4;
+        if (rows == 1)
+            k->sort_i32(keys, n, scratch);
+        else
+            k->sort_rows_i32(keys, rows, n, scratch);
+        break;
+    case NATIVE_I64:
+        if (rows == 1)
+            k->sort_i64(keys, n, scratch);
+        else
+            k->sort_rows_i64(keys, rows, n, scratch);
+        break;
+    case NATIVE_NONE:
+        return 0;
+    }
+    if (native_descending(job))
+        for (size_t r = 0; r < rows; r++)
+            reverse_row((unsigned char *)keys + r * n * size, size, n);
+    return 1;
+}
+
 static void sort_row_values(const rs_job *job, size_t row, workspace *w)
 {
     const rs_operand_plan *op = &job->ops[0];
     const unsigned char *src = op->in + row * op->in_stride_bytes;
     unsigned char *dst = op->out + row * op->out_stride_bytes;
-    if (f64_numbers(job)) {
+    const native_kind native = native_kind_of(job);
+    if (native != NATIVE_NONE) {
         if (dst != src)
-            memcpy(dst, src, job->n * 8);
-        if (job->kern->sort_f64((uint64_t *)(void *)dst, job->n, w->scratch)) {
-            if (job->order != RS_ORDER_ASC)
-                reverse_u64((uint64_t *)(void *)dst, job->n);
+            memcpy(dst, src, job->n * op->info->size);
+        if (sort_native(job, native, dst, 1, w->scratch))
             return;
-        } /* a NaN: src is as it was */
+        /* a NaN: src is as it was */
     }
     /* With a recipe, keys are built in the output row itself and sorted there. */
     void *keys = rs_row_values_in_place(job) ? (void *)dst : w->keys;
@@ -365,22 +454,19 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
     const size_t block_bytes = 8 * 1024;
     const size_t block_rows = row_bytes >= block_bytes ? 1 : block_bytes / row_bytes;
     void *scratch = carve(job, ws).scratch;
-    const int f64 = f64_numbers(job);
+    const native_kind native = native_kind_of(job);
     for (size_t first = begin; first < end; first += block_rows) {
         const size_t count = end - first < block_rows ? end - first : block_rows;
         unsigned char *dst = op->out + first * row_bytes;
-        if (f64) {
+        if (native != NATIVE_NONE) {
             for (size_t r = 0; r < count; r++) {
                 const unsigned char *src = op->in + (first + r) * op->in_stride_bytes;
                 if (src != dst + r * row_bytes)
                     memcpy(dst + r * row_bytes, src, row_bytes);
             }
-            if (job->kern->sort_rows_f64((uint64_t *)(void *)dst, count, job->n, scratch)) {
-                if (job->order != RS_ORDER_ASC)
-                    for (size_t r = 0; r < count; r++)
-                        reverse_u64((uint64_t *)(void *)(dst + r * row_bytes), job->n);
+            if (sort_native(job, native, dst, count, scratch))
                 continue;
-            } /* a NaN: the input rows are as they were */
+            /* a NaN: the input rows are as they were */
         }
         if (op->in_stride_bytes == row_bytes) {
             encode_keys(job->kern, bits, op->in + first * row_bytes, dst, count * job->n, &x);
