@@ -27,6 +27,8 @@
 #endif
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx2_u64_sort, ... */
+#define RS_VTAG i64
+#include "bitonic_tmpl.h" /* rs_avx2_ui64_sort, ...: int64 as they are (v64 without flips) */
 #define RS_VTAG     f64
 #define RS_KEY_SUCC vf64_succ
 #include "bitonic_tmpl.h" /* rs_avx2_uf64_sort, ...: float64 compared as numbers */
@@ -82,6 +84,8 @@ const rs_kernel_table rs_kernels_avx2 = {
     .sort_rows_u64 = rs_avx2_e_sort_rows_u64,
     .sort_f64 = rs_avx2_e_sort_f64,
     .sort_rows_f64 = rs_avx2_e_sort_rows_f64,
+    .sort_i64 = rs_avx2_e_sort_i64, /* int32: the transform (no signed vocabulary here) */
+    .sort_rows_i64 = rs_avx2_e_sort_rows_i64,
     .merge_u32 = rs_avx2_e_merge_u32,
     .merge_u64 = NULL, /* 64-bit keys are compared as signed here (pre/post): scalar merge */
     .encode_u16 = rs_avx2_encode_u16,

@@ -415,6 +415,42 @@ RS_VINLINE void v64_post(uint64_t *p, size_t n)
     v64_flip(p, n);
 }
 
+/* int64 bit patterns sorted as signed integers: v64's keys are held that way already, so
+ * these are v64 without its sign flips before and after the sort (and the engine's key
+ * transform, which flipped the same bit back: four passes over the row fewer). */
+typedef v64_t vi64_t;
+typedef uint64_t ki64_t;
+#define Vi64_N          V64_N
+#define Ki64_MAX        K64_MAX
+#define vi64_loadu      v64_loadu
+#define vi64_storeu     v64_storeu
+#define vi64_set1       v64_set1
+#define vi64_load_pad   v64_load_pad
+#define vi64_store_part v64_store_part
+#define vi64_min        v64_min
+#define vi64_max        v64_max
+#define vi64_rev        v64_rev
+#define vi64_sort_in    v64_sort_in
+#define vi64_merge_in   v64_merge_in
+#define vi64_mirror_dir v64_mirror_dir
+#define vi64_hc_lane    v64_hc_lane
+#define vi64_swapbit    v64_swapbit
+#define vi64_part       v64_part
+#define vi64_hmin       v64_hmin
+#define vi64_hmax       v64_hmax
+#define vi64_klt        v64_klt
+
+RS_VINLINE void vi64_pre(uint64_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+RS_VINLINE void vi64_post(uint64_t *p, size_t n)
+{
+    (void)p;
+    (void)n;
+}
+
 /* Pairs of 64-bit keys and payloads (pairs_tmpl.h); see vec_avx512.h. m64_t: a vector
  * of all-ones / all-zero lanes. */
 #define V64_PAIRS 1
