@@ -20,6 +20,8 @@
 #define RS_NREGS_MAX RS_NREGS_MAX32
 #define RS_BITS 32
 #include "bitonic_tmpl.h" /* rs_avx2_u32_sort, ... */
+#define RS_VTAG i32
+#include "bitonic_tmpl.h" /* rs_avx2_ui32_sort, ...: int32 compared as signed */
 #undef RS_BITS
 #undef RS_NREGS_MAX
 #ifdef RS_NREGS_MAX64
@@ -84,7 +86,9 @@ const rs_kernel_table rs_kernels_avx2 = {
     .sort_rows_u64 = rs_avx2_e_sort_rows_u64,
     .sort_f64 = rs_avx2_e_sort_f64,
     .sort_rows_f64 = rs_avx2_e_sort_rows_f64,
-    .sort_i64 = rs_avx2_e_sort_i64, /* int32: the transform (no signed vocabulary here) */
+    .sort_i32 = rs_avx2_e_sort_i32,
+    .sort_i64 = rs_avx2_e_sort_i64,
+    .sort_rows_i32 = rs_avx2_e_sort_rows_i32,
     .sort_rows_i64 = rs_avx2_e_sort_rows_i64,
     .merge_u32 = rs_avx2_e_merge_u32,
     .merge_u64 = NULL, /* 64-bit keys are compared as signed here (pre/post): scalar merge */

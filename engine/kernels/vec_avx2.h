@@ -139,22 +139,35 @@ RS_VINLINE v32_t v32_rev(v32_t v)
 #define v32_x3(v) _mm256_shuffle_epi32((v), 0x1B)
 #define v32_x4(v) _mm256_permute4x64_epi64((v), 0x4E)
 
+/* The stage sequences inside one register, written once for v32 and vi32: S is the
+ * vocabulary's stage. */
+#define V32_MERGE_IN_STEPS(S, v)                                                           \
+    do {                                                                                   \
+        v = S(v, v32_x4(v), 0xF0);                                                         \
+        v = S(v, v32_x2(v), 0xCC);                                                         \
+        v = S(v, v32_x1(v), 0xAA);                                                         \
+    } while (0)
+#define V32_SORT_IN_STEPS(S, v)                                                            \
+    do {                                                                                   \
+        v = S(v, v32_x1(v), 0xAA);                                                         \
+        v = S(v, v32_x3(v), 0xCC);                                                         \
+        v = S(v, v32_x1(v), 0xAA);                                                         \
+        v = S(v, v32_rev(v), 0xF0);                                                        \
+        v = S(v, v32_x2(v), 0xCC);                                                         \
+        v = S(v, v32_x1(v), 0xAA);                                                         \
+    } while (0)
+#define V32_HC_LANE(S, v, b)                                                               \
+    ((b) == 0 ? S(v, v32_x1(v), 0xAA) : (b) == 1 ? S(v, v32_x2(v), 0xCC) : S(v, v32_x4(v), 0xF0))
+
 RS_VINLINE v32_t v32_merge_in(v32_t v)
 {
-    v = V32_STAGE(v, v32_x4(v), 0xF0);
-    v = V32_STAGE(v, v32_x2(v), 0xCC);
-    v = V32_STAGE(v, v32_x1(v), 0xAA);
+    V32_MERGE_IN_STEPS(V32_STAGE, v);
     return v;
 }
 
 RS_VINLINE v32_t v32_sort_in(v32_t v)
 {
-    v = V32_STAGE(v, v32_x1(v), 0xAA);
-    v = V32_STAGE(v, v32_x3(v), 0xCC);
-    v = V32_STAGE(v, v32_x1(v), 0xAA);
-    v = V32_STAGE(v, v32_rev(v), 0xF0);
-    v = V32_STAGE(v, v32_x2(v), 0xCC);
-    v = V32_STAGE(v, v32_x1(v), 0xAA);
+    V32_SORT_IN_STEPS(V32_STAGE, v);
     return v;
 }
 
@@ -166,10 +179,9 @@ RS_VINLINE v32_t v32_flip_low(v32_t v, const int j)
     return j == 1 ? v32_x1(v) : j == 2 ? v32_x3(v) : v32_rev(v);
 }
 
-RS_VINLINE void v32_mirror_dir(v32_t *a, v32_t *b, const int j)
+/* The end of mirror_dir, given the minima and maxima of a and b mirrored. */
+RS_VINLINE void v32_mirror_store(v32_t *a, v32_t *b, const int j, v32_t mn, v32_t mx)
 {
-    const v32_t x = *a, y = v32_flip_low(*b, j);
-    const v32_t mn = _mm256_min_epu32(x, y), mx = _mm256_max_epu32(x, y);
     if (j == 1) {
         *a = _mm256_blend_epi32(mn, mx, 0xAA);
         *b = v32_flip_low(_mm256_blend_epi32(mx, mn, 0xAA), j);
@@ -182,11 +194,15 @@ RS_VINLINE void v32_mirror_dir(v32_t *a, v32_t *b, const int j)
     }
 }
 
+RS_VINLINE void v32_mirror_dir(v32_t *a, v32_t *b, const int j)
+{
+    const v32_t x = *a, y = v32_flip_low(*b, j);
+    v32_mirror_store(a, b, j, _mm256_min_epu32(x, y), _mm256_max_epu32(x, y));
+}
+
 RS_VINLINE v32_t v32_hc_lane(v32_t v, const int b)
 {
-    return b == 0   ? V32_STAGE(v, v32_x1(v), 0xAA)
-           : b == 1 ? V32_STAGE(v, v32_x2(v), 0xCC)
-                    : V32_STAGE(v, v32_x4(v), 0xF0);
+    return V32_HC_LANE(V32_STAGE, v, b);
 }
 
 RS_VINLINE void v32_swapbit(v32_t *a, v32_t *b, const int s)
@@ -206,16 +222,21 @@ RS_VINLINE void v32_swapbit(v32_t *a, v32_t *b, const int s)
 
 /* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). Both
  * stores write a whole vector: the caller keeps a vector of free space on each side. */
-RS_VINLINE void v32_part(v32_t v, v32_t pv, uint32_t **l, uint32_t **r)
+RS_VINLINE void v32_part_mask(v32_t v, unsigned m, uint32_t **l, uint32_t **r)
 {
-    const __m256i ge = _mm256_cmpeq_epi32(_mm256_max_epu32(v, pv), v);
-    const unsigned m = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(ge));
     const unsigned cg = (unsigned)_mm_popcnt_u32(m);
     const __m256i w = _mm256_permutevar8x32_epi32(v, rs_lut_index(v32_part_lut[m]));
     _mm256_storeu_si256((__m256i *)*l, w);
     _mm256_storeu_si256((__m256i *)(*r - 8), w);
     *l += 8u - cg;
     *r -= cg;
+}
+
+/* m: the lanes of v that are >= the pivot. */
+RS_VINLINE void v32_part(v32_t v, v32_t pv, uint32_t **l, uint32_t **r)
+{
+    const __m256i ge = _mm256_cmpeq_epi32(_mm256_max_epu32(v, pv), v);
+    v32_part_mask(v, (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(ge)), l, r);
 }
 
 RS_VINLINE uint32_t v32_hmin(v32_t v)
@@ -245,6 +266,87 @@ RS_VINLINE void v32_post(uint32_t *p, size_t n)
 {
     (void)p;
     (void)n;
+}
+
+/* int32 bit patterns sorted as signed integers (vpminsd, vpcmpgtd): no key transform. The
+ * operations that do not compare are v32's. Padding: INT32_MAX. */
+typedef v32_t vi32_t;
+typedef uint32_t ki32_t;
+#define Vi32_N          V32_N
+#define Ki32_MAX        UINT32_C(0x7FFFFFFF)
+#define vi32_loadu      v32_loadu
+#define vi32_storeu     v32_storeu
+#define vi32_set1       v32_set1
+#define vi32_store_part v32_store_part
+#define vi32_rev        v32_rev
+#define vi32_swapbit    v32_swapbit
+#define vi32_pre        v32_pre
+#define vi32_post       v32_post
+#define vi32_klt(a, b)  ((int32_t)(a) < (int32_t)(b))
+
+RS_VINLINE vi32_t vi32_load_pad(const uint32_t *p, size_t cnt)
+{
+    const __m256i m = rs_lane_mask(cnt, 8);
+    const __m256i x = _mm256_maskload_epi32((const int *)p, m);
+    return _mm256_blendv_epi8(_mm256_set1_epi32(INT32_MAX), x, m);
+}
+
+RS_VINLINE vi32_t vi32_min(vi32_t a, vi32_t b)
+{
+    return _mm256_min_epi32(a, b);
+}
+
+RS_VINLINE vi32_t vi32_max(vi32_t a, vi32_t b)
+{
+    return _mm256_max_epi32(a, b);
+}
+
+#define VI32_STAGE(v, w, hi) \
+    _mm256_blend_epi32(_mm256_min_epi32((v), (w)), _mm256_max_epi32((v), (w)), (hi))
+
+RS_VINLINE vi32_t vi32_merge_in(vi32_t v)
+{
+    V32_MERGE_IN_STEPS(VI32_STAGE, v);
+    return v;
+}
+
+RS_VINLINE vi32_t vi32_sort_in(vi32_t v)
+{
+    V32_SORT_IN_STEPS(VI32_STAGE, v);
+    return v;
+}
+
+RS_VINLINE void vi32_mirror_dir(vi32_t *a, vi32_t *b, const int j)
+{
+    const vi32_t x = *a, y = v32_flip_low(*b, j);
+    v32_mirror_store(a, b, j, _mm256_min_epi32(x, y), _mm256_max_epi32(x, y));
+}
+
+RS_VINLINE vi32_t vi32_hc_lane(vi32_t v, const int b)
+{
+    return V32_HC_LANE(VI32_STAGE, v, b);
+}
+
+RS_VINLINE void vi32_part(vi32_t v, vi32_t pv, uint32_t **l, uint32_t **r)
+{
+    const __m256i lt = _mm256_cmpgt_epi32(pv, v);
+    v32_part_mask(v, ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(lt)) & 0xFFu, l, r);
+}
+
+RS_VINLINE uint32_t vi32_hmin(vi32_t v)
+{
+    __m128i x = _mm_min_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    x = _mm_min_epi32(x, _mm_shuffle_epi32(x, 0x4E));
+    x = _mm_min_epi32(x, _mm_shuffle_epi32(x, 0xB1));
+    return (uint32_t)_mm_cvtsi128_si32(x);
+}
+
+RS_VINLINE uint32_t vi32_hmax(vi32_t v)
+{
+    __m128i x = _mm_max_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    x = _mm_max_epi32(x, _mm_shuffle_epi32(x, 0x4E));
+    x = _mm_max_epi32(x, _mm_shuffle_epi32(x, 0xB1));
+    return (uint32_t)_mm_cvtsi128_si32(x);
 }
 
 /* ---------------------------------------------------------------- 64-bit keys */
