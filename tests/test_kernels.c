@@ -619,6 +619,130 @@ START_TEST(f64_refuses)
 }
 END_TEST
 
+/* ---- float32 compared as numbers (sort_f32), where a table has it */
+
+/* As gen_f64, for float32 bit patterns. */
+static uint32_t gen_f32(int pat, size_t i, size_t n, uint64_t *s)
+{
+    const uint32_t sign = UINT32_C(1) << 31;
+    if (pat == F_SPECIAL) {
+        static const uint32_t special[] = {0,           UINT32_C(1) << 31, 1,          sign | 1,
+                                           0x007FFFFFu, sign | 0x007FFFFFu, 0x00800000u,
+                                           0x7F800000u, 0xFF800000u,       0x7F7FFFFFu,
+                                           0xFF7FFFFFu, 0x3F800000u,       0xBF800000u};
+        const uint64_t r = rnd(s);
+        const size_t count = sizeof special / sizeof special[0];
+        if (r % 4 != 0)
+            return special[(r >> 8) % count];
+        return (uint32_t)(r >> 10) & 0x807FFFFFu; /* a random denormal or zero */
+    }
+    const uint32_t k = (uint32_t)gen_key(pat, i, n, 32, s);
+    const uint32_t b = (k & sign) ? k ^ sign : ~k;
+    if ((b & ~sign) > 0x7F800000u)
+        return b & sign; /* a NaN: a zero of its sign */
+    return b;
+}
+
+static float as_f32(uint32_t b)
+{
+    float f;
+    memcpy(&f, &b, sizeof f);
+    return f;
+}
+
+static int cmp_u32_bits(const void *a, const void *b)
+{
+    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void check_f32(const rs_kernel_table *t, size_t n, int pat, size_t misalign)
+{
+    uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 40;
+    zoned k = zoned_new(n, 4, misalign);
+    zoned sc = scratch_new(n);
+    uint32_t *ref = malloc((n + 1) * sizeof *ref), *keys = k.data;
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < n; i++)
+        keys[i] = ref[i] = gen_f32(pat, i, n, &s);
+    ck_assert_msg(t->sort_f32(keys, n, sc.data) == 1, "%s sort_f32 refused n=%zu pattern=%d",
+                  t->name, n, pat);
+    for (size_t i = 1; i < n; i++)
+        ck_assert_msg(!(as_f32(keys[i]) < as_f32(keys[i - 1])),
+                      "%s sort_f32: n=%zu pattern=%d: [%zu]=%a after %a", t->name, n, pat, i,
+                      (double)as_f32(keys[i]), (double)as_f32(keys[i - 1]));
+    /* a permutation of the input */
+    qsort(ref, n, sizeof *ref, cmp_u32_bits);
+    qsort(keys, n, sizeof *keys, cmp_u32_bits);
+    ck_assert_msg(memcmp(keys, ref, n * sizeof *ref) == 0,
+                  "%s sort_f32: n=%zu pattern=%d: not a permutation of the input", t->name, n,
+                  pat);
+    free(ref);
+    zoned_check_free(&k, "keys", n);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+START_TEST(f32_numbers)
+{
+    if (table->sort_f32 == NULL)
+        return;
+    for (size_t n = 0; n <= 600; n++)
+        for (int pat = 0; pat < F_COUNT; pat++)
+            check_f32(table, n, pat, (n + (size_t)pat) & 1);
+    for (unsigned k = 10, kmax = max_log2(); k <= kmax; k++)
+        for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++)
+            for (int pat = 0; pat < F_COUNT; pat++)
+                check_f32(table, n, pat, n & 1);
+    const size_t cap = (size_t)1 << max_log2();
+    for (size_t t = 0; t < ntunings; t++) {
+        const size_t real = tunings[t]->inplace_min_bytes / 4;
+        if (real + 37 <= cap + 64)
+            for (int pat = 0; pat < F_COUNT; pat++)
+                check_f32(tunings[t], real + 37, pat, 1);
+    }
+    if (table_low != NULL)
+        for (int pat = 0; pat < F_COUNT; pat++)
+            check_f32(table_low, 3 * (LOW_INPLACE_BYTES / 4) + 5, pat, 0);
+}
+END_TEST
+
+/* A NaN anywhere, or MXCSR.DAZ set, and sort_f32 refuses, leaving the keys as they were. */
+START_TEST(f32_refuses)
+{
+    if (table->sort_f32 == NULL)
+        return;
+    uint64_t s = seed ^ 0xF32u;
+    const size_t lens[] = {1, 15, 16, 17, 63, 64, 65, 1000, 4097};
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+        const size_t n = lens[li];
+        uint32_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
+        zoned scz = scratch_new(n);
+        ck_assert(keys != NULL && copy != NULL);
+        for (size_t pos = 0; pos < n; pos += n / 5 + 1) {
+            for (size_t i = 0; i < n; i++)
+                keys[i] = gen_f32(P_RANDOM, i, n, &s);
+            keys[pos] = (rnd(&s) & 1 ? 0xFFC00000u : 0x7F800001u) | (uint32_t)(rnd(&s) & 0xFFFF);
+            memcpy(copy, keys, n * sizeof *keys);
+            ck_assert_int_eq(table->sort_f32(keys, n, scz.data), 0);
+            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+        }
+#if defined(__x86_64__) || defined(__i386__)
+        for (size_t i = 0; i < n; i++)
+            keys[i] = copy[i] = gen_f32(F_SPECIAL, i, n, &s);
+        const unsigned csr = _mm_getcsr();
+        _mm_setcsr(csr | 0x40u); /* DAZ */
+        const int took = table->sort_f32(keys, n, scz.data);
+        _mm_setcsr(csr);
+        ck_assert_int_eq(took, 0);
+        ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+#endif
+        free(keys);
+        free(copy);
+        zoned_check_free(&scz, "scratch", n);
+    }
+}
+END_TEST
+
 /* ---- int32 / int64 compared as signed integers (sort_i32, sort_i64, sort_rows_*) */
 
 /* The integer patterns with the sign bit flipped (sorted stays sorted as signed), and
@@ -848,6 +972,8 @@ static Suite *kernels_suite(void)
     tcase_add_test(tc, f64_numbers);
     tcase_add_test(tc, f64_rows);
     tcase_add_test(tc, f64_refuses);
+    tcase_add_test(tc, f32_numbers);
+    tcase_add_test(tc, f32_refuses);
     suite_add_tcase(s, tc);
     tc = tcase_create("signed");
     tcase_set_timeout(tc, 600);

@@ -95,6 +95,17 @@ static int RS_E(sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scra
 }
 #endif
 
+#ifdef Vf32_N
+/* float32 rows without NaNs, as sort_f64. */
+static int RS_E(sort_f32)(uint32_t *keys, size_t n, void *scratch)
+{
+    if (!vf32_usable(keys, n))
+        return 0;
+    RS_S(f32, keys, n, scratch);
+    return 1;
+}
+#endif
+
 #ifdef Vi32_N
 /* int32 and int64 keys sorted as signed integers by the i32/i64 vocabularies (no key
  * transform). */

@@ -32,6 +32,10 @@
 #include "bitonic_tmpl.h" /* rs_avx512_u32_sort, ... */
 #define RS_VTAG i32
 #include "bitonic_tmpl.h" /* rs_avx512_ui32_sort, ...: int32 compared as signed */
+#define RS_VTAG     f32
+#define RS_KEY_SUCC vf32_succ
+#include "bitonic_tmpl.h" /* rs_avx512_uf32_sort, ...: float32 compared as numbers */
+#undef RS_KEY_SUCC
 #undef RS_BITS
 #undef RS_NREGS_MAX
 #ifdef RS_NREGS_MAX64
@@ -106,6 +110,7 @@
         .sort_rows_u64 = rs_avx512##V##_e_sort_rows_u64, \
         .sort_f64 = rs_avx512##V##_e_sort_f64,           \
         .sort_rows_f64 = rs_avx512##V##_e_sort_rows_f64, \
+        .sort_f32 = rs_avx512##V##_e_sort_f32,           \
         .sort_i32 = rs_avx512##V##_e_sort_i32,           \
         .sort_i64 = rs_avx512##V##_e_sort_i64,           \
         .sort_rows_i32 = rs_avx512##V##_e_sort_rows_i32, \

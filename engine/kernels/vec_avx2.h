@@ -617,7 +617,7 @@ RS_VINLINE void p64_part(v64_t k, v64_t p, v64_t pv, uint64_t *K, uint64_t *P, s
  * with no key transform (and none of v64's sign flips: pre/post do nothing). Ties of -0.0
  * and +0.0 stay permutations: vf64_min returns b on a tie, vf64_max a; VF64_STAGE swaps
  * the partners. Padding: +inf. */
-#include "f64_keys.h" /* Kf64_MAX, vf64_klt, vf64_succ, ... */
+#include "float_keys.h" /* Kf64_MAX, vf64_klt, vf64_succ, Kf32_MAX, ... */
 
 typedef __m256i vf64_t;
 typedef uint64_t kf64_t;
@@ -737,6 +737,112 @@ RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
     for (; i < n; i += 4) {
         const __m256d v = RS_PD(vf64_load_pad(keys + i, n - i < 4 ? n - i : 4));
         if (_mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q)))
+            return 0;
+    }
+    return 1;
+}
+
+/* float32 numbers, as vf64 above and vf32 in vec_avx512.h (the engine takes them for long
+ * rows only). */
+typedef __m256i vf32_t;
+typedef uint32_t kf32_t;
+#define Vf32_N     8
+#define RS_PS(v)   _mm256_castsi256_ps(v)
+#define RS_SI32(v) _mm256_castps_si256(v)
+
+#define vf32_loadu      v32_loadu
+#define vf32_storeu     v32_storeu
+#define vf32_set1       v32_set1
+#define vf32_store_part v32_store_part
+#define vf32_rev        v32_rev
+#define vf32_swapbit    v32_swapbit
+#define vf32_pre        v32_pre
+#define vf32_post       v32_post
+
+RS_VINLINE vf32_t vf32_load_pad(const uint32_t *p, size_t cnt)
+{
+    const __m256i m = rs_lane_mask(cnt, 8);
+    const __m256i x = _mm256_maskload_epi32((const int *)p, m);
+    return _mm256_blendv_epi8(_mm256_set1_epi32((int)Kf32_MAX), x, m);
+}
+
+RS_VINLINE vf32_t vf32_min(vf32_t a, vf32_t b)
+{
+    return RS_SI32(_mm256_min_ps(RS_PS(a), RS_PS(b)));
+}
+
+RS_VINLINE vf32_t vf32_max(vf32_t a, vf32_t b)
+{
+    return RS_SI32(_mm256_max_ps(RS_PS(b), RS_PS(a)));
+}
+
+#define VF32_STAGE(v, w, hi)                                                                \
+    RS_SI32(_mm256_blend_ps(_mm256_min_ps(RS_PS(v), RS_PS(w)), _mm256_max_ps(RS_PS(v), RS_PS(w)), \
+                            (hi)))
+
+RS_VINLINE vf32_t vf32_merge_in(vf32_t v)
+{
+    V32_MERGE_IN_STEPS(VF32_STAGE, v);
+    return v;
+}
+
+RS_VINLINE vf32_t vf32_sort_in(vf32_t v)
+{
+    V32_SORT_IN_STEPS(VF32_STAGE, v);
+    return v;
+}
+
+RS_VINLINE void vf32_mirror_dir(vf32_t *a, vf32_t *b, const int j)
+{
+    const vf32_t x = *a, y = v32_flip_low(*b, j);
+    v32_mirror_store(a, b, j, vf32_min(x, y), vf32_max(x, y));
+}
+
+RS_VINLINE vf32_t vf32_hc_lane(vf32_t v, const int b)
+{
+    return V32_HC_LANE(VF32_STAGE, v, b);
+}
+
+RS_VINLINE void vf32_part(vf32_t v, vf32_t pv, uint32_t **l, uint32_t **r)
+{
+    const __m256 ge = _mm256_cmp_ps(RS_PS(v), RS_PS(pv), _CMP_GE_OQ);
+    v32_part_mask(v, (unsigned)_mm256_movemask_ps(ge), l, r);
+}
+
+RS_VINLINE uint32_t vf32_hmin(vf32_t v)
+{
+    v = vf32_min(v, v32_x4(v));
+    v = vf32_min(v, v32_x2(v));
+    v = vf32_min(v, v32_x1(v));
+    return (uint32_t)_mm256_extract_epi32(v, 0);
+}
+
+RS_VINLINE uint32_t vf32_hmax(vf32_t v)
+{
+    v = vf32_max(v, v32_x4(v));
+    v = vf32_max(v, v32_x2(v));
+    v = vf32_max(v, v32_x1(v));
+    return (uint32_t)_mm256_extract_epi32(v, 0);
+}
+
+/* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
+RS_VINLINE int vf32_usable(const uint32_t *keys, size_t n)
+{
+    if (_mm_getcsr() & RS_MXCSR_DAZ)
+        return 0;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256 nan = _mm256_setzero_ps();
+        for (int u = 0; u < 4; u++) {
+            const __m256 v = RS_PS(v32_loadu(keys + i + 8 * (size_t)u));
+            nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+        }
+        if (_mm256_movemask_ps(nan))
+            return 0;
+    }
+    for (; i < n; i += 8) {
+        const __m256 v = RS_PS(vf32_load_pad(keys + i, n - i < 8 ? n - i : 8));
+        if (_mm256_movemask_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)))
             return 0;
     }
     return 1;
