@@ -18,6 +18,8 @@
 #define RS_NREGS_MAX32 16
 #endif
 #define RS_NREGS_MAX RS_NREGS_MAX32
+/* The 32-bit networks keep their rolled half-cleaner loops (bitonic_tmpl.h, LOG2). */
+#define RS_NET_ROLLED 1
 #define RS_BITS 32
 #include "bitonic_tmpl.h" /* rs_avx2_u32_sort, ... */
 #define RS_VTAG i32
@@ -28,6 +30,7 @@
 #undef RS_KEY_SUCC
 #undef RS_BITS
 #undef RS_NREGS_MAX
+#undef RS_NET_ROLLED
 #ifdef RS_NREGS_MAX64
 #define RS_NREGS_MAX RS_NREGS_MAX64
 #endif
