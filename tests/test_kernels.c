@@ -656,6 +656,19 @@ static int cmp_u32_bits(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* keys[0..n) sorted as numbers and a permutation of ref[0..n) (both reordered here). */
+static void check_f32_row(uint32_t *keys, uint32_t *ref, size_t n, const char *what)
+{
+    for (size_t i = 1; i < n; i++)
+        ck_assert_msg(!(as_f32(keys[i]) < as_f32(keys[i - 1])), "%s %s: n=%zu: [%zu]=%a after %a",
+                      table->name, what, n, i, (double)as_f32(keys[i]),
+                      (double)as_f32(keys[i - 1]));
+    qsort(ref, n, sizeof *ref, cmp_u32_bits);
+    qsort(keys, n, sizeof *keys, cmp_u32_bits);
+    ck_assert_msg(memcmp(keys, ref, n * sizeof *ref) == 0,
+                  "%s %s: n=%zu: not a permutation of the input", table->name, what, n);
+}
+
 static void check_f32(const rs_kernel_table *t, size_t n, int pat, size_t misalign)
 {
     uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 40;
@@ -667,18 +680,28 @@ static void check_f32(const rs_kernel_table *t, size_t n, int pat, size_t misali
         keys[i] = ref[i] = gen_f32(pat, i, n, &s);
     ck_assert_msg(t->sort_f32(keys, n, sc.data) == 1, "%s sort_f32 refused n=%zu pattern=%d",
                   t->name, n, pat);
-    for (size_t i = 1; i < n; i++)
-        ck_assert_msg(!(as_f32(keys[i]) < as_f32(keys[i - 1])),
-                      "%s sort_f32: n=%zu pattern=%d: [%zu]=%a after %a", t->name, n, pat, i,
-                      (double)as_f32(keys[i]), (double)as_f32(keys[i - 1]));
-    /* a permutation of the input */
-    qsort(ref, n, sizeof *ref, cmp_u32_bits);
-    qsort(keys, n, sizeof *keys, cmp_u32_bits);
-    ck_assert_msg(memcmp(keys, ref, n * sizeof *ref) == 0,
-                  "%s sort_f32: n=%zu pattern=%d: not a permutation of the input", t->name, n,
-                  pat);
+    check_f32_row(keys, ref, n, "sort_f32");
     free(ref);
     zoned_check_free(&k, "keys", n);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+static void check_f32_rows(size_t rows, size_t n, int pat)
+{
+    const size_t total = rows * n;
+    uint64_t s = seed ^ (n * 89u) ^ (rows << 20) ^ (uint64_t)pat << 48;
+    zoned k = zoned_new(total, 4, n & 1);
+    zoned sc = scratch_new(n);
+    uint32_t *ref = malloc((total + 1) * sizeof *ref), *keys = k.data;
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < total; i++)
+        keys[i] = ref[i] = gen_f32(pat, i % (n ? n : 1), n, &s);
+    ck_assert_msg(table->sort_rows_f32(keys, rows, n, sc.data) == 1,
+                  "%s sort_rows_f32 refused rows=%zu n=%zu", table->name, rows, n);
+    for (size_t r = 0; r < rows; r++)
+        check_f32_row(keys + r * n, ref + r * n, n, "sort_rows_f32");
+    free(ref);
+    zoned_check_free(&k, "keys", total);
     zoned_check_free(&sc, "scratch", n);
 }
 
@@ -706,6 +729,20 @@ START_TEST(f32_numbers)
 }
 END_TEST
 
+START_TEST(f32_rows)
+{
+    if (table->sort_f32 == NULL)
+        return;
+    ck_assert_msg(table->sort_rows_f32 != NULL && table->f32_native != NULL,
+                  "%s: sort_f32 without sort_rows_f32 or f32_native", table->name);
+    const size_t rows_list[] = {0, 1, 2, 3, 37, 300};
+    for (size_t n = 0; n <= 600; n += n < 80 ? 1 : 23)
+        for (size_t ri = 0; ri < sizeof rows_list / sizeof rows_list[0]; ri++)
+            for (int pat = 0; pat < F_COUNT; pat++)
+                check_f32_rows(rows_list[ri], n, pat);
+}
+END_TEST
+
 /* A NaN anywhere, or MXCSR.DAZ set, and sort_f32 refuses, leaving the keys as they were. */
 START_TEST(f32_refuses)
 {
@@ -724,6 +761,8 @@ START_TEST(f32_refuses)
             keys[pos] = (rnd(&s) & 1 ? 0xFFC00000u : 0x7F800001u) | (uint32_t)(rnd(&s) & 0xFFFF);
             memcpy(copy, keys, n * sizeof *keys);
             ck_assert_int_eq(table->sort_f32(keys, n, scz.data), 0);
+            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+            ck_assert_int_eq(table->sort_rows_f32(keys, 1, n, scz.data), 0);
             ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
         }
 #if defined(__x86_64__) || defined(__i386__)
@@ -973,6 +1012,7 @@ static Suite *kernels_suite(void)
     tcase_add_test(tc, f64_rows);
     tcase_add_test(tc, f64_refuses);
     tcase_add_test(tc, f32_numbers);
+    tcase_add_test(tc, f32_rows);
     tcase_add_test(tc, f32_refuses);
     suite_add_tcase(s, tc);
     tc = tcase_create("signed");

@@ -932,9 +932,8 @@ RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
 #endif
 
 /* Sorts rows of n keys each, row r at keys + r * n. Short rows: the length dispatch is
- * hoisted out of the row loop, so each row is one inlined network. (Unused for vocabularies
- * the engine takes only for long rows: f32.) */
-__attribute__((unused)) static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch,
+ * hoisted out of the row loop, so each row is one inlined network. */
+static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch,
                                size_t inplace_min_bytes)
 {
     if (n <= 1 || rows == 0)

@@ -74,6 +74,14 @@
 #define RS_VARIANT_INPLACE_BYTES       INPLACE_INTEL
 #define RS_VARIANT_U16_NATIVE_MAX      8192u
 #define RS_VARIANT_U16_ROWS_NATIVE_MAX 64
+/* float32 compares (vminps, two ports) against the transform and the integer ones (vpminud,
+ * one port) on an Intel Xeon: faster where the networks are wide enough to be bound by
+ * throughput, slower where the float compares' latency shows (one row of up to 8
+ * registers, net instead of net_t: 65..144 keys, 16-key rows 0.35 -> 0.67 ns/key, 100 keys
+ * 1.04 -> 1.21). Faster: the column networks of 17..32 and 49..64 keys (64: 0.65 -> 0.48),
+ * and from 145 keys (200: 1.10 -> 0.91, 400: 1.22 -> 0.84, 1024: 1.43 -> 1.24, 8192: 1.65
+ * -> 1.52, 64K: 2.34 -> 2.19). */
+#define RS_VARIANT_F32_NATIVE(n) (((n) > 16 && (n) <= 32) || ((n) > 48 && (n) <= 64) || (n) > 144)
 #include "entries_tmpl.h" /* rs_avx512_intel_e_sort_u16, ... */
 #define RS_BITS 32
 #include "merge_tmpl.h" /* rs_avx512_e_merge_u32 */
@@ -118,6 +126,8 @@
         .sort_f64 = rs_avx512##V##_e_sort_f64,           \
         .sort_rows_f64 = rs_avx512##V##_e_sort_rows_f64, \
         .sort_f32 = rs_avx512##V##_e_sort_f32,           \
+        .sort_rows_f32 = rs_avx512##V##_e_sort_rows_f32, \
+        .f32_native = rs_avx512##V##_e_f32_native,       \
         .sort_i32 = rs_avx512##V##_e_sort_i32,           \
         .sort_i64 = rs_avx512##V##_e_sort_i64,           \
         .sort_rows_i32 = rs_avx512##V##_e_sort_rows_i32, \

@@ -74,9 +74,11 @@ typedef struct rs_kernel_table {
      * that has none (the key transform and sort_u64 are used). */
     int (*sort_f64)(uint64_t *keys, size_t n, void *scratch);
     int (*sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
-    /* The same for float32 rows (one row; no batch entry: rows in cache sort faster through
-     * the transform and the integer compares). */
+    /* The same for float32 rows; f32_native(n): whether rows of n keys sort faster through
+     * them than through the key transform and sort_u32 (a property of the core). */
     int (*sort_f32)(uint32_t *keys, size_t n, void *scratch);
+    int (*sort_rows_f32)(uint32_t *keys, size_t rows, size_t n, void *scratch);
+    int (*f32_native)(size_t n);
 
     /* int32 / int64 values as bit patterns, sorted ascending as signed integers, in place:
      * keys[0..n), or each of `rows` rows of n as sort_rows_u32. NULL in a table that has

@@ -4,9 +4,9 @@
  * Two paths:
  *  - values only (one unstable key, nothing else): injective keys, a kernel sort, decode;
  *    where the kernel table can, with no transform at all: float64 rows without NaNs (the
- *    default orders) sorted as numbers (sort_f64), long float32 rows too (sort_f32), int32
- *    and int64 as signed integers
- *    (sort_i32, sort_i64), unsigned integers ascending as they are.
+ *    default orders) sorted as numbers (sort_f64), float32 rows too where the table says
+ *    that pays (f32_native, sort_f32), int32 and int64 as signed integers (sort_i32,
+ *    sort_i64), unsigned integers ascending as they are.
  *  - permutation: an LSD pass per key word, from the last key's least significant word to
  *    the first key's most significant one; each pass sorts (canonical key, position) pairs,
  *    which is stable, and composes the permutation. Operands and indices are then gathered.
@@ -282,18 +282,11 @@ void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_
 
 /* Values-only jobs whose keys the kernel table sorts as they are, with no transform:
  * float64 as numbers (in an order that treats -0.0 and +0.0 as equal, not totalOrder; rows
- * holding a NaN are refused by the entries and take the key transform), int32 and int64 as
- * signed integers. Descending orders are the ascending one reversed (no NaNs; equal keys
+ * holding a NaN are refused by the entries and take the key transform), float32 likewise
+ * for the row lengths where the table's f32_native says so, int32 and int64 as signed
+ * integers. Descending orders are the ascending one reversed (no NaNs; equal keys
  * are equal bits). */
 typedef enum native_kind { NATIVE_NONE, NATIVE_F64, NATIVE_F32, NATIVE_I32, NATIVE_I64 } native_kind;
-
-/* float32 rows from this many keys take the kernels' float32 compares: on 32-bit keys they
- * are a little slower than the integer ones (1-2% from 1M keys, 5% at 64K, Intel Xeon), but
- * from rows of about a megabyte the transform's two passes cost more (10-12% of the sort of
- * a 1M-key row). */
-#ifndef RS_F32_NATIVE_MIN_KEYS
-#define RS_F32_NATIVE_MIN_KEYS ((size_t)1 << 18)
-#endif
 
 /* The orders that are the numbers' order (or its reverse) for rows without NaNs. */
 static int numeric_order(rs_order order)
@@ -311,7 +304,7 @@ static native_kind native_kind_of(const rs_job *job)
         k->sort_f64 != NULL && k->sort_rows_f64 != NULL)
         return NATIVE_F64;
     if (info->key_class == RS_KEY_FLOAT && info->size == 4 && info->key_bits == 32 &&
-        numeric_order(job->order) && k->sort_f32 != NULL && job->n >= RS_F32_NATIVE_MIN_KEYS)
+        numeric_order(job->order) && k->sort_f32 != NULL && k->f32_native(job->n))
         return NATIVE_F32;
     if (info->key_class == RS_KEY_SINT && info->size == 4 && info->key_bits == 32 &&
         k->sort_i32 != NULL && k->sort_rows_i32 != NULL)
@@ -364,9 +357,8 @@ static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t r
         break;
     case NATIVE_F32:
         size = 4;
-        for (size_t r = 0; r < rows; r++) /* a refusal: the caller sorts every row again */
-            if (!k->sort_f32((uint32_t *)keys + r * n, n, scratch))
-                return 0;
+        if (!(rows == 1 ? k->sort_f32(keys, n, scratch) : k->sort_rows_f32(keys, rows, n, scratch)))
+            return 0;
         break;
     case NATIVE_I32:
         size = 4;
