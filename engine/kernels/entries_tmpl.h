@@ -98,9 +98,9 @@ static int RS_E(sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scra
 #ifdef Vf32_N
 /* The row lengths for which sort_f32 / sort_rows_f32 beat the key transform and the integer
  * compares. By default rows of 2^18 keys or more: there the transform's two passes cost
- * 10-12% of the sort, more than the float compares lose (1-2% at 1M keys; 16-bit-lane
- * networks once spilled, and the float compares' latency showed). A variant may set its own
- * (RS_VARIANT_F32_NATIVE(n)). */
+ * 10-12% of the sort, more than the float compares lose where they are slower (1-2% at 1M
+ * keys when measured with networks that spilled; 5-7% on AVX2, Intel Xeon). A variant may set
+ * its own (RS_VARIANT_F32_NATIVE(n)). */
 #ifdef RS_VARIANT_F32_NATIVE
 #define F32_NATIVE(n) RS_VARIANT_F32_NATIVE(n)
 #else

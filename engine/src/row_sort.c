@@ -304,7 +304,8 @@ static native_kind native_kind_of(const rs_job *job)
         k->sort_f64 != NULL && k->sort_rows_f64 != NULL)
         return NATIVE_F64;
     if (info->key_class == RS_KEY_FLOAT && info->size == 4 && info->key_bits == 32 &&
-        numeric_order(job->order) && k->sort_f32 != NULL && k->f32_native(job->n))
+        numeric_order(job->order) && k->sort_f32 != NULL && k->sort_rows_f32 != NULL &&
+        k->f32_native(job->n))
         return NATIVE_F32;
     if (info->key_class == RS_KEY_SINT && info->size == 4 && info->key_bits == 32 &&
         k->sort_i32 != NULL && k->sort_rows_i32 != NULL)
@@ -343,7 +344,7 @@ static void reverse_row(void *keys, size_t size, size_t n)
 }
 
 /* Sorts `rows` contiguous rows of n keys at keys with the native entries of `kind`; returns
- * 0, the keys untouched, where the entries refuse them (a float64 NaN). */
+ * 0, the keys untouched, where the entries refuse them (a float NaN, or MXCSR.DAZ set). */
 static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows,
                        void *scratch)
 {
