@@ -11,6 +11,10 @@ For every (shape, dtype), in one process on identical data, interleaved and repe
   vqsort-avx2-omp@t  the same with Highway's AVX2 target forced (faster than its AVX-512
                    one on AMD Zen 4: see bench_sort.py)
   numpy@1          ndarray.sort(axis=-1), for reference (NumPy sorts on one thread)
+Each timed call of a batch of up to 2^21 elements follows one untimed call of the same
+contender (--settle): contexts of different thread counts share libgomp's pool of the
+calling thread, and a change of team size costs more than a small batch's sort (seen on
+16 cores: 8x8192 at 8 threads 3.5x slower right after a 4-thread call).
 Speedup is each contender's own 1-thread median over its t-thread median; efficiency is
 speedup / t. A batch of one row cannot be spread by a per-row loop: VQSort's speedup is 1
 there by construction.
@@ -67,6 +71,8 @@ def run(args):
                    + (f"; vqsort-avx2-omp forces {peers.hwy_avx2_target}"
                       if peers.hwy_avx2_target != peers.hwy_target else ""),
         "threads": ", ".join(str(t) for t in args.threads),
+        "settle": (str(args.settle) if args.settle >= 0 else
+                   "1 untimed call before each timed one up to 2^21 elements, else 0"),
     }
     for k, v in meta.items():
         log(f"# {k}: {v}")
@@ -106,8 +112,10 @@ def run(args):
                                        lambda case: (lambda w=case.work: w.sort(axis=-1))))
             reps = args.reps or bl.default_reps(case.elements)
             try:
-                results = bl.time_case(case, cs, reps, warmup=case.elements <= (1 << 21),
-                                       verify=not args.no_verify, log=log)
+                small = case.elements <= (1 << 21)
+                settle = args.settle if args.settle >= 0 else int(small)
+                results = bl.time_case(case, cs, reps, warmup=small,
+                                       verify=not args.no_verify, log=log, settle=settle)
             finally:
                 case.release()
             stats = {c.name: bl.summarize(results[c.name]["ns"], case.elements, case.bytes)
@@ -162,6 +170,10 @@ def main(argv=None):
     ap.add_argument("--shapes")
     ap.add_argument("--dtypes")
     ap.add_argument("--reps", type=int, default=0)
+    ap.add_argument("--settle", type=int, default=-1,
+                    help="untimed calls before each timed one (default: 1 on batches of up "
+                         "to 2^21 elements, else 0): switching thread counts resizes "
+                         "libgomp's pool, which a caller keeping one context never pays")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-numpy", action="store_true")
     ap.add_argument("--no-nopin", action="store_true", help="leave rowsort-nopin out")

@@ -499,8 +499,13 @@ def matches(out, ref, src):
                                np.sort(_bits(np.asarray(src)), axis=-1)))
 
 
-def time_case(case, contenders, rounds, warmup=True, verify=True, log=None):
+def time_case(case, contenders, rounds, warmup=True, verify=True, log=None, settle=0):
     """Interleaves the contenders over `rounds` rounds (order rotated each round).
+
+    settle: untimed calls of the same contender just before each timed one (the scaling
+    benchmark's contexts of different thread counts share libgomp's one pool of the calling
+    thread, which is resized when the team size changes: a caller that keeps one context
+    never pays that, so it is not timed).
 
     Returns {name: {"ns": [...], "note": str, "ok": bool | None}}; a contender that raised
     NotAvailable has ns == [] and the reason in note.
@@ -520,8 +525,12 @@ def time_case(case, contenders, rounds, warmup=True, verify=True, log=None):
             order = calls[r % k:] + calls[:r % k] if k and r >= 0 else calls
             for c, fn in order:
                 res = results[c.name]
-                c.before(case)
                 try:
+                    for _ in range(settle if r >= 0 else 0):
+                        c.before(case)
+                        del_ret = fn()
+                        del del_ret
+                    c.before(case)
                     t0 = time.perf_counter_ns()
                     ret = fn()
                     t1 = time.perf_counter_ns()
