@@ -528,8 +528,7 @@ def time_case(case, contenders, rounds, warmup=True, verify=True, log=None, sett
                 try:
                     for _ in range(settle if r >= 0 else 0):
                         c.before(case)
-                        del_ret = fn()
-                        del del_ret
+                        fn()
                     c.before(case)
                     t0 = time.perf_counter_ns()
                     ret = fn()
