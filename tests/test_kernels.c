@@ -23,6 +23,7 @@
 #endif
 
 #include "dispatch.h"
+#include "ck_expect.h"
 #include "kernels.h"
 
 #ifdef RS_HAVE_KERN_AVX2
@@ -131,8 +132,8 @@ static void zoned_check_free(zoned *z, const char *what, size_t n)
     const unsigned char *lo = (const unsigned char *)z->data - RED;
     const unsigned char *hi = (const unsigned char *)z->data + z->bytes;
     for (size_t i = 0; i < RED; i++) {
-        ck_assert_msg(lo[i] == RED_BYTE, "%s: red zone before written (n=%zu)", what, n);
-        ck_assert_msg(hi[i] == RED_BYTE, "%s: red zone after written (n=%zu)", what, n);
+        CK_EXPECT(lo[i] == RED_BYTE, "%s: red zone before written (n=%zu)", what, n);
+        CK_EXPECT(hi[i] == RED_BYTE, "%s: red zone after written (n=%zu)", what, n);
     }
     free(z->raw);
 }
@@ -239,7 +240,7 @@ static void check_keys(unsigned bits, size_t n, int pat, size_t misalign)
     call_keys(bits, k.data, n, sc.data);
     for (size_t i = 0; i < n; i++) {
         const uint64_t got = get(k.data, i, bits);
-        ck_assert_msg(got == ref[i],
+        CK_EXPECT(got == ref[i],
                       "%s u%u n=%zu pattern=%d misalign=%zu: key[%zu]=%llu, want %llu", table->name,
                       bits, n, pat, misalign, i, (unsigned long long)got,
                       (unsigned long long)ref[i]);
@@ -269,7 +270,7 @@ static void check_pairs(unsigned bits, unsigned ibits, size_t n, int pat, size_t
     call_pairs(bits, ibits, k.data, x.data, n, sc.data);
     for (size_t i = 0; i < n; i++) {
         const uint64_t gk = get(k.data, i, bits), gi = get(x.data, i, ibits);
-        ck_assert_msg(gk == ref[i].key && gi == ref[i].idx,
+        CK_EXPECT(gk == ref[i].key && gi == ref[i].idx,
                       "%s u%u/i%u n=%zu pattern=%d misalign=%zu base=%llu: [%zu]=(%llu,%llu), "
                       "want (%llu,%llu)",
                       table->name, bits, ibits, n, pat, misalign, (unsigned long long)idx_base, i,
@@ -301,7 +302,7 @@ START_TEST(keys_short)
 END_TEST
 
 /* Largest power of two the pow2 tests reach: 2^20 by default; ROWSORT_TEST_MAX_LOG2 lowers it
- * for slow builds (the sanitizer run in scripts/test.sh uses 16). */
+ * for slow builds (valgrind, a debug build on a small machine). */
 static unsigned max_log2(void)
 {
     const char *s = getenv("ROWSORT_TEST_MAX_LOG2");
@@ -422,7 +423,7 @@ static void check_rows(unsigned bits, size_t rows, size_t n, int pat, size_t mis
     call_rows(bits, k.data, rows, n, sc.data);
     for (size_t i = 0; i < total; i++) {
         const uint64_t got = get(k.data, i, bits);
-        ck_assert_msg(got == ref[i], "%s rows u%u rows=%zu n=%zu pattern=%d: [%zu]=%llu, want %llu",
+        CK_EXPECT(got == ref[i], "%s rows u%u rows=%zu n=%zu pattern=%d: [%zu]=%llu, want %llu",
                       table->name, bits, rows, n, pat, i, (unsigned long long)got,
                       (unsigned long long)ref[i]);
     }
@@ -490,7 +491,7 @@ static double as_f64(uint64_t b)
 static void check_f64_row(const uint64_t *keys, uint64_t *ref, size_t n, const char *what)
 {
     for (size_t i = 1; i < n; i++)
-        ck_assert_msg(!(as_f64(keys[i]) < as_f64(keys[i - 1])),
+        CK_EXPECT(!(as_f64(keys[i]) < as_f64(keys[i - 1])),
                       "%s %s: n=%zu: [%zu]=%a after %a", table->name, what, n, i,
                       as_f64(keys[i]), as_f64(keys[i - 1]));
     uint64_t *got = malloc((n + 1) * sizeof *got);
@@ -660,7 +661,7 @@ static int cmp_u32_bits(const void *a, const void *b)
 static void check_f32_row(uint32_t *keys, uint32_t *ref, size_t n, const char *what)
 {
     for (size_t i = 1; i < n; i++)
-        ck_assert_msg(!(as_f32(keys[i]) < as_f32(keys[i - 1])), "%s %s: n=%zu: [%zu]=%a after %a",
+        CK_EXPECT(!(as_f32(keys[i]) < as_f32(keys[i - 1])), "%s %s: n=%zu: [%zu]=%a after %a",
                       table->name, what, n, i, (double)as_f32(keys[i]),
                       (double)as_f32(keys[i - 1]));
     qsort(ref, n, sizeof *ref, cmp_u32_bits);
@@ -971,7 +972,7 @@ START_TEST(merge_runs)
                     else
                         table->merge_u64(a.data, na, b.data, nb, out.data, count);
                     for (size_t i = 0; i < count; i++)
-                        ck_assert_msg(get(out.data, i, bits) == all[i],
+                        CK_EXPECT(get(out.data, i, bits) == all[i],
                                       "merge_u%u pat %d na %zu nb %zu count %zu: key %zu", bits,
                                       pat, na, nb, count, i);
                     zoned_check_free(&out, "merge out", count);

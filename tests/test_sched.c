@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_expect.h"
 #include "rowsort.h"
 
 static uint64_t next(uint64_t *s)
@@ -161,7 +162,7 @@ START_TEST(test_same_bytes)
         for (size_t r = 0; r < c->rows; r++) {
             const int32_t *v = (const int32_t *)ref.values + r * c->n;
             for (size_t j = 1; j < c->n; j++)
-                ck_assert_msg(v[j - 1] <= v[j], "%s: row %zu not sorted at %zu", c->name, r, j);
+                CK_EXPECT(v[j - 1] <= v[j], "%s: row %zu not sorted at %zu", c->name, r, j);
         }
     free_outputs(&ref);
 }
