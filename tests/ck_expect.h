@@ -11,10 +11,10 @@
 
 #include <check.h>
 
-#define CK_EXPECT(cond, ...)            \
-    do {                                \
-        if (!(cond))                    \
-            ck_abort_msg(__VA_ARGS__);  \
+#define CK_EXPECT(cond, ...)           \
+    do {                               \
+        if (!(cond))                   \
+            ck_abort_msg(__VA_ARGS__); \
     } while (0)
 
 #endif /* RS_TESTS_CK_EXPECT_H */

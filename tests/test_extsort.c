@@ -322,9 +322,11 @@ START_TEST(test_window_stats)
     /* Every row sorted (unstable: check order only). */
     const float *o = out.data;
     for (size_t r = 0; r < rows; r++)
-        for (size_t j = 1; j < n; j++)
-            CK_EXPECT(rsio_order_compare(ROWSORT_DTYPE_F32, 0, &o[r * n + j - 1], &o[r * n + j]) <= 0,
+        for (size_t j = 1; j < n; j++) {
+            const float *pair = &o[r * n + j - 1];
+            CK_EXPECT(rsio_order_compare(ROWSORT_DTYPE_F32, 0, pair, pair + 1) <= 0,
                       "row %zu not sorted at %zu", r, j);
+        }
     /* A bad row range. */
     job.row_begin = 5;
     job.row_end = rows + 1;

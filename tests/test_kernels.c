@@ -240,10 +240,9 @@ static void check_keys(unsigned bits, size_t n, int pat, size_t misalign)
     call_keys(bits, k.data, n, sc.data);
     for (size_t i = 0; i < n; i++) {
         const uint64_t got = get(k.data, i, bits);
-        CK_EXPECT(got == ref[i],
-                      "%s u%u n=%zu pattern=%d misalign=%zu: key[%zu]=%llu, want %llu", table->name,
-                      bits, n, pat, misalign, i, (unsigned long long)got,
-                      (unsigned long long)ref[i]);
+        CK_EXPECT(got == ref[i], "%s u%u n=%zu pattern=%d misalign=%zu: key[%zu]=%llu, want %llu",
+                  table->name, bits, n, pat, misalign, i, (unsigned long long)got,
+                  (unsigned long long)ref[i]);
     }
     free(ref);
     zoned_check_free(&k, "keys", n);
@@ -271,11 +270,11 @@ static void check_pairs(unsigned bits, unsigned ibits, size_t n, int pat, size_t
     for (size_t i = 0; i < n; i++) {
         const uint64_t gk = get(k.data, i, bits), gi = get(x.data, i, ibits);
         CK_EXPECT(gk == ref[i].key && gi == ref[i].idx,
-                      "%s u%u/i%u n=%zu pattern=%d misalign=%zu base=%llu: [%zu]=(%llu,%llu), "
-                      "want (%llu,%llu)",
-                      table->name, bits, ibits, n, pat, misalign, (unsigned long long)idx_base, i,
-                      (unsigned long long)gk, (unsigned long long)gi,
-                      (unsigned long long)ref[i].key, (unsigned long long)ref[i].idx);
+                  "%s u%u/i%u n=%zu pattern=%d misalign=%zu base=%llu: [%zu]=(%llu,%llu), "
+                  "want (%llu,%llu)",
+                  table->name, bits, ibits, n, pat, misalign, (unsigned long long)idx_base, i,
+                  (unsigned long long)gk, (unsigned long long)gi, (unsigned long long)ref[i].key,
+                  (unsigned long long)ref[i].idx);
     }
     free(ref);
     zoned_check_free(&k, "keys", n);
@@ -424,8 +423,8 @@ static void check_rows(unsigned bits, size_t rows, size_t n, int pat, size_t mis
     for (size_t i = 0; i < total; i++) {
         const uint64_t got = get(k.data, i, bits);
         CK_EXPECT(got == ref[i], "%s rows u%u rows=%zu n=%zu pattern=%d: [%zu]=%llu, want %llu",
-                      table->name, bits, rows, n, pat, i, (unsigned long long)got,
-                      (unsigned long long)ref[i]);
+                  table->name, bits, rows, n, pat, i, (unsigned long long)got,
+                  (unsigned long long)ref[i]);
     }
     free(ref);
     zoned_check_free(&k, "keys", total);
@@ -491,9 +490,8 @@ static double as_f64(uint64_t b)
 static void check_f64_row(const uint64_t *keys, uint64_t *ref, size_t n, const char *what)
 {
     for (size_t i = 1; i < n; i++)
-        CK_EXPECT(!(as_f64(keys[i]) < as_f64(keys[i - 1])),
-                      "%s %s: n=%zu: [%zu]=%a after %a", table->name, what, n, i,
-                      as_f64(keys[i]), as_f64(keys[i - 1]));
+        CK_EXPECT(!(as_f64(keys[i]) < as_f64(keys[i - 1])), "%s %s: n=%zu: [%zu]=%a after %a",
+                  table->name, what, n, i, as_f64(keys[i]), as_f64(keys[i - 1]));
     uint64_t *got = malloc((n + 1) * sizeof *got);
     ck_assert_ptr_nonnull(got);
     memcpy(got, keys, n * sizeof *got);
@@ -662,8 +660,7 @@ static void check_f32_row(uint32_t *keys, uint32_t *ref, size_t n, const char *w
 {
     for (size_t i = 1; i < n; i++)
         CK_EXPECT(!(as_f32(keys[i]) < as_f32(keys[i - 1])), "%s %s: n=%zu: [%zu]=%a after %a",
-                      table->name, what, n, i, (double)as_f32(keys[i]),
-                      (double)as_f32(keys[i - 1]));
+                  table->name, what, n, i, (double)as_f32(keys[i]), (double)as_f32(keys[i - 1]));
     qsort(ref, n, sizeof *ref, cmp_u32_bits);
     qsort(keys, n, sizeof *keys, cmp_u32_bits);
     ck_assert_msg(memcmp(keys, ref, n * sizeof *ref) == 0,
@@ -973,8 +970,8 @@ START_TEST(merge_runs)
                         table->merge_u64(a.data, na, b.data, nb, out.data, count);
                     for (size_t i = 0; i < count; i++)
                         CK_EXPECT(get(out.data, i, bits) == all[i],
-                                      "merge_u%u pat %d na %zu nb %zu count %zu: key %zu", bits,
-                                      pat, na, nb, count, i);
+                                  "merge_u%u pat %d na %zu nb %zu count %zu: key %zu", bits, pat,
+                                  na, nb, count, i);
                     zoned_check_free(&out, "merge out", count);
                 }
                 zoned_check_free(&a, "merge a", na);

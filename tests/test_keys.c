@@ -88,11 +88,11 @@ START_TEST(recipe_matches_generic_encoder)
             encode_recipe(info->key_bits, values, recipe, N, &x);
             for (size_t i = 0; i < N; i++)
                 CK_EXPECT(load(generic, i, info->key_bits) == load(recipe, i, info->key_bits),
-                              "%s order %d canonical %d: value %#llx -> generic %#llx recipe %#llx",
-                              info->name, order, canonical,
-                              (unsigned long long)load(values, i, info->key_bits),
-                              (unsigned long long)load(generic, i, info->key_bits),
-                              (unsigned long long)load(recipe, i, info->key_bits));
+                          "%s order %d canonical %d: value %#llx -> generic %#llx recipe %#llx",
+                          info->name, order, canonical,
+                          (unsigned long long)load(values, i, info->key_bits),
+                          (unsigned long long)load(generic, i, info->key_bits),
+                          (unsigned long long)load(recipe, i, info->key_bits));
         }
     }
 }
