@@ -459,12 +459,19 @@ static uint64_t gen_f64(int pat, size_t i, size_t n, uint64_t *s)
 {
     const uint64_t sign = UINT64_C(1) << 63;
     if (pat == F_SPECIAL) {
-        static const uint64_t special[] = {
-            0, UINT64_C(1) << 63, 1, sign | 1, UINT64_C(0x000FFFFFFFFFFFFF),
-            sign | UINT64_C(0x000FFFFFFFFFFFFF), UINT64_C(0x0010000000000000),
-            UINT64_C(0x7FF0000000000000), UINT64_C(0xFFF0000000000000),
-            UINT64_C(0x7FEFFFFFFFFFFFFF), UINT64_C(0xFFEFFFFFFFFFFFFF),
-            UINT64_C(0x3FF0000000000000), UINT64_C(0xBFF0000000000000)};
+        static const uint64_t special[] = {0,
+                                           UINT64_C(1) << 63,
+                                           1,
+                                           sign | 1,
+                                           UINT64_C(0x000FFFFFFFFFFFFF),
+                                           sign | UINT64_C(0x000FFFFFFFFFFFFF),
+                                           UINT64_C(0x0010000000000000),
+                                           UINT64_C(0x7FF0000000000000),
+                                           UINT64_C(0xFFF0000000000000),
+                                           UINT64_C(0x7FEFFFFFFFFFFFFF),
+                                           UINT64_C(0xFFEFFFFFFFFFFFFF),
+                                           UINT64_C(0x3FF0000000000000),
+                                           UINT64_C(0xBFF0000000000000)};
         const uint64_t r = rnd(s);
         const size_t count = sizeof special / sizeof special[0];
         if (r % 4 != 0)
@@ -593,8 +600,9 @@ START_TEST(f64_refuses)
         for (size_t pos = 0; pos < n; pos += n / 5 + 1) {
             for (size_t i = 0; i < n; i++)
                 keys[i] = gen_f64(P_RANDOM, i, n, &s);
-            keys[pos] = (rnd(&s) & 1 ? UINT64_C(0xFFF8000000000000) : UINT64_C(0x7FF0000000000001)) |
-                        (rnd(&s) & 0xFFFF);
+            keys[pos] =
+                (rnd(&s) & 1 ? UINT64_C(0xFFF8000000000000) : UINT64_C(0x7FF0000000000001)) |
+                (rnd(&s) & 0xFFFF);
             memcpy(copy, keys, n * sizeof *keys);
             ck_assert_int_eq(table->sort_f64(keys, n, sc), 0);
             ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
@@ -625,10 +633,11 @@ static uint32_t gen_f32(int pat, size_t i, size_t n, uint64_t *s)
 {
     const uint32_t sign = UINT32_C(1) << 31;
     if (pat == F_SPECIAL) {
-        static const uint32_t special[] = {0,           UINT32_C(1) << 31, 1,          sign | 1,
-                                           0x007FFFFFu, sign | 0x007FFFFFu, 0x00800000u,
-                                           0x7F800000u, 0xFF800000u,       0x7F7FFFFFu,
-                                           0xFF7FFFFFu, 0x3F800000u,       0xBF800000u};
+        static const uint32_t special[] = {0,           UINT32_C(1) << 31, 1,
+                                           sign | 1,    0x007FFFFFu,       sign | 0x007FFFFFu,
+                                           0x00800000u, 0x7F800000u,       0xFF800000u,
+                                           0x7F7FFFFFu, 0xFF7FFFFFu,       0x3F800000u,
+                                           0xBF800000u};
         const uint64_t r = rnd(s);
         const size_t count = sizeof special / sizeof special[0];
         if (r % 4 != 0)
@@ -811,8 +820,8 @@ static int cmp_s64(const void *a, const void *b)
 
 /* `rows` rows of n signed keys of `bits`, sorted by the single-row entry (rows == 1 and
  * single) or the batch entry, against qsort with a signed compare, bit for bit. */
-static void check_signed(const rs_kernel_table *t, unsigned bits, size_t rows, size_t n,
-                         int pat, int single, size_t misalign)
+static void check_signed(const rs_kernel_table *t, unsigned bits, size_t rows, size_t n, int pat,
+                         int single, size_t misalign)
 {
     const size_t total = rows * n, size = bits / 8;
     uint64_t s = seed ^ (n * 2654435761u) ^ (rows << 20) ^ (uint64_t)pat << 44 ^ bits;
@@ -981,6 +990,115 @@ START_TEST(merge_runs)
 }
 END_TEST
 
+/* Whether a < b for partition_u32 (unsigned) or partition_i32 (signed). */
+static int part_less(int is_signed, uint32_t a, uint32_t b)
+{
+    return is_signed ? (int32_t)a < (int32_t)b : a < b;
+}
+
+static void check_partition(int is_signed, size_t n, int pat, uint32_t p, size_t misalign)
+{
+    uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 32 ^ p;
+    zoned k = zoned_new(n, 4, misalign);
+    uint64_t *before = malloc((n + 1) * sizeof *before), *after = malloc((n + 1) * sizeof *after);
+    ck_assert(before != NULL && after != NULL);
+    uint32_t *keys = k.data;
+    size_t below = 0;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = (uint32_t)gen_key(pat, i, n, 32, &s);
+        before[i] = keys[i];
+        below += part_less(is_signed, keys[i], p);
+    }
+    const size_t got =
+        is_signed ? table->partition_i32(keys, n, p) : table->partition_u32(keys, n, p);
+    CK_EXPECT(got == below, "%s partition_%s n=%zu pat=%d p=%u: returned %zu, %zu keys below",
+              table->name, is_signed ? "i32" : "u32", n, pat, p, got, below);
+    for (size_t i = 0; i < n; i++) {
+        CK_EXPECT(part_less(is_signed, keys[i], p) == (i < below),
+                  "%s partition_%s n=%zu pat=%d p=%u: key %zu on the wrong side", table->name,
+                  is_signed ? "i32" : "u32", n, pat, p, i);
+        after[i] = keys[i];
+    }
+    qsort(before, n, sizeof *before, cmp_u64);
+    qsort(after, n, sizeof *after, cmp_u64);
+    CK_EXPECT(n == 0 || memcmp(before, after, n * sizeof *before) == 0,
+              "%s partition n=%zu pat=%d: keys lost or duplicated", table->name, n, pat);
+    free(before);
+    free(after);
+    zoned_check_free(&k, "partitioned keys", n);
+}
+
+/* The in-place partition entries of the pivot split (sched_pivot.c): every key below the
+ * bound first, the count returned, the same keys, nothing written outside. Bounds: a key of
+ * the data, one past it, the smallest and largest keys. Loop index: unsigned, signed. */
+START_TEST(partition_entries)
+{
+    const int is_signed = _i;
+    if ((is_signed ? (void *)table->partition_i32 : (void *)table->partition_u32) == NULL)
+        return;
+    static const size_t lens[] = {0,   1,   2,    3,    7,    8,     9,     15,    16,  17,
+                                  31,  32,  33,   63,   64,   65,    100,   127,   128, 129,
+                                  255, 256, 1000, 4095, 4097, 65535, 65537, 300007};
+    const uint32_t smallest = is_signed ? UINT32_C(0x80000000) : 0;
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+        for (int pat = 0; pat < P_COUNT; pat++) {
+            const size_t n = lens[li];
+            uint64_t s = seed ^ n;
+            const uint32_t key = n ? (uint32_t)gen_key(pat, (size_t)(rnd(&s) % n), n, 32, &s) : 7;
+            const uint32_t bounds[] = {key, key + 1u, smallest, smallest - 1u};
+            for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++)
+                check_partition(is_signed, n, pat, bounds[b], (n + b) & 1);
+        }
+}
+END_TEST
+
+/* The 32-bit key-only sorts with no more scratch than RS_KERNEL_SCRATCH_BYTES_U32 (the
+ * pivot split hands each thread that much): sorted, and no byte written past it. Lengths
+ * past the in-place threshold of the low-threshold table, where the out-of-place levels use
+ * the scratch. Loop index: sort_u32, sort_i32, sort_f32 (finite keys). */
+START_TEST(u32_sorts_small_scratch)
+{
+    const rs_kernel_table *tables[] = {table, table_low};
+    for (size_t ti = 0; ti < 2; ti++) {
+        const rs_kernel_table *t = tables[ti];
+        if (t == NULL || (_i == 1 && t->sort_i32 == NULL) || (_i == 2 && t->sort_f32 == NULL))
+            continue;
+        static const size_t lens[] = {0, 1, 100, 5000, 3 * (LOW_INPLACE_BYTES / 4) + 5, 300007};
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+            const size_t n = lens[li];
+            uint64_t s = seed ^ n ^ (uint64_t)_i << 50;
+            zoned k = zoned_new(n, 4, n & 1);
+            zoned sc = zoned_new(RS_KERNEL_SCRATCH_BYTES_U32(n), 1, 0);
+            uint32_t *keys = k.data;
+            for (size_t i = 0; i < n; i++) {
+                const uint32_t r = (uint32_t)rnd(&s);
+                /* sort_f32: finite floats (exponent below 0xFF); else any bits */
+                keys[i] = _i == 2 ? (r & 0x807FFFFFu) | ((r >> 8) % 254u) << 23 : r;
+            }
+            if (_i == 0)
+                t->sort_u32(keys, n, sc.data);
+            else if (_i == 1)
+                t->sort_i32(keys, n, sc.data);
+            else
+                ck_assert_int_eq(t->sort_f32(keys, n, sc.data), 1);
+            for (size_t i = 1; i < n; i++) {
+                const uint32_t a = keys[i - 1], b = keys[i];
+                float fa, fb;
+                memcpy(&fa, &a, 4);
+                memcpy(&fb, &b, 4);
+                const int ordered = _i == 0   ? a <= b
+                                    : _i == 1 ? (int32_t)a <= (int32_t)b
+                                              : fa <= fb;
+                CK_EXPECT(ordered, "%s sort %d n=%zu: keys %zu, %zu out of order", t->name, (int)_i,
+                          n, i - 1, i);
+            }
+            zoned_check_free(&k, "keys", n);
+            zoned_check_free(&sc, "u32 scratch", n);
+        }
+    }
+}
+END_TEST
+
 static Suite *kernels_suite(void)
 {
     Suite *s = suite_create("kernels");
@@ -1003,6 +1121,8 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, rows_batch, 0, 3);
     tcase_add_test(tc, xform_matches_scalar);
     tcase_add_loop_test(tc, merge_runs, 0, 2);
+    tcase_add_loop_test(tc, partition_entries, 0, 2);
+    tcase_add_loop_test(tc, u32_sorts_small_scratch, 0, 3);
     suite_add_tcase(s, tc);
     tc = tcase_create("f64");
     tcase_set_timeout(tc, 600);

@@ -76,6 +76,34 @@ static void RS_E(sort_u64)(uint64_t *keys, size_t n, void *scratch)
     RS_S(64, keys, n, scratch);
 }
 
+/* The quicksort's partition for rows split by a team: whole vectors from V32_N keys (the
+ * v32 and vi32 vocabularies compare keys as they are: their pre/post do nothing). */
+#define RS_PARTITION_ENTRY(name, tag, less)                                                 \
+    static size_t RS_E(name)(uint32_t * keys, size_t n, uint32_t p)                        \
+    {                                                                                       \
+        if (n < V32_N) {                                                                    \
+            size_t m = 0;                                                                   \
+            for (size_t i = 0; i < n; i++)                                                  \
+                if (less(keys[i], p)) {                                                     \
+                    const uint32_t t = keys[m];                                             \
+                    keys[m++] = keys[i];                                                    \
+                    keys[i] = t;                                                            \
+                }                                                                           \
+            return m;                                                                       \
+        }                                                                                   \
+        uint32_t mn, mx;                                                                    \
+        return RS_K(tag, partition)(keys, n, p, &mn, &mx);                                  \
+    }
+#define RS_LESS_U32(a, b) ((a) < (b))
+#define RS_LESS_I32(a, b) ((int32_t)(a) < (int32_t)(b))
+RS_PARTITION_ENTRY(partition_u32, 32, RS_LESS_U32)
+#ifdef Vi32_N
+RS_PARTITION_ENTRY(partition_i32, i32, RS_LESS_I32)
+#endif
+#undef RS_LESS_I32
+#undef RS_LESS_U32
+#undef RS_PARTITION_ENTRY
+
 #ifdef Vf64_N
 /* float64 rows without NaNs, sorted as numbers by the f64 vocabulary (no key transform). */
 static int RS_E(sort_f64)(uint64_t *keys, size_t n, void *scratch)

@@ -134,6 +134,8 @@
         .sort_rows_i64 = rs_avx512##V##_e_sort_rows_i64, \
         .merge_u32 = rs_avx512_e_merge_u32,              \
         .merge_u64 = rs_avx512_e_merge_u64,              \
+        .partition_u32 = rs_avx512##V##_e_partition_u32, \
+        .partition_i32 = rs_avx512##V##_e_partition_i32, \
         .encode_u16 = rs_avx512_encode_u16,              \
         .encode_u32 = rs_avx512_encode_u32,              \
         .encode_u64 = rs_avx512_encode_u64,              \

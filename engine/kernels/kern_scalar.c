@@ -49,6 +49,23 @@
 #define RS_IDX_T     uint64_t
 #include "radix_tmpl.h"
 
+/* Hoare's partition: keys below p first; returns their count. */
+static size_t partition_u32(uint32_t *keys, size_t n, uint32_t p)
+{
+    size_t lo = 0, hi = n;
+    for (;;) {
+        while (lo < hi && keys[lo] < p)
+            lo++;
+        while (lo < hi && !(keys[hi - 1] < p))
+            hi--;
+        if (lo >= hi)
+            return lo;
+        const uint32_t t = keys[lo];
+        keys[lo++] = keys[--hi];
+        keys[hi] = t;
+    }
+}
+
 #define RS_XFORM_T      uint16_t
 #define RS_XFORM_ENCODE encode_u16
 #define RS_XFORM_DECODE decode_u16
@@ -75,6 +92,8 @@ const rs_kernel_table rs_kernels_scalar = {
     .sort_u16_i64 = sort_u16_i64,
     .sort_u32_i64 = sort_u32_i64,
     .sort_u64_i64 = sort_u64_i64,
+    .partition_u32 = partition_u32,
+    .partition_i32 = NULL, /* no sort_i32 */
     .encode_u16 = encode_u16,
     .encode_u32 = encode_u32,
     .encode_u64 = encode_u64,

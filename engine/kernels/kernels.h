@@ -14,6 +14,10 @@
 /* Every kernel call gets a scratch buffer of at least this many bytes, 64-byte aligned,
  * that it may use freely. Kernels never allocate. */
 #define RS_KERNEL_SCRATCH_BYTES(n) ((size_t)(n)*16u + 4096u)
+/* The sorts of 32-bit keys alone (sort_u32, sort_i32, sort_f32) need less: n keys (the
+ * quicksort's out-of-place copy, the radix sort's buffer), 64-byte aligned. The pivot
+ * split (sched_pivot.c) gives each thread that much of one shared buffer. */
+#define RS_KERNEL_SCRATCH_BYTES_U32(n) ((size_t)(n)*4u)
 
 /*
  * A key transform recipe, dtype-agnostic, applied element-wise by the encode/decode entries
@@ -94,6 +98,13 @@ typedef struct rs_kernel_table {
                       size_t count);
     void (*merge_u64)(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, uint64_t *out,
                       size_t count);
+
+    /* The quicksort's in-place partition (a row split around pivots by a team,
+     * engine/src/sched_pivot.c): moves the keys of keys[0..n) below p to the front and
+     * returns their count; partition_u32 compares as unsigned, partition_i32 as signed
+     * (NULL in a table without sort_i32). */
+    size_t (*partition_u32)(uint32_t *keys, size_t n, uint32_t p);
+    size_t (*partition_i32)(uint32_t *keys, size_t n, uint32_t p);
 
     /* dst[i] = encode(src[i]) / decode(src[i]) by the recipe; src may equal dst. NULL in a
      * table means: use the scalar table's entry. */
