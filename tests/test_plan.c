@@ -243,7 +243,7 @@ START_TEST(test_plans)
             for (size_t pi = 0; pi < 3; pi++)
                 for (int splittable = 0; splittable < 2; splittable++) {
                     rs_plan_workload w = {works[wi].rows, works[wi].n, works[wi].elem_bytes,
-                                          counts[ci], splittable};
+                                          counts[ci], splittable, splittable};
                     rs_plan_options o = {pins[pi], 0};
                     char msg[512];
                     snprintf(msg, sizeof msg,
@@ -270,14 +270,14 @@ START_TEST(test_cost_model)
     const rs_plan_options o = {ROWSORT_PIN_CORE, 0};
     int split;
     /* 8 x 8192 on 2 threads: both, whole rows */
-    rs_plan_workload w = {8, 8192, 4, 2, 1};
+    rs_plan_workload w = {8, 8192, 4, 2, 1, 0};
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 2);
     ck_assert_int_eq(split, 0);
     /* too little work for a second thread */
-    w = (rs_plan_workload){4, 1000, 4, 2, 1};
+    w = (rs_plan_workload){4, 1000, 4, 2, 1, 0};
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 1);
     /* one huge row: split over every thread */
-    w = (rs_plan_workload){1, 16777216, 4, 16, 1};
+    w = (rs_plan_workload){1, 16777216, 4, 16, 1, 0};
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 16);
     ck_assert_int_eq(split, 1);
     /* ... unless the row cannot be split: one thread */
@@ -285,19 +285,19 @@ START_TEST(test_cost_model)
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 1);
     ck_assert_int_eq(split, 0);
     /* 4 long rows on 2 threads: whole rows, even */
-    w = (rs_plan_workload){4, 4194304, 4, 2, 1};
+    w = (rs_plan_workload){4, 4194304, 4, 2, 1, 0};
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 2);
     ck_assert_int_eq(split, 0);
     /* 3 long rows on 2 threads: split (whole rows would idle a quarter) */
-    w = (rs_plan_workload){3, 4194304, 4, 2, 1};
+    w = (rs_plan_workload){3, 4194304, 4, 2, 1, 0};
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 2);
     ck_assert_int_eq(split, 1);
     /* 4 long rows on 16 threads: split, parts of 1M */
-    w = (rs_plan_workload){4, 4194304, 4, 16, 1};
+    w = (rs_plan_workload){4, 4194304, 4, 16, 1, 0};
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 16);
     ck_assert_int_eq(split, 1);
     /* a row of 200000 on 16 threads: parts of at least RS_PLAN_MIN_SPLIT_ELEMS */
-    w = (rs_plan_workload){1, 200000, 4, 16, 1};
+    w = (rs_plan_workload){1, 200000, 4, 16, 1, 0};
     ck_assert_uint_eq(rs_plan_threads(&w, &o, &split), 3);
     ck_assert_int_eq(split, 1);
 }
@@ -319,7 +319,7 @@ START_TEST(test_describe)
 {
     const topo_case tc = {"numa:2 core:4 pu:2", NULL, 16, 8, 2};
     rs_topo *topo = load(&tc);
-    const rs_plan_workload w = {1000, 1000, 4, 4, 1};
+    const rs_plan_workload w = {1000, 1000, 4, 4, 1, 0};
     const rs_plan_options o = {ROWSORT_PIN_CORE, 0};
     rs_plan plan;
     ck_assert_int_eq(rs_plan_make(rs_topo_summary(topo), &w, &o, &plan), ROWSORT_OK);
@@ -362,7 +362,7 @@ START_TEST(test_this_machine)
     }
     for (unsigned threads = 1; threads <= 4; threads++)
         for (size_t pi = 0; pi < 3; pi++) {
-            const rs_plan_workload w = {64, 100000, 4, threads, 1};
+            const rs_plan_workload w = {64, 100000, 4, threads, 1, 0};
             const rs_plan_options o = {pins[pi], 0};
             rs_plan plan;
             ck_assert_int_eq(rs_plan_make(info, &w, &o, &plan), ROWSORT_OK);

@@ -34,6 +34,51 @@ static void fill(void *data, size_t bytes, uint64_t seed)
         p[i] &= 0x81; /* ties; and float32 -0/+0, NaN-free mostly */
 }
 
+/* Adversarial 32-bit rows for the pivot split (sched_pivot.c): its pivots come from samples
+ * and its segments from in-place partitions, so ties, runs and extremes are its edge cases. */
+typedef enum pattern {
+    RANDOM,     /* fill() */
+    ALL_EQUAL,  /* one key: every split puts the whole segment on one side */
+    FEW_KEYS,   /* three keys: the pivot is a key that fills a third of the row */
+    ASCENDING,  /* already sorted: partitions leave every key where it is */
+    DESCENDING, /* reversed: every key of a slice is on the wrong side */
+    TOP_HEAVY,  /* 60% all-ones bits (UINT32_MAX, -1, -NaN), 20% 0x7FFFFFFF (INT32_MAX,
+                 * +NaN), the rest random: pivots at the largest key */
+    SPECIALS    /* float32 zeros of both signs, denormals, infinities, NaNs with payloads */
+} pattern;
+
+static void fill_pattern(uint32_t *v, size_t count, pattern p, uint64_t seed)
+{
+    static const uint32_t specials[] = {0x00000000u, 0x80000000u, 0x00000001u, 0x80000001u,
+                                        0x7F800000u, 0xFF800000u, 0x7FC00001u, 0xFFC00002u,
+                                        0x3F800000u, 0xBF800000u, 0x7F800001u, 0x007FFFFFu};
+    for (size_t i = 0; i < count; i++) {
+        const uint64_t r = next(&seed);
+        switch (p) {
+        case ALL_EQUAL:
+            v[i] = 0x12345678u;
+            break;
+        case FEW_KEYS:
+            v[i] = (uint32_t)(r % 3) * 0x40000000u;
+            break;
+        case ASCENDING:
+            v[i] = (uint32_t)i * 2654435u / 1024u;
+            break;
+        case DESCENDING:
+            v[i] = (uint32_t)(count - i) * 2654435u / 1024u;
+            break;
+        case TOP_HEAVY:
+            v[i] = r % 5 < 3 ? 0xFFFFFFFFu : r % 5 == 3 ? 0x7FFFFFFFu : (uint32_t)(r >> 32);
+            break;
+        case SPECIALS:
+            v[i] = r % 4 == 0 ? (uint32_t)(r >> 32) : specials[(r >> 8) % 12];
+            break;
+        case RANDOM:
+            break;
+        }
+    }
+}
+
 typedef struct sched_case {
     const char *name;
     size_t rows, n;
@@ -43,23 +88,41 @@ typedef struct sched_case {
     int payload;  /* an int16 payload operand */
     int in_place; /* outputs == NULL */
     size_t top_k; /* 0: whole row */
+    pattern data; /* 32-bit dtypes only, but RANDOM */
 } sched_case;
 
 static const sched_case cases[] = {
-    {"8x8192 i32 values", 8, 8192, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0},
-    {"3x300001 f32 values (split)", 3, 300001, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0},
-    {"1x1000003 u64 values (split)", 1, 1000003, ROWSORT_DTYPE_U64, ROWSORT_DESCENDING, 0, 0, 1, 0},
-    {"1x400000 i16 values (split)", 1, 400000, ROWSORT_DTYPE_I16, 0, 0, 0, 1, 0},
+    {"8x8192 i32 values", 8, 8192, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0, RANDOM},
+    {"3x300001 f32 values (split)", 3, 300001, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0, RANDOM},
+    {"1x1000003 u64 values (split)", 1, 1000003, ROWSORT_DTYPE_U64, ROWSORT_DESCENDING, 0, 0, 1, 0,
+     RANDOM},
+    {"1x400000 i16 values (split)", 1, 400000, ROWSORT_DTYPE_I16, 0, 0, 0, 1, 0, RANDOM},
     {"2x500000 f32 stable + int32 indices (split)", 2, 500000, ROWSORT_DTYPE_F32, ROWSORT_STABLE, 4,
-     0, 0, 0},
+     0, 0, 0, RANDOM},
     {"1x600000 f64 stable desc + int64 indices + payload in place (split)", 1, 600000,
-     ROWSORT_DTYPE_F64, ROWSORT_STABLE | ROWSORT_DESCENDING, 8, 1, 1, 0},
+     ROWSORT_DTYPE_F64, ROWSORT_STABLE | ROWSORT_DESCENDING, 8, 1, 1, 0, RANDOM},
     {"3x300000 u8 unstable + payload out of place (split)", 3, 300000, ROWSORT_DTYPE_U8, 0, 0, 1, 0,
-     0},
-    {"1x500000 i32 top-k 1000 (split)", 1, 500000, ROWSORT_DTYPE_I32, 0, 4, 1, 0, 1000},
+     0, RANDOM},
+    {"1x500000 i32 top-k 1000 (split)", 1, 500000, ROWSORT_DTYPE_I32, 0, 4, 1, 0, 1000, RANDOM},
     {"1x300000 c64 stable (one thread per row)", 1, 300000, ROWSORT_DTYPE_C64, ROWSORT_STABLE, 4, 0,
-     1, 0},
-    {"4096x100 f32 stable + indices", 4096, 100, ROWSORT_DTYPE_F32, ROWSORT_STABLE, 4, 1, 0, 0},
+     1, 0, RANDOM},
+    {"4096x100 f32 stable + indices", 4096, 100, ROWSORT_DTYPE_F32, ROWSORT_STABLE, 4, 1, 0, 0,
+     RANDOM},
+    /* Rows of 400003 keys are split on up to 6 threads: the pivot split. */
+    {"1x400003 i32 values (pivot)", 1, 400003, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0, RANDOM},
+    {"1x400003 i32 all equal (pivot)", 1, 400003, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0, ALL_EQUAL},
+    {"1x400003 i32 extremes (pivot)", 1, 400003, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0, TOP_HEAVY},
+    {"1x400003 i32 descending input (pivot)", 1, 400003, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0,
+     DESCENDING},
+    {"1x400003 u32 top-heavy (pivot)", 1, 400003, ROWSORT_DTYPE_U32, 0, 0, 0, 1, 0, TOP_HEAVY},
+    {"1x400003 u32 ascending input (pivot)", 1, 400003, ROWSORT_DTYPE_U32, 0, 0, 0, 1, 0,
+     ASCENDING},
+    {"1x400003 i32 desc few keys (pivot, keys encoded)", 1, 400003, ROWSORT_DTYPE_I32,
+     ROWSORT_DESCENDING, 0, 0, 1, 0, FEW_KEYS},
+    {"2x400003 f32 specials out of place (pivot)", 2, 400003, ROWSORT_DTYPE_F32, 0, 0, 0, 0, 0,
+     SPECIALS},
+    {"1x400003 f32 desc specials (pivot)", 1, 400003, ROWSORT_DTYPE_F32, ROWSORT_DESCENDING, 0, 0,
+     1, 0, SPECIALS},
 };
 #define NUM_CASES (sizeof cases / sizeof cases[0])
 
@@ -77,6 +140,8 @@ static outputs run_case(const sched_case *c, unsigned threads, rowsort_pin pin)
     int16_t *pay = malloc(c->rows * c->n * sizeof *pay);
     ck_assert(in != NULL && pay != NULL);
     fill(in, c->rows * c->n * esize, 42 + c->rows);
+    if (c->data != RANDOM)
+        fill_pattern((uint32_t *)(void *)in, c->rows * c->n, c->data, 7 + c->rows);
     for (size_t i = 0; i < c->rows * c->n; i++)
         pay[i] = (int16_t)i;
 

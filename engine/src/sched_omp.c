@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "row_split.h"
+#include "sched_pivot.h"
 #include "sched_split.h"
 
 /* Scratch kept between calls (workspaces and split buffers, sized to the largest call so
@@ -148,6 +149,7 @@ rs_plan_workload rs_sched_workload(const rs_sched_team *team, const rs_job *job)
     w.elem_bytes = bytes;
     w.threads = team->config.threads;
     w.splittable = job->n > 0 && rs_split_supported(job);
+    w.pivot_split = w.splittable && rs_pivot_supported(job);
     return w;
 }
 
@@ -322,8 +324,12 @@ static void region_body(const run_state *s, unsigned t, unsigned threads)
     }
     const int bind_node = pinned && plan->num_nodes > 1;
     void *ws = NULL;
+    /* Split rows are cut in as many parts as threads came (OpenMP may give fewer than
+     * planned): the scratch is sized for those. */
+    const size_t ws_bytes =
+        plan->split ? rs_sched_split_scratch_bytes(s->job, threads) : s->ws_bytes;
     if (st == ROWSORT_OK) {
-        ws = thread_ws(s->team, t, s->ws_bytes, bind_node, set);
+        ws = thread_ws(s->team, t, ws_bytes, bind_node, set);
         if (ws == NULL)
             st = ROWSORT_E_NOMEM;
     }
@@ -373,7 +379,7 @@ static size_t plan_need(const rs_job *job, const rs_plan *plan)
         need =
             rs_mul_size(plan->threads, rs_sched_split_scratch_bytes(job, plan->threads), &overflow);
         size_t bytes[RS_SPLIT_BUFS];
-        rs_sched_split_sizes(job, bytes);
+        rs_sched_split_sizes(job, plan->threads, bytes);
         for (int b = 0; b < RS_SPLIT_BUFS; b++)
             need = add_sat(need, bytes[b]);
     } else {
@@ -401,16 +407,21 @@ static rowsort_status run_plan(rs_sched_team *team, const rs_job *job, const rs_
         atomic_init(&s.counters[i].next, 0);
     if (plan->split) {
         size_t bytes[RS_SPLIT_BUFS];
-        rs_sched_split_sizes(job, bytes);
+        rs_sched_split_sizes(job, plan->threads, bytes);
         for (int b = 0; b < RS_SPLIT_BUFS; b++) {
             s.split.buf[b] =
                 bytes[b] ? slot_reserve(team, &team->shared[b], bytes[b], 0, NULL) : NULL;
             if (bytes[b] && s.split.buf[b] == NULL)
                 status = ROWSORT_E_NOMEM;
         }
+        const size_t words = rs_sched_split_words(job, threads);
+        if (words > 0) {
+            s.split.words = rs_alloc_array(words, sizeof *s.split.words);
+            if (s.split.words == NULL)
+                status = ROWSORT_E_NOMEM;
+        }
         if (status != ROWSORT_OK)
             goto cleanup;
-        s.ws_bytes = rs_sched_split_scratch_bytes(job, threads);
     } else {
         s.ws_bytes = rs_row_workspace_bytes(job);
     }
@@ -429,6 +440,7 @@ static rowsort_status run_plan(rs_sched_team *team, const rs_job *job, const rs_
         if (s.status[t] != ROWSORT_OK && status == ROWSORT_OK)
             status = s.status[t];
 cleanup:
+    free(s.split.words);
     free(s.status);
     free(s.counters);
     return status;

@@ -223,7 +223,12 @@ size_t rs_plan_describe(const rs_plan *plan, const rs_plan_workload *work, char 
                    "plan: %zu rows x %zu elements (%zu bytes each), pin %s, %u of %u threads, %s\n",
                    work->rows, work->n, work->elem_bytes, pin_name(plan->pin), plan->threads,
                    work->threads, plan->split ? "rows split across threads" : "whole rows");
-    if (plan->split)
+    if (plan->split && work->pivot_split)
+        rs_plan_append(buf, cap, &len,
+                       "  each row: partitioned in place around pivots into %u segments, each "
+                       "sorted by its thread\n",
+                       plan->threads);
+    else if (plan->split)
         rs_plan_append(buf, cap, &len,
                        "  each row: %u parts sorted in parallel, then merged (merge path)\n",
                        plan->threads);

@@ -18,6 +18,8 @@ typedef struct rs_plan_workload {
     size_t elem_bytes; /* bytes read and written per element (operands, indices) */
     unsigned threads;  /* threads the context may use, >= 1 */
     int splittable;    /* 1 when the row sorter can split one row across threads */
+    int pivot_split;   /* split rows are partitioned around pivots (sched_pivot.c), not
+                        * sorted in parts and merged (sched_split.c) */
 } rs_plan_workload;
 
 typedef struct rs_plan_options {

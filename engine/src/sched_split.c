@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "row_split.h"
+#include "sched_pivot.h"
 #include "sched_plan.h"
 
 /* n * size, or SIZE_MAX (an allocation that fails) when it does not fit. */
@@ -15,8 +16,14 @@ static size_t bytes_of(size_t n, size_t size)
     return overflow ? SIZE_MAX : bytes;
 }
 
-void rs_sched_split_sizes(const rs_job *job, size_t bytes[RS_SPLIT_BUFS])
+void rs_sched_split_sizes(const rs_job *job, unsigned threads, size_t bytes[RS_SPLIT_BUFS])
 {
+    if (rs_pivot_supported(job)) { /* the row is its own key buffer; one for the scratch */
+        for (int b = 0; b < RS_SPLIT_BUFS; b++)
+            bytes[b] = 0;
+        bytes[RS_SPLIT_KEYS1] = rs_pivot_shared_bytes(job, threads);
+        return;
+    }
     const size_t n = job->n;
     const size_t kb = rs_split_key_bytes(job), ib = rs_split_idx_bytes(job);
     const size_t tb = rs_split_tmp_bytes(job);
@@ -28,8 +35,15 @@ void rs_sched_split_sizes(const rs_job *job, size_t bytes[RS_SPLIT_BUFS])
     bytes[RS_SPLIT_TMP] = bytes_of(job->out_n, tb);
 }
 
+size_t rs_sched_split_words(const rs_job *job, unsigned threads)
+{
+    return rs_pivot_supported(job) ? rs_pivot_words(threads) : 0;
+}
+
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads)
 {
+    if (rs_pivot_supported(job))
+        return rs_pivot_scratch_bytes(job, threads);
     const size_t part = job->n / threads + 1;
     return RS_KERNEL_SCRATCH_BYTES(part);
 }
@@ -50,6 +64,10 @@ static size_t part_begin(size_t n, unsigned threads, size_t p)
 void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
                          const rs_split_shared *shared, void *scratch)
 {
+    if (rs_pivot_supported(job)) {
+        rs_sched_pivot_body(job, t, threads, shared, scratch);
+        return;
+    }
     const size_t n = job->n;
     const rs_operand_plan *op = &job->ops[0];
     size_t lo, hi;

@@ -12,12 +12,16 @@
 enum { RS_SPLIT_KEYS0, RS_SPLIT_KEYS1, RS_SPLIT_IDX0, RS_SPLIT_IDX1, RS_SPLIT_TMP, RS_SPLIT_BUFS };
 typedef struct rs_split_shared {
     void *buf[RS_SPLIT_BUFS];
+    size_t *words; /* the pivot split's counts and cuts (sched_pivot.h), else NULL */
 } rs_split_shared;
 
 /* Bytes of each shared buffer the job needs (0: not needed): two of n keys (values-only
  * rows whose keys can be built in the output row use that row as the first), two of n
  * positions (permutation jobs), and out_n * rs_split_tmp_bytes(job) for in-place operands. */
-void rs_sched_split_sizes(const rs_job *job, size_t bytes[RS_SPLIT_BUFS]);
+void rs_sched_split_sizes(const rs_job *job, unsigned threads, size_t bytes[RS_SPLIT_BUFS]);
+
+/* Words of rs_split_shared.words the job needs on `threads` threads (0: none). */
+size_t rs_sched_split_words(const rs_job *job, unsigned threads);
 
 /* Kernel scratch bytes each of `threads` threads needs. */
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads);

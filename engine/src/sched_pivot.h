@@ -1,0 +1,30 @@
+/* sched_pivot.h - values-only rows of 32-bit keys sorted by the whole team: split around
+ * pivots into one segment per thread, each segment sorted by its thread (sched_pivot.c),
+ * inside sched_omp.c's parallel region. */
+#ifndef RS_SCHED_PIVOT_H
+#define RS_SCHED_PIVOT_H
+
+#include <stddef.h>
+
+#include "row_sort.h"
+#include "sched_split.h"
+
+/* 1 when the job's split rows go through the pivot split (else: parts and merges). */
+int rs_pivot_supported(const rs_job *job);
+
+/* Kernel scratch bytes each of `threads` threads needs (64-byte multiple). */
+size_t rs_pivot_scratch_bytes(const rs_job *job, unsigned threads);
+
+/* Bytes of the shared buffer (RS_SPLIT_KEYS1) whose slices are the segments' kernel
+ * scratch. */
+size_t rs_pivot_shared_bytes(const rs_job *job, unsigned threads);
+
+/* Words of rs_split_shared.words a team of `threads` threads needs. */
+size_t rs_pivot_words(unsigned threads);
+
+/* Thread `t` of `threads` sorts every row of the job with the others: call from every
+ * thread of the region, which it synchronizes with barriers. */
+void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
+                         const rs_split_shared *shared, void *scratch);
+
+#endif
