@@ -44,7 +44,9 @@ typedef enum pattern {
     DESCENDING, /* reversed: every key of a slice is on the wrong side */
     TOP_HEAVY,  /* 60% all-ones bits (UINT32_MAX, -1, -NaN), 20% 0x7FFFFFFF (INT32_MAX,
                  * +NaN), the rest random: pivots at the largest key */
-    SPECIALS    /* float32 zeros of both signs, denormals, infinities, NaNs with payloads */
+    SPECIALS,   /* float32 zeros of both signs, denormals, infinities, NaNs with payloads */
+    ZEROS       /* floats (32 or 64 bits) without NaNs, two thirds zeros of either sign: the
+                 * one-thread native sorts order them as the split's encoded keys do */
 } pattern;
 
 static void fill_pattern(uint32_t *v, size_t count, pattern p, uint64_t seed)
@@ -73,9 +75,21 @@ static void fill_pattern(uint32_t *v, size_t count, pattern p, uint64_t seed)
         case SPECIALS:
             v[i] = r % 4 == 0 ? (uint32_t)(r >> 32) : specials[(r >> 8) % 12];
             break;
+        case ZEROS:
+            v[i] = r % 3 == 0 ? 0 : r % 3 == 1 ? 0x80000000u : (uint32_t)(r >> 32) & 0xBFFFFFFFu;
+            break;
         case RANDOM:
             break;
         }
+    }
+}
+
+/* ZEROS for float64 rows (the only pattern these cases use at 64 bits). */
+static void fill_zeros64(uint64_t *v, size_t count, uint64_t seed)
+{
+    for (size_t i = 0; i < count; i++) {
+        const uint64_t r = next(&seed);
+        v[i] = r % 3 == 0 ? 0 : r % 3 == 1 ? UINT64_C(1) << 63 : r & UINT64_C(0xBFFFFFFFFFFFFFFF);
     }
 }
 
@@ -123,6 +137,12 @@ static const sched_case cases[] = {
      SPECIALS},
     {"1x400003 f32 desc specials (pivot)", 1, 400003, ROWSORT_DTYPE_F32, ROWSORT_DESCENDING, 0, 0,
      1, 0, SPECIALS},
+    {"1x400003 f32 zeros of both signs, no NaN (pivot)", 1, 400003, ROWSORT_DTYPE_F32, 0, 0, 0, 1,
+     0, ZEROS},
+    {"1x400003 f32 desc zeros of both signs (pivot)", 1, 400003, ROWSORT_DTYPE_F32,
+     ROWSORT_DESCENDING, 0, 0, 1, 0, ZEROS},
+    {"1x400003 f64 zeros of both signs (split)", 1, 400003, ROWSORT_DTYPE_F64, 0, 0, 0, 1, 0,
+     ZEROS},
 };
 #define NUM_CASES (sizeof cases / sizeof cases[0])
 
@@ -140,7 +160,9 @@ static outputs run_case(const sched_case *c, unsigned threads, rowsort_pin pin)
     int16_t *pay = malloc(c->rows * c->n * sizeof *pay);
     ck_assert(in != NULL && pay != NULL);
     fill(in, c->rows * c->n * esize, 42 + c->rows);
-    if (c->data != RANDOM)
+    if (c->data != RANDOM && esize == 8)
+        fill_zeros64((uint64_t *)(void *)in, c->rows * c->n, 7 + c->rows);
+    else if (c->data != RANDOM)
         fill_pattern((uint32_t *)(void *)in, c->rows * c->n, c->data, 7 + c->rows);
     for (size_t i = 0; i < c->rows * c->n; i++)
         pay[i] = (int16_t)i;

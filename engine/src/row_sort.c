@@ -286,7 +286,13 @@ void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_
  * for the row lengths where the table's f32_native says so, int32 and int64 as signed
  * integers. Descending orders are the ascending one reversed (no NaNs; equal keys
  * are equal bits). */
-typedef enum native_kind { NATIVE_NONE, NATIVE_F64, NATIVE_F32, NATIVE_I32, NATIVE_I64 } native_kind;
+typedef enum native_kind {
+    NATIVE_NONE,
+    NATIVE_F64,
+    NATIVE_F32,
+    NATIVE_I32,
+    NATIVE_I64
+} native_kind;
 
 /* The orders that are the numbers' order (or its reverse) for rows without NaNs. */
 static int numeric_order(rs_order order)
@@ -343,10 +349,43 @@ static void reverse_row(void *keys, size_t size, size_t n)
     }
 }
 
+/* Long rows may be split across threads (sched_pivot.c, sched_split.c: rows of 2 x 65536
+ * elements and more), where keys are sorted encoded, -0.0 before +0.0. The native float
+ * sorts compare the two as equal and leave them in any order, so in rows this long their
+ * run of zeros is put in that order too: the same bytes on any number of threads. A binary
+ * search finds the run (no NaN here: the native entries refuse them), which is rewritten. */
+#define RS_CANON_ZEROS_MIN ((size_t)65536)
+#define RS_CANON_ZEROS(T, F, NEG_ZERO)                 \
+    static void canon_zeros_##T(T *k, size_t n)        \
+    {                                                  \
+        size_t lo = 0, hi = n; /* first key >= 0 */    \
+        while (lo < hi) {                              \
+            const size_t mid = lo + (hi - lo) / 2;     \
+            F x;                                       \
+            memcpy(&x, &k[mid], sizeof x);             \
+            if (x < 0)                                 \
+                lo = mid + 1;                          \
+            else                                       \
+                hi = mid;                              \
+        }                                              \
+        size_t end = lo, negative = 0;                 \
+        for (; end < n; end++) {                       \
+            F x;                                       \
+            memcpy(&x, &k[end], sizeof x);             \
+            if (x != 0)                                \
+                break;                                 \
+            negative += k[end] == (NEG_ZERO);          \
+        }                                              \
+        for (size_t i = lo; i < end; i++)              \
+            k[i] = i - lo < negative ? (NEG_ZERO) : 0; \
+    }
+RS_CANON_ZEROS(uint32_t, float, UINT32_C(0x80000000))
+RS_CANON_ZEROS(uint64_t, double, UINT64_C(0x8000000000000000))
+#undef RS_CANON_ZEROS
+
 /* Sorts `rows` contiguous rows of n keys at keys with the native entries of `kind`; returns
  * 0, the keys untouched, where the entries refuse them (a float NaN, or MXCSR.DAZ set). */
-static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows,
-                       void *scratch)
+static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows, void *scratch)
 {
     const rs_kernel_table *k = job->kern;
     const size_t n = job->n;
@@ -377,6 +416,13 @@ static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t r
     case NATIVE_NONE:
         return 0;
     }
+    if ((kind == NATIVE_F32 || kind == NATIVE_F64) && n >= RS_CANON_ZEROS_MIN)
+        for (size_t r = 0; r < rows; r++) {
+            if (kind == NATIVE_F32)
+                canon_zeros_uint32_t((uint32_t *)keys + r * n, n);
+            else
+                canon_zeros_uint64_t((uint64_t *)keys + r * n, n);
+        }
     if (native_descending(job))
         for (size_t r = 0; r < rows; r++)
             reverse_row((unsigned char *)keys + r * n * size, size, n);
