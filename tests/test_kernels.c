@@ -990,13 +990,37 @@ START_TEST(merge_runs)
 }
 END_TEST
 
-/* Whether a < b for partition_u32 (unsigned) or partition_i32 (signed). */
-static int part_less(int is_signed, uint32_t a, uint32_t b)
+/* The partition entries by loop index: 0 partition_u32, 1 partition_i32, 2 partition_f32. */
+static const char *const part_names[] = {"u32", "i32", "f32"};
+
+static size_t (*part_entry(int mode))(uint32_t *, size_t, uint32_t)
 {
-    return is_signed ? (int32_t)a < (int32_t)b : a < b;
+    return mode == 0   ? table->partition_u32
+           : mode == 1 ? table->partition_i32
+                       : table->partition_f32;
 }
 
-static void check_partition(int is_signed, size_t n, int pat, uint32_t p, size_t misalign)
+/* Whether a < b as the entry compares: unsigned, signed, float32 numbers. */
+static int part_less(int mode, uint32_t a, uint32_t b)
+{
+    if (mode == 2) {
+        float x, y;
+        memcpy(&x, &a, sizeof x);
+        memcpy(&y, &b, sizeof y);
+        return x < y;
+    }
+    return mode == 1 ? (int32_t)a < (int32_t)b : a < b;
+}
+
+/* partition_f32 takes no NaN: those keys become infinities of their sign. */
+static uint32_t part_key(int mode, uint32_t k)
+{
+    if (mode == 2 && (k & 0x7F800000u) == 0x7F800000u)
+        return k & 0xFF800000u;
+    return k;
+}
+
+static void check_partition(int mode, size_t n, int pat, uint32_t p, size_t misalign)
 {
     uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 32 ^ p;
     zoned k = zoned_new(n, 4, misalign);
@@ -1005,18 +1029,17 @@ static void check_partition(int is_signed, size_t n, int pat, uint32_t p, size_t
     uint32_t *keys = k.data;
     size_t below = 0;
     for (size_t i = 0; i < n; i++) {
-        keys[i] = (uint32_t)gen_key(pat, i, n, 32, &s);
+        keys[i] = part_key(mode, (uint32_t)gen_key(pat, i, n, 32, &s));
         before[i] = keys[i];
-        below += part_less(is_signed, keys[i], p);
+        below += part_less(mode, keys[i], p);
     }
-    const size_t got =
-        is_signed ? table->partition_i32(keys, n, p) : table->partition_u32(keys, n, p);
+    const size_t got = part_entry(mode)(keys, n, p);
     CK_EXPECT(got == below, "%s partition_%s n=%zu pat=%d p=%u: returned %zu, %zu keys below",
-              table->name, is_signed ? "i32" : "u32", n, pat, p, got, below);
+              table->name, part_names[mode], n, pat, p, got, below);
     for (size_t i = 0; i < n; i++) {
-        CK_EXPECT(part_less(is_signed, keys[i], p) == (i < below),
+        CK_EXPECT(part_less(mode, keys[i], p) == (i < below),
                   "%s partition_%s n=%zu pat=%d p=%u: key %zu on the wrong side", table->name,
-                  is_signed ? "i32" : "u32", n, pat, p, i);
+                  part_names[mode], n, pat, p, i);
         after[i] = keys[i];
     }
     qsort(before, n, sizeof *before, cmp_u64);
@@ -1030,25 +1053,54 @@ static void check_partition(int is_signed, size_t n, int pat, uint32_t p, size_t
 
 /* The in-place partition entries of the pivot split (sched_pivot.c): every key below the
  * bound first, the count returned, the same keys, nothing written outside. Bounds: a key of
- * the data, one past it, the smallest and largest keys. Loop index: unsigned, signed. */
+ * the data, the key after it, the smallest and largest keys (float32: -inf and +inf; -0.0
+ * and +0.0 too, which compare equal). Loop index: unsigned, signed, float32. */
 START_TEST(partition_entries)
 {
-    const int is_signed = _i;
-    if ((is_signed ? (void *)table->partition_i32 : (void *)table->partition_u32) == NULL)
+    const int mode = _i;
+    if (part_entry(mode) == NULL)
         return;
     static const size_t lens[] = {0,   1,   2,    3,    7,    8,     9,     15,    16,  17,
                                   31,  32,  33,   63,   64,   65,    100,   127,   128, 129,
                                   255, 256, 1000, 4095, 4097, 65535, 65537, 300007};
-    const uint32_t smallest = is_signed ? UINT32_C(0x80000000) : 0;
+    const uint32_t smallest = mode == 0 ? 0 : mode == 1 ? UINT32_C(0x80000000) : 0xFF800000u;
+    const uint32_t largest = mode == 0 ? UINT32_MAX : mode == 1 ? 0x7FFFFFFFu : 0x7F800000u;
     for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
         for (int pat = 0; pat < P_COUNT; pat++) {
             const size_t n = lens[li];
             uint64_t s = seed ^ n;
-            const uint32_t key = n ? (uint32_t)gen_key(pat, (size_t)(rnd(&s) % n), n, 32, &s) : 7;
-            const uint32_t bounds[] = {key, key + 1u, smallest, smallest - 1u};
+            const uint32_t key =
+                n ? part_key(mode, (uint32_t)gen_key(pat, (size_t)(rnd(&s) % n), n, 32, &s)) : 7;
+            const uint32_t bounds[] = {
+                key, part_key(mode, key + 1u), smallest, largest, 0x80000000u, 0};
             for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++)
-                check_partition(is_signed, n, pat, bounds[b], (n + b) & 1);
+                check_partition(mode, n, pat, bounds[b], (n + b) & 1);
         }
+}
+END_TEST
+
+/* f32_usable says what sort_f32 would: no to a NaN anywhere (either sign, any payload). */
+START_TEST(f32_usable_entry)
+{
+    if (table->f32_usable == NULL)
+        return;
+    static const uint32_t nans[] = {0x7FC00000u, 0xFFC00001u, 0x7F800001u, 0xFFFFFFFFu};
+    for (size_t n = 1; n <= 200; n += n < 40 ? 1 : 37) {
+        uint32_t *k = malloc(n * sizeof *k);
+        ck_assert_ptr_nonnull(k);
+        uint64_t s = seed ^ n;
+        for (size_t i = 0; i < n; i++)
+            k[i] = part_key(2, (uint32_t)rnd(&s));
+        ck_assert_int_eq(table->f32_usable(k, n), 1);
+        for (size_t at = 0; at < n; at += 1 + n / 7) {
+            const uint32_t keep = k[at];
+            k[at] = nans[at % 4];
+            CK_EXPECT(table->f32_usable(k, n) == 0, "%s f32_usable n=%zu: NaN at %zu missed",
+                      table->name, n, at);
+            k[at] = keep;
+        }
+        free(k);
+    }
 }
 END_TEST
 
@@ -1121,7 +1173,8 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, rows_batch, 0, 3);
     tcase_add_test(tc, xform_matches_scalar);
     tcase_add_loop_test(tc, merge_runs, 0, 2);
-    tcase_add_loop_test(tc, partition_entries, 0, 2);
+    tcase_add_loop_test(tc, partition_entries, 0, 3);
+    tcase_add_test(tc, f32_usable_entry);
     tcase_add_loop_test(tc, u32_sorts_small_scratch, 0, 3);
     suite_add_tcase(s, tc);
     tc = tcase_create("f64");

@@ -100,6 +100,18 @@ RS_PARTITION_ENTRY(partition_u32, 32, RS_LESS_U32)
 #ifdef Vi32_N
 RS_PARTITION_ENTRY(partition_i32, i32, RS_LESS_I32)
 #endif
+#ifdef Vf32_N
+static int RS_E(less_f32)(uint32_t a, uint32_t b)
+{
+    float x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    return x < y;
+}
+#define RS_LESS_F32(a, b) RS_E(less_f32)((a), (b))
+RS_PARTITION_ENTRY(partition_f32, f32, RS_LESS_F32)
+#undef RS_LESS_F32
+#endif
 #undef RS_LESS_I32
 #undef RS_LESS_U32
 #undef RS_PARTITION_ENTRY
@@ -137,6 +149,12 @@ static int RS_E(sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scra
 static int RS_E(f32_native)(size_t n)
 {
     return F32_NATIVE(n);
+}
+
+/* Whether sort_f32 takes keys[0..n): no NaN, and MXCSR.DAZ clear. */
+static int RS_E(f32_usable)(const uint32_t *keys, size_t n)
+{
+    return vf32_usable(keys, n);
 }
 
 /* float32 rows without NaNs, as sort_f64. */

@@ -136,6 +136,8 @@
         .merge_u64 = rs_avx512_e_merge_u64,              \
         .partition_u32 = rs_avx512##V##_e_partition_u32, \
         .partition_i32 = rs_avx512##V##_e_partition_i32, \
+        .partition_f32 = rs_avx512##V##_e_partition_f32, \
+        .f32_usable = rs_avx512##V##_e_f32_usable,       \
         .encode_u16 = rs_avx512_encode_u16,              \
         .encode_u32 = rs_avx512_encode_u32,              \
         .encode_u64 = rs_avx512_encode_u64,              \

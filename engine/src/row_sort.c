@@ -383,6 +383,11 @@ RS_CANON_ZEROS(uint32_t, float, UINT32_C(0x80000000))
 RS_CANON_ZEROS(uint64_t, double, UINT64_C(0x8000000000000000))
 #undef RS_CANON_ZEROS
 
+void rs_row_canon_zeros_f32(uint32_t *keys, size_t n)
+{
+    canon_zeros_uint32_t(keys, n);
+}
+
 /* Sorts `rows` contiguous rows of n keys at keys with the native entries of `kind`; returns
  * 0, the keys untouched, where the entries refuse them (a float NaN, or MXCSR.DAZ set). */
 static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows, void *scratch)

@@ -57,6 +57,10 @@ void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, con
 void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
                           size_t end);
 
+/* float32 numbers sorted ascending without NaN: the run of zeros rewritten -0.0 first, the
+ * order of the encoded keys (the native sorts leave the two in any order). */
+void rs_row_canon_zeros_f32(uint32_t *keys, size_t n);
+
 /* 1 when a values-only job's keys can be built, sorted and decoded in its output row (its
  * key map is a kernel recipe): no key buffer needed. */
 int rs_row_values_in_place(const rs_job *job);

@@ -22,9 +22,11 @@
  *    segment moves, against a whole pass for a copy into a second buffer.
  * The segments are then sorted where they are, with the kernel's scratch carved out of one
  * shared buffer at each segment's offset (any imbalance fits). Keys are the values for
- * ascending int32 (signed kernels) and uint32; else the row's keys are built in the output
- * row first and decoded at the end, a slice per thread. Equal keys are identical bits, so
- * the output is the same bytes as the single-threaded sort's for every thread count.
+ * ascending int32 (signed kernels), uint32, and float32 rows without NaN (float compares;
+ * each segment's zeros then put -0.0 first, as everywhere else); else the row's keys are
+ * built in the output row first and decoded at the end, a slice per thread. Equal keys are
+ * identical bits, so the output is the same bytes as the single-threaded sort's for every
+ * thread count.
  */
 #include "sched_pivot.h"
 
@@ -44,7 +46,7 @@ enum { W_LOWER, W_PIVOT };
 /* Bytes of the shared scratch buffer between two threads' regions (alignment slack). */
 #define RS_PIVOT_GAP ((size_t)128)
 
-typedef enum { KEYS_U32, KEYS_I32, KEYS_ENCODED } key_kind;
+typedef enum { KEYS_U32, KEYS_I32, KEYS_F32, KEYS_ENCODED } key_kind;
 
 static size_t round64(size_t b)
 {
@@ -62,6 +64,10 @@ static key_kind kind_of(const rs_job *job)
     if (info->key_class == RS_KEY_SINT && x.flip == 0 && job->kern->sort_i32 != NULL &&
         job->kern->partition_i32 != NULL)
         return KEYS_I32; /* ascending int32: compared as signed, no transform */
+    if (info->key_class == RS_KEY_FLOAT && job->order == RS_ORDER_ASC &&
+        job->kern->sort_f32 != NULL && job->kern->partition_f32 != NULL &&
+        job->kern->f32_usable != NULL)
+        return KEYS_F32; /* ascending float32 without NaN (checked per row): as numbers */
     return KEYS_ENCODED;
 }
 
@@ -133,10 +139,32 @@ static void set_cut(const pivot_row *r, unsigned t, size_t at)
 
 static void sort_keys(const pivot_row *r, uint32_t *keys, size_t n, void *scratch)
 {
-    if (r->kind == KEYS_I32)
-        r->job->kern->sort_i32(keys, n, scratch);
-    else
-        r->job->kern->sort_u32(keys, n, scratch);
+    const rs_kernel_table *k = r->job->kern;
+    if (r->kind == KEYS_I32) {
+        k->sort_i32(keys, n, scratch);
+    } else if (r->kind == KEYS_F32) {
+        if (k->sort_f32(keys, n, scratch)) {
+            rs_row_canon_zeros_f32(keys, n);
+            return;
+        }
+        /* Refused (every thread checked its slice for NaN and its MXCSR before the split,
+         * so this is not expected): the keys are in place, sort them encoded. */
+        rs_row_encode(r->job, &r->job->ops[0], keys, n, 0, keys);
+        k->sort_u32(keys, n, scratch);
+        rs_row_decode_store(r->job, &r->job->ops[0], keys, n, keys);
+    } else {
+        k->sort_u32(keys, n, scratch);
+    }
+}
+
+/* The key just above p in this kind's order (p below the largest key). */
+static uint32_t next_key(key_kind kind, uint32_t p)
+{
+    if (kind != KEYS_F32)
+        return p + 1u; /* unsigned, or two's complement for signed */
+    if ((p & 0x7FFFFFFFu) == 0)
+        return 1u; /* past both zeros: the smallest denormal */
+    return p & 0x80000000u ? p - 1u : p + 1u;
 }
 
 /* A group of threads [t0, t1) at one level, its segment [s, e) and the size of the lower
@@ -184,9 +212,11 @@ static uint32_t pick_bound(const pivot_row *r, const group *g)
         below--;
     while (at_most < ns && r->sample[at_most] == p)
         at_most++;
-    const uint32_t top = r->kind == KEYS_I32 ? (uint32_t)INT32_MAX : UINT32_MAX;
+    const uint32_t top = r->kind == KEYS_I32   ? (uint32_t)INT32_MAX
+                         : r->kind == KEYS_F32 ? 0x7F800000u /* +inf */
+                                               : UINT32_MAX;
     if (p != top && at_most - want < want - below)
-        return p + 1u;
+        return next_key(r->kind, p);
     return p;
 }
 
@@ -290,9 +320,11 @@ static void split_level(const pivot_row *r, unsigned *t0, unsigned *t1)
         slice_of(&g, r->t, &from, &to);
         const uint32_t bound = (uint32_t)*slot(r, *t0, W_PIVOT);
         const rs_kernel_table *k = r->job->kern;
-        *slot(r, r->t, W_LOWER) = r->kind == KEYS_I32
-                                      ? k->partition_i32(r->keys + from, to - from, bound)
-                                      : k->partition_u32(r->keys + from, to - from, bound);
+        size_t (*partition)(uint32_t *, size_t, uint32_t) = r->kind == KEYS_I32 ? k->partition_i32
+                                                            : r->kind == KEYS_F32
+                                                                ? k->partition_f32
+                                                                : k->partition_u32;
+        *slot(r, r->t, W_LOWER) = partition(r->keys + from, to - from, bound);
     }
 #pragma omp barrier
     if (splits) {
@@ -315,10 +347,10 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
                          const rs_split_shared *shared, void *scratch)
 {
     const rs_operand_plan *op = &job->ops[0];
+    const key_kind kind = kind_of(job);
     pivot_row r;
     memset(&r, 0, sizeof r);
     r.job = job;
-    r.kind = kind_of(job);
     r.t = t;
     r.threads = threads;
     r.words = shared->words;
@@ -330,10 +362,22 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
         r.keys = (uint32_t *)(op->out + row * op->out_stride_bytes);
         size_t from, to;
         rs_plan_part(job->n, threads, t, &from, &to);
+        r.kind = kind;
         if (r.kind == KEYS_ENCODED)
             rs_row_encode(job, op, in + from * 4, to - from, 0, r.keys + from);
         else if (in != (unsigned char *)r.keys)
             memcpy(r.keys + from, in + from * 4, (to - from) * 4);
+        if (r.kind == KEYS_F32) {
+            /* float32 compares only without NaN (and without DAZ): each thread checks its
+             * slice; one NaN anywhere and every slice is encoded. */
+            *slot(&r, t, W_LOWER) = (size_t)job->kern->f32_usable(r.keys + from, to - from);
+#pragma omp barrier
+            for (unsigned u = 0; u < threads; u++)
+                if (*slot(&r, u, W_LOWER) == 0)
+                    r.kind = KEYS_ENCODED;
+            if (r.kind == KEYS_ENCODED)
+                rs_row_encode(job, op, r.keys + from, to - from, 0, r.keys + from);
+        }
 #pragma omp barrier
         unsigned t0 = 0, t1 = threads;
         for (unsigned width = 1; width < threads; width *= 2) /* ceil(log2 threads) levels */
