@@ -1107,13 +1107,14 @@ END_TEST
 /* The 32-bit key-only sorts with no more scratch than RS_KERNEL_SCRATCH_BYTES_U32 (the
  * pivot split hands each thread that much): sorted, and no byte written past it. Lengths
  * past the in-place threshold of the low-threshold table, where the out-of-place levels use
- * the scratch. Loop index: sort_u32, sort_i32, sort_f32 (finite keys). */
+ * the scratch. Loop index: sort_u32, sort_i32, sort_f32, sort_f32_checked (finite keys). */
 START_TEST(u32_sorts_small_scratch)
 {
     const rs_kernel_table *tables[] = {table, table_low};
     for (size_t ti = 0; ti < 2; ti++) {
         const rs_kernel_table *t = tables[ti];
-        if (t == NULL || (_i == 1 && t->sort_i32 == NULL) || (_i == 2 && t->sort_f32 == NULL))
+        if (t == NULL || (_i == 1 && t->sort_i32 == NULL) || (_i == 2 && t->sort_f32 == NULL) ||
+            (_i == 3 && t->sort_f32_checked == NULL))
             continue;
         static const size_t lens[] = {0, 1, 100, 5000, 3 * (LOW_INPLACE_BYTES / 4) + 5, 300007};
         for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
@@ -1125,14 +1126,16 @@ START_TEST(u32_sorts_small_scratch)
             for (size_t i = 0; i < n; i++) {
                 const uint32_t r = (uint32_t)rnd(&s);
                 /* sort_f32: finite floats (exponent below 0xFF); else any bits */
-                keys[i] = _i == 2 ? (r & 0x807FFFFFu) | ((r >> 8) % 254u) << 23 : r;
+                keys[i] = _i >= 2 ? (r & 0x807FFFFFu) | ((r >> 8) % 254u) << 23 : r;
             }
             if (_i == 0)
                 t->sort_u32(keys, n, sc.data);
             else if (_i == 1)
                 t->sort_i32(keys, n, sc.data);
-            else
+            else if (_i == 2)
                 ck_assert_int_eq(t->sort_f32(keys, n, sc.data), 1);
+            else
+                t->sort_f32_checked(keys, n, sc.data);
             for (size_t i = 1; i < n; i++) {
                 const uint32_t a = keys[i - 1], b = keys[i];
                 float fa, fb;
@@ -1175,7 +1178,7 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, merge_runs, 0, 2);
     tcase_add_loop_test(tc, partition_entries, 0, 3);
     tcase_add_test(tc, f32_usable_entry);
-    tcase_add_loop_test(tc, u32_sorts_small_scratch, 0, 3);
+    tcase_add_loop_test(tc, u32_sorts_small_scratch, 0, 4);
     suite_add_tcase(s, tc);
     tc = tcase_create("f64");
     tcase_set_timeout(tc, 600);

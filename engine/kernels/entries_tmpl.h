@@ -157,6 +157,12 @@ static int RS_E(f32_usable)(const uint32_t *keys, size_t n)
     return vf32_usable(keys, n);
 }
 
+/* sort_f32 for keys f32_usable took, on the same thread: no second pass to check them. */
+static void RS_E(sort_f32_checked)(uint32_t *keys, size_t n, void *scratch)
+{
+    RS_S(f32, keys, n, scratch);
+}
+
 /* float32 rows without NaNs, as sort_f64. */
 static int RS_E(sort_f32)(uint32_t *keys, size_t n, void *scratch)
 {

@@ -106,6 +106,7 @@ const rs_kernel_table rs_kernels_avx2 = {
     .partition_i32 = rs_avx2_e_partition_i32,
     .partition_f32 = rs_avx2_e_partition_f32,
     .f32_usable = rs_avx2_e_f32_usable,
+    .sort_f32_checked = rs_avx2_e_sort_f32_checked,
     .encode_u16 = rs_avx2_encode_u16,
     .encode_u32 = rs_avx2_encode_u32,
     .encode_u64 = rs_avx2_encode_u64,

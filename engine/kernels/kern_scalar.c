@@ -96,6 +96,7 @@ const rs_kernel_table rs_kernels_scalar = {
     .partition_i32 = NULL, /* no sort_i32 */
     .partition_f32 = NULL, /* no sort_f32 */
     .f32_usable = NULL,
+    .sort_f32_checked = NULL,
     .encode_u16 = encode_u16,
     .encode_u32 = encode_u32,
     .encode_u64 = encode_u64,

@@ -104,11 +104,13 @@ typedef struct rs_kernel_table {
      * returns their count; partition_u32 compares as unsigned, partition_i32 as signed
      * (NULL in a table without sort_i32), partition_f32 as float32 numbers (keys without
      * NaN; NULL in a table without sort_f32). f32_usable: whether sort_f32 would take
-     * keys[0..n) (no NaN, MXCSR.DAZ clear); NULL with sort_f32. */
+     * keys[0..n) (no NaN, MXCSR.DAZ clear); NULL with sort_f32. sort_f32_checked: sort_f32
+     * for keys that f32_usable took on the calling thread (no check of its own). */
     size_t (*partition_u32)(uint32_t *keys, size_t n, uint32_t p);
     size_t (*partition_i32)(uint32_t *keys, size_t n, uint32_t p);
     size_t (*partition_f32)(uint32_t *keys, size_t n, uint32_t p);
     int (*f32_usable)(const uint32_t *keys, size_t n);
+    void (*sort_f32_checked)(uint32_t *keys, size_t n, void *scratch);
 
     /* dst[i] = encode(src[i]) / decode(src[i]) by the recipe; src may equal dst. NULL in a
      * table means: use the scalar table's entry. */

@@ -65,7 +65,7 @@ static key_kind kind_of(const rs_job *job)
         job->kern->partition_i32 != NULL)
         return KEYS_I32; /* ascending int32: compared as signed, no transform */
     if (info->key_class == RS_KEY_FLOAT && job->order == RS_ORDER_ASC &&
-        job->kern->sort_f32 != NULL && job->kern->partition_f32 != NULL &&
+        job->kern->sort_f32_checked != NULL && job->kern->partition_f32 != NULL &&
         job->kern->f32_usable != NULL)
         return KEYS_F32; /* ascending float32 without NaN (checked per row): as numbers */
     return KEYS_ENCODED;
@@ -143,15 +143,9 @@ static void sort_keys(const pivot_row *r, uint32_t *keys, size_t n, void *scratc
     if (r->kind == KEYS_I32) {
         k->sort_i32(keys, n, scratch);
     } else if (r->kind == KEYS_F32) {
-        if (k->sort_f32(keys, n, scratch)) {
-            rs_row_canon_zeros_f32(keys, n);
-            return;
-        }
-        /* Refused (every thread checked its slice for NaN and its MXCSR before the split,
-         * so this is not expected): the keys are in place, sort them encoded. */
-        rs_row_encode(r->job, &r->job->ops[0], keys, n, 0, keys);
-        k->sort_u32(keys, n, scratch);
-        rs_row_decode_store(r->job, &r->job->ops[0], keys, n, keys);
+        /* Every thread checked its slice and its MXCSR (f32_usable) before the split. */
+        k->sort_f32_checked(keys, n, scratch);
+        rs_row_canon_zeros_f32(keys, n);
     } else {
         k->sort_u32(keys, n, scratch);
     }
