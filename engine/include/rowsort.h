@@ -273,10 +273,12 @@ ROWSORT_API void rowsort_request_init(rowsort_request *request);
  *       context for the next call (within memory_limit_bytes, or 1 GiB), and runs on the context's
  *       threads: as many as the work is worth (at least 8192 elements per thread). When
  *       there are fewer rows than threads, a row of one key (not complex) is split across
- *       threads, each part sorted and the parts merged in parallel, with shared scratch
- *       of about 2 x (key + index) bytes per element; results are the same bytes for every
- *       thread count and pin policy. Rows of several keys or of a complex key are sorted
- *       one thread per row.
+ *       threads: a values-only row of 32-bit keys is partitioned in place around pivots
+ *       into one segment per thread (shared scratch of 4 bytes per element); other rows
+ *       have each part sorted and the parts merged in parallel (shared scratch of about
+ *       2 x (key + index) bytes per element). Results are the same bytes for every thread
+ *       count and pin policy. Rows of several keys or of a complex key are sorted one
+ *       thread per row.
  */
 ROWSORT_API rowsort_status rowsort_sort(rowsort_ctx *ctx, const rowsort_request *request);
 

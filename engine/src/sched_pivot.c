@@ -18,8 +18,9 @@
  *  - every thread of the group partitions its own slice of the segment in place (the
  *    kernel's quicksort partition), which leaves [lower | upper] runs slice by slice;
  *  - every thread swaps its share of the keys that sit on the wrong side of the group's
- *    cut (upper keys left of it with lower keys right of it): about a quarter of the
- *    segment moves, against a whole pass for a copy into a second buffer.
+ *    cut (upper keys left of it with lower keys right of it): with 2 threads and random
+ *    keys a quarter of the segment is swapped with another quarter (half of it read and
+ *    rewritten), against a whole pass for a copy into a second buffer.
  * The segments are then sorted where they are, with the kernel's scratch carved out of one
  * shared buffer at each segment's offset (any imbalance fits). Keys are the values for
  * ascending int32 (signed kernels), uint32, and float32 rows without NaN (float compares;
@@ -38,7 +39,10 @@
 #include "sched_plan.h"
 
 /* The largest sample a pivot is taken from: its rank error, about 0.4% of the segment,
- * is the imbalance between the threads' segments. */
+ * is the imbalance between the threads' segments. One key is drawn at a pseudo-random
+ * place of each of ns equal strides (the same places for the same segment: results never
+ * depend on the pivot, only the balance does), so that periodic data (a constant column
+ * of a flattened matrix) does not fool a fixed stride. */
 #define RS_PIVOT_SAMPLE_MAX ((size_t)16384)
 /* Words per thread in the shared array (a cache line: neighbours' counts do not share). */
 #define RS_PIVOT_STRIDE 8
@@ -161,18 +165,24 @@ static uint32_t next_key(key_kind kind, uint32_t p)
     return p & 0x80000000u ? p - 1u : p + 1u;
 }
 
-/* A group of threads [t0, t1) at one level, its segment [s, e) and the size of the lower
- * part it aims at (the share of its first (t1 - t0) / 2 threads). */
+/* A group of threads [t0, t1) at one level and its segment [s, e). */
 typedef struct group {
     unsigned t0, t1;
-    size_t s, e, target;
+    size_t s, e;
 } group;
 
 static group group_of(const pivot_row *r, unsigned t0, unsigned t1)
 {
-    group g = {t0, t1, cut_at(r, t0), cut_at(r, t1), 0};
-    g.target = scale(g.e - g.s, (t1 - t0) / 2, t1 - t0);
+    const group g = {t0, t1, cut_at(r, t0), cut_at(r, t1)};
     return g;
+}
+
+/* splitmix64's finalizer: the sample's pseudo-random places. */
+static uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
 }
 
 /* The slice of the group's segment that member u partitions. */
@@ -184,8 +194,8 @@ static void slice_of(const group *g, unsigned u, size_t *from, size_t *to)
     *to = g->s + b;
 }
 
-/* The bound the group splits below: a sample key at the target's rank, or the next key
- * where the sample's keys equal to it fall closer to the target on the lower side. */
+/* The bound the group splits below: a sample key at the rank of the lower half's share,
+ * or the next key where the sample's keys equal to it fall closer to that rank. */
 static uint32_t pick_bound(const pivot_row *r, const group *g)
 {
     const size_t len = g->e - g->s;
@@ -196,8 +206,11 @@ static uint32_t pick_bound(const pivot_row *r, const group *g)
         ns = RS_PIVOT_SAMPLE_MAX;
     if (ns > len)
         ns = len;
-    for (size_t i = 0; i < ns; i++)
-        r->sample[i] = r->keys[g->s + scale(len, 2 * i + 1, 2 * ns)];
+    for (size_t i = 0; i < ns; i++) {
+        const size_t from = scale(len, i, ns), width = scale(len, i + 1, ns) - from; /* >= 1 */
+        const uint64_t place = mix(UINT64_C(0x9E3779B97F4A7C15) * (i + 1) ^ len);
+        r->sample[i] = r->keys[g->s + from + (size_t)(place % width)];
+    }
     sort_keys(r, r->sample, ns, r->sample_ws);
     const size_t want = scale(ns, (g->t1 - g->t0) / 2, g->t1 - g->t0); /* < ns */
     const uint32_t p = r->sample[want];
