@@ -1,5 +1,6 @@
-/* sched_split.h - rows split across the whole team (sched_split.c), inside sched_omp.c's
- * parallel region. */
+/* sched_split.h - rows split across the whole team (sched_split.c: parts and merges; it
+ * hands the rows that sched_pivot.c splits around pivots to that file), inside
+ * sched_omp.c's parallel region. */
 #ifndef RS_SCHED_SPLIT_H
 #define RS_SCHED_SPLIT_H
 
@@ -15,9 +16,11 @@ typedef struct rs_split_shared {
     size_t *words; /* the pivot split's counts and cuts (sched_pivot.h), else NULL */
 } rs_split_shared;
 
-/* Bytes of each shared buffer the job needs (0: not needed): two of n keys (values-only
- * rows whose keys can be built in the output row use that row as the first), two of n
- * positions (permutation jobs), and out_n * rs_split_tmp_bytes(job) for in-place operands. */
+/* Bytes of each shared buffer the job needs on up to `threads` threads (0: not needed).
+ * Pivot split: one, the segments' kernel scratch (rs_pivot_shared_bytes). Merges: two of n
+ * keys (values-only rows whose keys can be built in the output row use that row as the
+ * first), two of n positions (permutation jobs), and out_n * rs_split_tmp_bytes(job) for
+ * in-place operands. */
 void rs_sched_split_sizes(const rs_job *job, unsigned threads, size_t bytes[RS_SPLIT_BUFS]);
 
 /* Words of rs_split_shared.words the job needs on `threads` threads (0: none). */
