@@ -26,6 +26,12 @@ static inline size_t rs_mul_size(size_t a, size_t b, int *overflow)
     return a * b;
 }
 
+/* bytes rounded up to a multiple of 64 (a cache line; the engine's buffer alignment). */
+static inline size_t rs_round64(size_t bytes)
+{
+    return (bytes + 63u) & ~(size_t)63u;
+}
+
 /* Allocates count * size bytes (overflow-checked), 64-byte aligned; free() releases it. */
 static inline void *rs_alloc_array(size_t count, size_t size)
 {
@@ -33,7 +39,7 @@ static inline void *rs_alloc_array(size_t count, size_t size)
     size_t bytes = rs_mul_size(count, size, &overflow);
     if (overflow)
         return NULL;
-    bytes = (bytes + 63u) & ~(size_t)63u;
+    bytes = rs_round64(bytes);
     if (bytes == 0)
         bytes = 64;
     return aligned_alloc(64, bytes);

@@ -10,6 +10,7 @@
 #include "keys.h"
 #include "row_sort.h"
 #include "rowsort.h"
+#include "sched_pivot.h"
 #include "sched_team.h"
 
 struct rowsort_ctx {
@@ -152,8 +153,7 @@ rowsort_status rowsort_ctx_describe(rowsort_ctx *ctx, size_t rows, size_t n, row
     work.elem_bytes = info->size;
     work.threads = ctx->threads;
     work.splittable = info->words == 1;
-    /* as a values-only sort of this dtype (rs_pivot_supported) */
-    work.pivot_split = info->words == 1 && info->key_bits == 32 && info->size == 4;
+    work.pivot_split = rs_pivot_dtype(info); /* as a values-only sort of this dtype */
     size_t len = 0;
     RS_TRY(rs_sched_describe(ctx->team, &work, buf, cap, &len));
     if (length != NULL)

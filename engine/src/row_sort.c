@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include "alloc.h"
+
 /* Workspace layout: [perm | pass_idx | keys | kernel scratch]. */
 typedef struct workspace {
     void *perm;
@@ -23,11 +25,6 @@ typedef struct workspace {
     void *keys;
     void *scratch;
 } workspace;
-
-static size_t round64(size_t bytes)
-{
-    return (bytes + 63u) & ~(size_t)63u;
-}
 
 int rs_row_values_in_place(const rs_job *job)
 {
@@ -39,8 +36,9 @@ size_t rs_row_workspace_bytes(const rs_job *job)
 {
     const size_t n = job->n;
     if (job->values_only && rs_row_values_in_place(job)) /* keys built in the output row */
-        return round64(RS_KERNEL_SCRATCH_BYTES(n));
-    return 2 * round64(n * job->perm_bytes) + round64(n * 8) + round64(RS_KERNEL_SCRATCH_BYTES(n));
+        return rs_round64(RS_KERNEL_SCRATCH_BYTES(n));
+    return 2 * rs_round64(n * job->perm_bytes) + rs_round64(n * 8) +
+           rs_round64(RS_KERNEL_SCRATCH_BYTES(n));
 }
 
 static workspace carve(const rs_job *job, void *ws)
@@ -54,11 +52,11 @@ static workspace carve(const rs_job *job, void *ws)
         return w;
     }
     w.perm = p;
-    p += round64(n * job->perm_bytes);
+    p += rs_round64(n * job->perm_bytes);
     w.pass_idx = p;
-    p += round64(n * job->perm_bytes);
+    p += rs_round64(n * job->perm_bytes);
     w.keys = p;
-    p += round64(n * 8);
+    p += rs_round64(n * 8);
     w.scratch = p;
     return w;
 }

@@ -52,11 +52,6 @@ enum { W_LOWER, W_PIVOT };
 
 typedef enum { KEYS_U32, KEYS_I32, KEYS_F32, KEYS_ENCODED } key_kind;
 
-static size_t round64(size_t b)
-{
-    return (b + 63u) & ~(size_t)63u;
-}
-
 static key_kind kind_of(const rs_job *job)
 {
     const rs_dtype_info *info = job->ops[0].info;
@@ -75,17 +70,21 @@ static key_kind kind_of(const rs_job *job)
     return KEYS_ENCODED;
 }
 
-int rs_pivot_supported(const rs_job *job)
+int rs_pivot_dtype(const rs_dtype_info *info)
 {
-    return job->values_only && job->ops[0].info->key_bits == 32 && job->ops[0].info->size == 4 &&
-           rs_split_supported(job) && rs_row_values_in_place(job);
+    return info->words == 1 && info->key_bits == 32 && info->size == 4;
 }
 
-size_t rs_pivot_scratch_bytes(const rs_job *job, unsigned threads)
+int rs_pivot_supported(const rs_job *job)
 {
-    (void)job;
-    (void)threads;
-    return round64(RS_PIVOT_SAMPLE_MAX * 4) + round64(RS_KERNEL_SCRATCH_BYTES(RS_PIVOT_SAMPLE_MAX));
+    return job->values_only && rs_pivot_dtype(job->ops[0].info) && rs_split_supported(job) &&
+           rs_row_values_in_place(job);
+}
+
+size_t rs_pivot_scratch_bytes(void)
+{
+    return rs_round64(RS_PIVOT_SAMPLE_MAX * 4) +
+           rs_round64(RS_KERNEL_SCRATCH_BYTES(RS_PIVOT_SAMPLE_MAX));
 }
 
 size_t rs_pivot_shared_bytes(const rs_job *job, unsigned threads)
@@ -101,12 +100,6 @@ size_t rs_pivot_shared_bytes(const rs_job *job, unsigned threads)
 size_t rs_pivot_words(unsigned threads)
 {
     return (size_t)threads * RS_PIVOT_STRIDE + threads + 1;
-}
-
-/* len * num / den without overflow (num <= den). */
-static size_t scale(size_t len, size_t num, size_t den)
-{
-    return (len / den) * num + (len % den) * num / den;
 }
 
 /* What one thread knows about the row at hand. */
@@ -207,12 +200,13 @@ static uint32_t pick_bound(const pivot_row *r, const group *g)
     if (ns > len)
         ns = len;
     for (size_t i = 0; i < ns; i++) {
-        const size_t from = scale(len, i, ns), width = scale(len, i + 1, ns) - from; /* >= 1 */
+        const size_t from = rs_plan_scale(len, i, ns),
+                     width = rs_plan_scale(len, i + 1, ns) - from; /* >= 1 */
         const uint64_t place = mix(UINT64_C(0x9E3779B97F4A7C15) * (i + 1) ^ len);
         r->sample[i] = r->keys[g->s + from + (size_t)(place % width)];
     }
     sort_keys(r, r->sample, ns, r->sample_ws);
-    const size_t want = scale(ns, (g->t1 - g->t0) / 2, g->t1 - g->t0); /* < ns */
+    const size_t want = rs_plan_scale(ns, (g->t1 - g->t0) / 2, g->t1 - g->t0); /* < ns */
     const uint32_t p = r->sample[want];
     size_t below = want, at_most = want;
     while (below > 0 && r->sample[below - 1] == p)
@@ -255,6 +249,7 @@ typedef struct cursor {
 static void cursor_seek(const pivot_row *r, const group *g, size_t cut, int upper_keys, size_t skip,
                         cursor *c)
 {
+    c->at = c->end = 0; /* past the last run: nothing left */
     for (c->u = g->t0; c->u < g->t1; c->u++) {
         misplaced(r, g, cut, c->u, upper_keys, &c->at, &c->end);
         if (skip < c->end - c->at) {
@@ -294,8 +289,8 @@ static void swap_share(const pivot_row *r, const group *g, size_t cut)
         total += b - a;
     }
     const unsigned size = g->t1 - g->t0, j = r->t - g->t0;
-    const size_t first = scale(total, j, size);
-    size_t left = scale(total, j + 1, size) - first;
+    const size_t first = rs_plan_scale(total, j, size);
+    size_t left = rs_plan_scale(total, j + 1, size) - first;
     cursor x, y;
     cursor_seek(r, g, cut, 1, first, &x);
     cursor_seek(r, g, cut, 0, first, &y);
@@ -363,7 +358,7 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
     r.words = shared->words;
     r.sort_ws = shared->buf[RS_SPLIT_KEYS1];
     r.sample = scratch;
-    r.sample_ws = (unsigned char *)scratch + round64(RS_PIVOT_SAMPLE_MAX * 4);
+    r.sample_ws = (unsigned char *)scratch + rs_round64(RS_PIVOT_SAMPLE_MAX * 4);
     for (size_t row = 0; row < job->rows; row++) {
         const unsigned char *in = op->in + row * op->in_stride_bytes;
         r.keys = (uint32_t *)(op->out + row * op->out_stride_bytes);
@@ -391,8 +386,8 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
             split_level(&r, &t0, &t1);
         from = cut_at(&r, t);
         to = cut_at(&r, t + 1);
-        unsigned char *ws =
-            (unsigned char *)round64((uintptr_t)(r.sort_ws + from * 4 + (size_t)t * RS_PIVOT_GAP));
+        unsigned char *ws = (unsigned char *)rs_round64(
+            (uintptr_t)(r.sort_ws + from * 4 + (size_t)t * RS_PIVOT_GAP));
         sort_keys(&r, r.keys + from, to - from, ws);
         if (r.kind == KEYS_ENCODED)
             rs_split_store_values(job, row, r.keys, from, to);

@@ -12,8 +12,11 @@
 /* 1 when the job's split rows go through the pivot split (else: parts and merges). */
 int rs_pivot_supported(const rs_job *job);
 
-/* Kernel scratch bytes each of `threads` threads needs (64-byte multiple). */
-size_t rs_pivot_scratch_bytes(const rs_job *job, unsigned threads);
+/* 1 for the dtypes whose values-only rows the pivot split takes: one 32-bit key word. */
+int rs_pivot_dtype(const rs_dtype_info *info);
+
+/* Kernel scratch bytes each thread needs (64-byte multiple): the pivot sample's. */
+size_t rs_pivot_scratch_bytes(void);
 
 /* Bytes of the shared buffer (RS_SPLIT_KEYS1) whose slices are the segments' kernel
  * scratch. */

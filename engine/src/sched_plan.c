@@ -27,10 +27,9 @@ void rs_plan_part(size_t n, size_t parts, size_t part, size_t *begin, size_t *en
     *end = *begin + q + (part < r ? 1 : 0);
 }
 
-/* rows * num / den without overflow (num <= den). */
-static size_t scale(size_t rows, size_t num, size_t den)
+size_t rs_plan_scale(size_t n, size_t num, size_t den)
 {
-    return (rows / den) * num + (rows % den) * num / den;
+    return (n / den) * num + (n % den) * num / den;
 }
 
 static size_t ceil_div(size_t a, size_t b)
@@ -163,9 +162,9 @@ rowsort_status rs_plan_make(const rs_topo_info *topo, const rs_plan_workload *wo
         size_t before = 0;
         for (size_t i = 0; i < plan->num_nodes; i++) {
             rs_plan_node *pn = &plan->node[i];
-            pn->row_begin = scale(work->rows, before, threads);
+            pn->row_begin = rs_plan_scale(work->rows, before, threads);
             before += pn->thread_count;
-            pn->row_end = scale(work->rows, before, threads);
+            pn->row_end = rs_plan_scale(work->rows, before, threads);
         }
     }
     if (plan->split) { /* every thread works on every row */

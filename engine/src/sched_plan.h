@@ -75,6 +75,9 @@ void rs_plan_free(rs_plan *plan);
  * sizes differing by at most one. */
 void rs_plan_part(size_t n, size_t parts, size_t part, size_t *begin, size_t *end);
 
+/* n * num / den without overflow (num <= den). */
+size_t rs_plan_scale(size_t n, size_t num, size_t den);
+
 /* Appends the plan as text (see rowsort_ctx_describe). Returns what rs_plan_append does. */
 size_t rs_plan_describe(const rs_plan *plan, const rs_plan_workload *work, char *buf, size_t cap,
                         size_t len);

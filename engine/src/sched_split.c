@@ -43,7 +43,7 @@ size_t rs_sched_split_words(const rs_job *job, unsigned threads)
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads)
 {
     if (rs_pivot_supported(job))
-        return rs_pivot_scratch_bytes(job, threads);
+        return rs_pivot_scratch_bytes();
     const size_t part = job->n / threads + 1;
     return RS_KERNEL_SCRATCH_BYTES(part);
 }
