@@ -1003,12 +1003,8 @@ static size_t (*part_entry(int mode))(uint32_t *, size_t, uint32_t)
 /* Whether a < b as the entry compares: unsigned, signed, float32 numbers. */
 static int part_less(int mode, uint32_t a, uint32_t b)
 {
-    if (mode == 2) {
-        float x, y;
-        memcpy(&x, &a, sizeof x);
-        memcpy(&y, &b, sizeof y);
-        return x < y;
-    }
+    if (mode == 2)
+        return as_f32(a) < as_f32(b);
     return mode == 1 ? (int32_t)a < (int32_t)b : a < b;
 }
 
@@ -1137,13 +1133,8 @@ START_TEST(u32_sorts_small_scratch)
             else
                 t->sort_f32_checked(keys, n, sc.data);
             for (size_t i = 1; i < n; i++) {
-                const uint32_t a = keys[i - 1], b = keys[i];
-                float fa, fb;
-                memcpy(&fa, &a, 4);
-                memcpy(&fb, &b, 4);
-                const int ordered = _i == 0   ? a <= b
-                                    : _i == 1 ? (int32_t)a <= (int32_t)b
-                                              : fa <= fb;
+                /* compared as the sort orders them: u32, i32, then float32 for both */
+                const int ordered = !part_less(_i < 2 ? (int)_i : 2, keys[i], keys[i - 1]);
                 CK_EXPECT(ordered, "%s sort %d n=%zu: keys %zu, %zu out of order", t->name, (int)_i,
                           n, i - 1, i);
             }
