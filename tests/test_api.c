@@ -260,6 +260,48 @@ START_TEST(test_env_threads)
 }
 END_TEST
 
+/* ROWSORT_PIN_MIN_BYTES: decimal bytes per thread (0: bind in every call); anything else is
+ * refused at create, and the threshold shows in the plan. */
+START_TEST(test_env_pin_min_bytes)
+{
+    unsetenv("ROWSORT_ISA");
+    unsetenv("ROWSORT_THREADS");
+    const char *bad[] = {"abc", "1M", "-1", "1.5", " ", "99999999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        setenv("ROWSORT_PIN_MIN_BYTES", bad[i], 1);
+        rowsort_status st = ROWSORT_OK;
+        ck_assert_msg(rowsort_create(NULL, &st) == NULL, "ROWSORT_PIN_MIN_BYTES=\"%s\" accepted",
+                      bad[i]);
+        ck_assert_int_eq(st, ROWSORT_E_OPTIONS);
+    }
+    rowsort_options o;
+    rowsort_options_init(&o);
+    o.threads = 2;
+    o.topology_synthetic = "core:2 pu:1";
+    const struct {
+        const char *env; /* NULL: unset */
+        int bound;       /* the 8x8192 float32 plan binds its 2 threads (128 KiB each) */
+    } good[] = {{NULL, 0}, {"0", 1}, {"131072", 1}, {"131073", 0}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        if (good[i].env != NULL)
+            setenv("ROWSORT_PIN_MIN_BYTES", good[i].env, 1);
+        else
+            unsetenv("ROWSORT_PIN_MIN_BYTES");
+        rowsort_status st = ROWSORT_OK;
+        rowsort_ctx *ctx = rowsort_create(&o, &st);
+        ck_assert_msg(ctx != NULL, "%s", rowsort_status_string(st));
+        char buf[4096];
+        ck_assert_int_eq(rowsort_ctx_describe(ctx, 8, 8192, ROWSORT_DTYPE_F32, buf, sizeof buf, NULL),
+                         ROWSORT_OK);
+        const int unbound = strstr(buf, "threads not bound in this call") != NULL;
+        ck_assert_msg(unbound == !good[i].bound, "ROWSORT_PIN_MIN_BYTES=%s: %s",
+                      good[i].env ? good[i].env : "(unset)", buf);
+        rowsort_destroy(ctx);
+    }
+    unsetenv("ROWSORT_PIN_MIN_BYTES");
+}
+END_TEST
+
 START_TEST(test_options_validation)
 {
     unsetenv("ROWSORT_ISA");
@@ -681,6 +723,7 @@ int main(void)
     tcase_add_test(tc, test_contexts);
     tcase_add_test(tc, test_env_isa);
     tcase_add_test(tc, test_env_threads);
+    tcase_add_test(tc, test_env_pin_min_bytes);
     tcase_add_test(tc, test_options_validation);
     tcase_add_test(tc, test_validation);
     tcase_add_test(tc, test_top_k_descending_flag);

@@ -244,7 +244,7 @@ START_TEST(test_plans)
                 for (int splittable = 0; splittable < 2; splittable++) {
                     rs_plan_workload w = {works[wi].rows, works[wi].n, works[wi].elem_bytes,
                                           counts[ci], splittable, splittable};
-                    rs_plan_options o = {pins[pi], 0};
+                    rs_plan_options o = {pins[pi], 0, 0};
                     char msg[512];
                     snprintf(msg, sizeof msg,
                              "topology \"%s\" allowed %s, %zux%zu (%zu B), %u threads, pin %d, "
@@ -267,7 +267,7 @@ END_TEST
 /* The cost model: the decisions the scaling table relies on. */
 START_TEST(test_cost_model)
 {
-    const rs_plan_options o = {ROWSORT_PIN_CORE, 0};
+    const rs_plan_options o = {ROWSORT_PIN_CORE, 0, 0};
     int split;
     /* 8 x 8192 on 2 threads: both, whole rows */
     rs_plan_workload w = {8, 8192, 4, 2, 1, 0};
@@ -303,6 +303,50 @@ START_TEST(test_cost_model)
 }
 END_TEST
 
+/* Binding: only calls of RS_PLAN_MIN_BIND_BYTES per thread and more (or the threshold the
+ * options give) bind their threads; the placement itself does not change. */
+START_TEST(test_bind_threshold)
+{
+    const topo_case tc = {"numa:2 core:4 pu:2", NULL, 16, 8, 2};
+    rs_topo *topo = load(&tc);
+    const rs_topo_info *info = rs_topo_summary(topo);
+    const struct {
+        rs_plan_workload w;
+        rowsort_pin pin;
+        size_t min_bind;
+        int bind;
+    } cases[] = {
+        {{8, 8192, 4, 2, 1, 0}, ROWSORT_PIN_CORE, 0, 0},   /* the seed: 128 KiB a thread */
+        {{63, 8192, 4, 2, 1, 0}, ROWSORT_PIN_CORE, 0, 0},  /* just under 1 MiB a thread */
+        {{64, 8192, 4, 2, 1, 0}, ROWSORT_PIN_CORE, 0, 1},  /* 1 MiB a thread */
+        {{64, 8192, 4, 2, 1, 0}, ROWSORT_PIN_NUMA, 0, 1},
+        {{64, 8192, 4, 2, 1, 0}, ROWSORT_PIN_NONE, 0, 0},
+        {{64, 8192, 4, 1, 1, 0}, ROWSORT_PIN_CORE, 0, 0},  /* one thread binds nothing */
+        {{8, 8192, 4, 2, 1, 0}, ROWSORT_PIN_CORE, 1, 1},   /* threshold of one byte */
+        {{8, 8192, 4, 2, 1, 0}, ROWSORT_PIN_CORE, 131072, 1},
+        {{8, 8192, 4, 2, 1, 0}, ROWSORT_PIN_CORE, 131073, 0},
+        {{1, 16777216, 4, 16, 1, 1}, ROWSORT_PIN_CORE, 0, 1}, /* split row: 4 MiB a thread */
+        {{65536, 64, 8, 16, 1, 0}, ROWSORT_PIN_NUMA, 0, 1},   /* key and index: 2 MiB */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const rs_plan_options o = {cases[i].pin, 0, cases[i].min_bind};
+        rs_plan plan;
+        ck_assert_int_eq(rs_plan_make(info, &cases[i].w, &o, &plan), ROWSORT_OK);
+        ck_assert_msg(plan.bind == cases[i].bind, "case %zu: bind %d", i, plan.bind);
+        check_plan(info, &cases[i].w, &plan, "bind threshold");
+        if (cases[i].pin == ROWSORT_PIN_CORE && plan.threads > 1)
+            ck_assert_int_ge(plan.thread[1].pu, 0); /* PUs still planned when not bound */
+        char buf[4096];
+        rs_plan_describe(&plan, &cases[i].w, buf, sizeof buf, 0);
+        const int says = strstr(buf, "threads not bound in this call") != NULL;
+        ck_assert_msg(says == (cases[i].pin != ROWSORT_PIN_NONE && plan.threads > 1 && !plan.bind),
+                      "case %zu: %s", i, buf);
+        rs_plan_free(&plan);
+    }
+    rs_topo_destroy(topo);
+}
+END_TEST
+
 START_TEST(test_bad_sources)
 {
     rs_topo *topo = NULL;
@@ -320,7 +364,7 @@ START_TEST(test_describe)
     const topo_case tc = {"numa:2 core:4 pu:2", NULL, 16, 8, 2};
     rs_topo *topo = load(&tc);
     const rs_plan_workload w = {1000, 1000, 4, 4, 1, 0};
-    const rs_plan_options o = {ROWSORT_PIN_CORE, 0};
+    const rs_plan_options o = {ROWSORT_PIN_CORE, 0, 0};
     rs_plan plan;
     ck_assert_int_eq(rs_plan_make(rs_topo_summary(topo), &w, &o, &plan), ROWSORT_OK);
     char buf[4096];
@@ -363,7 +407,7 @@ START_TEST(test_this_machine)
     for (unsigned threads = 1; threads <= 4; threads++)
         for (size_t pi = 0; pi < 3; pi++) {
             const rs_plan_workload w = {64, 100000, 4, threads, 1, 0};
-            const rs_plan_options o = {pins[pi], 0};
+            const rs_plan_options o = {pins[pi], 0, 0};
             rs_plan plan;
             ck_assert_int_eq(rs_plan_make(info, &w, &o, &plan), ROWSORT_OK);
             char msg[128];
@@ -387,6 +431,7 @@ int main(void)
     tcase_add_test(tc, test_synthetic_summaries);
     tcase_add_loop_test(tc, test_plans, 0, (int)NUM_TOPOS);
     tcase_add_test(tc, test_cost_model);
+    tcase_add_test(tc, test_bind_threshold);
     tcase_add_test(tc, test_bad_sources);
     tcase_add_test(tc, test_describe);
     suite_add_tcase(s, tc);

@@ -151,8 +151,27 @@ typedef struct outputs {
     size_t values_bytes, payload_bytes, indices_bytes;
 } outputs;
 
-static outputs run_case(const sched_case *c, unsigned threads, rowsort_pin pin)
+/* The pin policies compared; the cases are far smaller than the 1 MiB per thread from which
+ * threads are bound by default, so ROWSORT_PIN_MIN_BYTES=0 makes every call bind, and the
+ * last mode keeps the default (those calls run unbound). */
+typedef struct pin_mode {
+    rowsort_pin pin;
+    const char *pin_min_bytes; /* ROWSORT_PIN_MIN_BYTES; NULL: unset */
+} pin_mode;
+
+static const pin_mode pin_modes[] = {{ROWSORT_PIN_NONE, NULL},
+                                     {ROWSORT_PIN_CORE, "0"},
+                                     {ROWSORT_PIN_NUMA, "0"},
+                                     {ROWSORT_PIN_CORE, NULL}};
+#define NUM_PIN_MODES (sizeof pin_modes / sizeof pin_modes[0])
+
+static outputs run_case(const sched_case *c, unsigned threads, pin_mode mode)
 {
+    const rowsort_pin pin = mode.pin;
+    if (mode.pin_min_bytes != NULL)
+        ck_assert_int_eq(setenv("ROWSORT_PIN_MIN_BYTES", mode.pin_min_bytes, 1), 0);
+    else
+        ck_assert_int_eq(unsetenv("ROWSORT_PIN_MIN_BYTES"), 0);
     const size_t esize = rowsort_dtype_size(c->dtype);
     const size_t out_n = c->top_k ? c->top_k : c->n;
     outputs o = {0};
@@ -226,22 +245,21 @@ static void free_outputs(outputs *o)
 START_TEST(test_same_bytes)
 {
     const sched_case *c = &cases[_i];
-    outputs ref = run_case(c, 1, ROWSORT_PIN_NONE);
-    const rowsort_pin pins[] = {ROWSORT_PIN_NONE, ROWSORT_PIN_CORE, ROWSORT_PIN_NUMA};
+    outputs ref = run_case(c, 1, pin_modes[0]);
     for (unsigned threads = 1; threads <= 6; threads++)
-        for (size_t p = 0; p < 3; p++) {
-            outputs got = run_case(c, threads, pins[p]);
+        for (size_t p = 0; p < NUM_PIN_MODES; p++) {
+            outputs got = run_case(c, threads, pin_modes[p]);
             ck_assert_msg(memcmp(ref.values, got.values, ref.values_bytes) == 0,
-                          "%s: values differ with %u threads, pin %d", c->name, threads,
-                          (int)pins[p]);
+                          "%s: values differ with %u threads, pin mode %zu", c->name,
+                          threads, p);
             if (c->payload)
                 ck_assert_msg(memcmp(ref.payload, got.payload, ref.payload_bytes) == 0,
-                              "%s: payload differs with %u threads, pin %d", c->name, threads,
-                              (int)pins[p]);
+                              "%s: payload differs with %u threads, pin mode %zu", c->name,
+                              threads, p);
             if (c->indices)
                 ck_assert_msg(memcmp(ref.indices, got.indices, ref.indices_bytes) == 0,
-                              "%s: indices differ with %u threads, pin %d", c->name, threads,
-                              (int)pins[p]);
+                              "%s: indices differ with %u threads, pin mode %zu", c->name,
+                              threads, p);
             free_outputs(&got);
         }
     /* the reference itself is sorted (values-only, ascending cases) */

@@ -3,6 +3,8 @@
  * unbound, 2 threads pin core, 1 thread; prints each one's median and minimum. The calls
  * are short enough (the seed workload: ~80 us) that Python's timing loop would blur them;
  * each call sorts a fresh copy that the calling thread has just written, as a caller would.
+ * Pin core binds only in calls of 1 MiB per thread and more: ROWSORT_PIN_MIN_BYTES=0 in the
+ * environment times binding in every call.
  *
  *   cmake --build build && gcc -O2 -std=c11 bench/micro/pin_modes.c -Iengine/include \
  *       -Lbuild/engine -lrowsort -Wl,-rpath,$PWD/build/engine -o build/pin_modes

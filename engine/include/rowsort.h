@@ -147,8 +147,11 @@ typedef struct rowsort_options {
     /** Thread binding; ROWSORT_PIN_CORE by default. Threads take one PU per core before a
      *  second PU of any core, spread over the NUMA nodes in proportion to their allowed PUs;
      *  with more threads than allowed PUs they wrap around (each still bound to one PU).
-     *  A call the cost model gives one thread runs on the calling thread, unbound. Every
-     *  thread gets its old binding back at the end of the call. */
+     *  A call the cost model gives one thread runs on the calling thread, unbound; so does
+     *  every thread of a call of less than 1 MiB per thread (ROWSORT_PIN_MIN_BYTES from
+     *  the environment sets another threshold, 0 binds in every call), where binding
+     *  would cost more than it saves. Every thread gets its old binding back at the end of
+     *  the call. */
     rowsort_pin pin;
     /** Kernel path; ROWSORT_ISA_AUTO by default. */
     rowsort_isa isa;
@@ -180,7 +183,8 @@ typedef struct rowsort_ctx rowsort_ctx;
  * \param status  where the outcome is written (may be NULL): ROWSORT_E_ISA when the
  *                requested path (options or ROWSORT_ISA) is unknown or unsupported by
  *                this CPU, ROWSORT_E_THREADS for a bad ROWSORT_THREADS, ROWSORT_E_OPTIONS
- *                for a bad pin value or both topology options, ROWSORT_E_TOPOLOGY when
+ *                for a bad pin value, both topology options or a bad
+ *                ROWSORT_PIN_MIN_BYTES, ROWSORT_E_TOPOLOGY when
  *                hwloc rejects the synthetic or XML topology, ROWSORT_E_NOMEM.
  * \note This machine's topology is read (hwloc, about a millisecond) by the first call
  *       that runs more than one thread, not here; the OpenMP threads are kept by the
@@ -205,7 +209,8 @@ ROWSORT_API const char *rowsort_ctx_kernel_tuning(const rowsort_ctx *ctx);
  * \brief Describes, as text, the machine a context plans for and the placement plan it
  * would make for `rows` rows of `n` elements of `dtype` (values only): allowed CPUs, cores,
  * NUMA nodes, caches; threads used, which PU each is bound to, which rows each NUMA node
- * owns, whether rows are split across threads. For `rowsort info`.
+ * owns, whether rows are split across threads, whether the call would bind its threads.
+ * For `rowsort info`.
  * \param ctx    one call at a time per context. Loads this machine's topology if no call
  *               has yet (about a millisecond).
  * \param buf    where the text goes, NUL-terminated and cut to fit `cap` bytes; may be NULL

@@ -61,6 +61,23 @@ static rowsort_status default_threads(unsigned *threads)
     return ROWSORT_OK;
 }
 
+/* ROWSORT_PIN_MIN_BYTES (decimal bytes per thread; 0: bind in every call), for the team's
+ * config: 0 when unset (the plan's default). */
+static rowsort_status pin_min_bytes(size_t *bytes)
+{
+    *bytes = 0;
+    const char *env = getenv("ROWSORT_PIN_MIN_BYTES");
+    if (env == NULL || *env == '\0')
+        return ROWSORT_OK;
+    char *end = NULL;
+    errno = 0;
+    const unsigned long long v = strtoull(env, &end, 10);
+    if (errno != 0 || end == env || *end != '\0' || env[0] == '-' || v > SIZE_MAX)
+        return ROWSORT_E_OPTIONS;
+    *bytes = v == 0 ? 1 : (size_t)v;
+    return ROWSORT_OK;
+}
+
 static rowsort_status create_checked(const rowsort_options *options, rowsort_ctx **out)
 {
     rowsort_options opts;
@@ -89,6 +106,7 @@ static rowsort_status create_checked(const rowsort_options *options, rowsort_ctx
     config.topology_synthetic = opts.topology_synthetic;
     config.topology_xml = opts.topology_xml;
     config.memory_limit_bytes = opts.memory_limit_bytes;
+    RS_TRY(pin_min_bytes(&config.min_bind_bytes));
     rs_sched_team *team = NULL;
     RS_TRY(rs_sched_team_create(&config, &team));
     rowsort_ctx *ctx = malloc(sizeof *ctx);

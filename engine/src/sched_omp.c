@@ -158,6 +158,7 @@ static rs_plan_options plan_options(const rs_sched_team *team)
     rs_plan_options o;
     o.pin = team->config.pin;
     o.min_elems_per_thread = team->config.min_elems_per_thread;
+    o.min_bind_bytes = team->config.min_bind_bytes;
     return o;
 }
 
@@ -177,7 +178,7 @@ static void *alloc_huge(size_t bytes)
 }
 
 /* The slot's buffer of at least `bytes`, allocated (not touched) by the calling thread:
- * bound to the node of `cpuset` when bind_node (multi-node plans that pin), else placed by
+ * bound to the node of `cpuset` when bind_node (multi-node plans that bind), else placed by
  * first touch. */
 static void *slot_reserve(const rs_sched_team *team, ws_slot *slot, size_t bytes, int bind_node,
                           hwloc_const_bitmap_t cpuset)
@@ -301,7 +302,7 @@ typedef struct run_state {
 static void region_body(const run_state *s, unsigned t, unsigned threads)
 {
     const rs_plan *plan = s->plan;
-    const int pinned = plan->pin != ROWSORT_PIN_NONE;
+    const int pinned = plan->bind;
     hwloc_topology_t topology = pinned ? rs_topo_hwloc(s->team->topo) : NULL;
     hwloc_bitmap_t old = NULL, set = NULL;
     rowsort_status st = ROWSORT_OK;
@@ -469,7 +470,7 @@ static rowsort_status make_plan(rs_sched_team *team, const rs_plan_workload *wor
  * PUs, which rows per node) is unchanged. */
 static void keep_caller_pu(rs_plan *plan)
 {
-    if (plan->pin != ROWSORT_PIN_CORE)
+    if (plan->pin != ROWSORT_PIN_CORE || !plan->bind)
         return;
     const int cpu = sched_getcpu();
     if (cpu < 0 || plan->thread[0].pu == cpu)

@@ -70,6 +70,15 @@ static void choose_threads(const rs_plan_workload *w, size_t min_elems, unsigned
     *threads = (unsigned)w->rows; /* one row per thread, the rest would idle */
 }
 
+/* Bytes each thread reads and writes, saturating. */
+static size_t bytes_per_thread(const rs_plan_workload *w, unsigned threads)
+{
+    int overflow = 0;
+    const size_t elems = rs_mul_size(w->rows, w->n, &overflow);
+    const size_t bytes = rs_mul_size(elems, w->elem_bytes ? w->elem_bytes : 1, &overflow);
+    return overflow ? SIZE_MAX : bytes / threads;
+}
+
 /* PUs of each node in the order threads take them: one per core first, then the second
  * PU of each core, and so on. order[] holds indices into topo->pus; first[node] indexes
  * order[]. */
@@ -108,6 +117,10 @@ rowsort_status rs_plan_make(const rs_topo_info *topo, const rs_plan_workload *wo
     const unsigned threads = rs_plan_threads(work, options, &plan->split);
     plan->pin = options->pin;
     plan->threads = threads;
+    plan->bind_min_bytes = options->min_bind_bytes ? options->min_bind_bytes
+                                                   : RS_PLAN_MIN_BIND_BYTES;
+    plan->bind = options->pin != ROWSORT_PIN_NONE && threads > 1 &&
+                 bytes_per_thread(work, threads) >= plan->bind_min_bytes;
 
     const size_t nodes = topo->num_nodes;
     size_t *order = rs_alloc_array(topo->num_pus, sizeof *order);
@@ -222,6 +235,11 @@ size_t rs_plan_describe(const rs_plan *plan, const rs_plan_workload *work, char 
                    "plan: %zu rows x %zu elements (%zu bytes each), pin %s, %u of %u threads, %s\n",
                    work->rows, work->n, work->elem_bytes, pin_name(plan->pin), plan->threads,
                    work->threads, plan->split ? "rows split across threads" : "whole rows");
+    if (plan->pin != ROWSORT_PIN_NONE && plan->threads > 1 && !plan->bind)
+        rs_plan_append(buf, cap, &len,
+                       "  threads not bound in this call: %zu KiB per thread, under the %zu KiB "
+                       "that repay binding\n",
+                       bytes_per_thread(work, plan->threads) / 1024, plan->bind_min_bytes / 1024);
     if (plan->split && work->pivot_split)
         rs_plan_append(buf, cap, &len,
                        "  each row: partitioned in place around pivots into %u segments, each "

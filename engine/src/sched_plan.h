@@ -27,11 +27,20 @@ typedef struct rs_plan_options {
     /* Cost model: a thread is worth waking only for at least this many elements.
      * 0: RS_PLAN_MIN_ELEMS_PER_THREAD. */
     size_t min_elems_per_thread;
+    /* Threads are bound (pin core, numa) only in calls of at least this many bytes per
+     * thread. 0: RS_PLAN_MIN_BIND_BYTES. */
+    size_t min_bind_bytes;
 } rs_plan_options;
 
 /* Measured on the 2-core machines (docs/scaling.md): waking a pooled OpenMP thread, binding
  * it and handing it work costs a few microseconds, sorting 8192 int32 about 40. */
 #define RS_PLAN_MIN_ELEMS_PER_THREAD ((size_t)8192)
+/* Binding a thread and giving it its old binding back takes three system calls per thread
+ * and call: 7-20 us a call on the 2-core VMs (bench/micro/pin_modes.c), 6-10% of the seed
+ * workload (8x8192 float32, ~90 us per thread), about 1% from a few MiB per thread.
+ * Smaller calls run on the threads where they are: binding cannot repay itself there. */
+#define RS_PLAN_MIN_BIND_BYTES ((size_t)1 << 20)
+
 /* A row is split only when each part keeps at least this many elements. */
 #define RS_PLAN_MIN_SPLIT_ELEMS ((size_t)65536)
 
@@ -50,7 +59,10 @@ typedef struct rs_plan_node {
 } rs_plan_node;
 
 typedef struct rs_plan {
-    rowsort_pin pin;
+    rowsort_pin pin;        /* the policy: where threads go (PUs, nodes, rows per node) */
+    int bind;               /* 1: threads are bound as pin says during the call; 0 with pin
+                             * none, one thread, or fewer than bind_min_bytes per thread */
+    size_t bind_min_bytes;  /* the threshold this plan was made with */
     unsigned threads;       /* threads used: the cost model may use fewer than asked */
     size_t num_nodes;       /* groups of threads; 1 with pin none */
     rs_plan_thread *thread; /* threads entries; thread 0 is the caller's */

@@ -4,8 +4,8 @@
  * A team belongs to one context: its options (threads, pin policy), the machine's topology
  * (loaded on first need: ~1 ms), and per-thread workspaces kept between calls. Each call
  * makes a placement plan (sched_plan.h) for its workload, binds the OpenMP threads as the
- * plan says (hwloc), runs, and gives every thread, the caller's included, its old binding
- * back. A plan of one thread runs on the caller's thread, unbound, with no OpenMP region.
+ * plan says (hwloc; calls too small to repay binding run unbound), runs, and gives every
+ * thread, the caller's included, its old binding back. A plan of one thread runs on the caller's thread, unbound, with no OpenMP region.
  * (Not named sched.h: engine/src is on the include path, where it would hide <sched.h>.)
  */
 #ifndef RS_SCHED_TEAM_H
@@ -25,6 +25,7 @@ typedef struct rs_sched_config {
     const char *topology_synthetic; /* NULL: this machine (or XML) */
     const char *topology_xml;       /* NULL: this machine (or synthetic) */
     size_t min_elems_per_thread;    /* 0: the plan's default */
+    size_t min_bind_bytes;          /* 0: the plan's default (RS_PLAN_MIN_BIND_BYTES) */
     size_t memory_limit_bytes;      /* scratch the team may hold; 0: no limit */
 } rs_sched_config;
 
