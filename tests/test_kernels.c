@@ -10,6 +10,7 @@
  * against qsort of (key, idx), which is the contract's order. Prints the seed.
  */
 #include <check.h>
+#include <inttypes.h>
 #include <math.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -990,58 +991,118 @@ START_TEST(merge_runs)
 }
 END_TEST
 
-/* The partition entries by loop index: 0 partition_u32, 1 partition_i32, 2 partition_f32. */
-static const char *const part_names[] = {"u32", "i32", "f32"};
+/* The partition entries by loop index (mode): 0 partition_u32, 1 partition_i32,
+ * 2 partition_f32, 3 partition_i64, 4 partition_f64. Keys are held widened to 64 bits. */
+static const char *const part_names[] = {"u32", "i32", "f32", "i64", "f64"};
+#define PART_MODES 5
 
-static size_t (*part_entry(int mode))(uint32_t *, size_t, uint32_t)
+static unsigned part_bits(int mode)
 {
-    return mode == 0   ? table->partition_u32
-           : mode == 1 ? table->partition_i32
-                       : table->partition_f32;
+    return mode < 3 ? 32 : 64;
 }
 
-/* Whether a < b as the entry compares: unsigned, signed, float32 numbers. */
-static int part_less(int mode, uint32_t a, uint32_t b)
+static int part_has(const rs_kernel_table *t, int mode)
 {
-    if (mode == 2)
-        return as_f32(a) < as_f32(b);
-    return mode == 1 ? (int32_t)a < (int32_t)b : a < b;
+    switch (mode) {
+    case 0:
+        return t->partition_u32 != NULL;
+    case 1:
+        return t->partition_i32 != NULL;
+    case 2:
+        return t->partition_f32 != NULL;
+    case 3:
+        return t->partition_i64 != NULL;
+    default:
+        return t->partition_f64 != NULL;
+    }
 }
 
-/* partition_f32 takes no NaN: those keys become infinities of their sign. */
-static uint32_t part_key(int mode, uint32_t k)
+static size_t part_call(int mode, void *keys, size_t n, uint64_t p)
+{
+    switch (mode) {
+    case 0:
+        return table->partition_u32(keys, n, (uint32_t)p);
+    case 1:
+        return table->partition_i32(keys, n, (uint32_t)p);
+    case 2:
+        return table->partition_f32(keys, n, (uint32_t)p);
+    case 3:
+        return table->partition_i64(keys, n, p);
+    default:
+        return table->partition_f64(keys, n, p);
+    }
+}
+
+/* Whether a < b as the entry compares: unsigned, signed, float numbers. */
+static int part_less(int mode, uint64_t a, uint64_t b)
+{
+    switch (mode) {
+    case 0:
+        return (uint32_t)a < (uint32_t)b;
+    case 1:
+        return (int32_t)(uint32_t)a < (int32_t)(uint32_t)b;
+    case 2:
+        return as_f32((uint32_t)a) < as_f32((uint32_t)b);
+    case 3:
+        return (int64_t)a < (int64_t)b;
+    default:
+        return as_f64(a) < as_f64(b);
+    }
+}
+
+/* The float entries take no NaN: those keys become infinities of their sign. */
+static uint64_t part_key(int mode, uint64_t k)
 {
     if (mode == 2 && (k & 0x7F800000u) == 0x7F800000u)
         return k & 0xFF800000u;
+    const uint64_t exp64 = UINT64_C(0x7FF0000000000000);
+    if (mode == 4 && (k & exp64) == exp64)
+        return k & UINT64_C(0xFFF0000000000000);
     return k;
 }
 
-static void check_partition(int mode, size_t n, int pat, uint32_t p, size_t misalign)
+static uint64_t part_get(int mode, const void *keys, size_t i)
 {
+    return part_bits(mode) == 32 ? ((const uint32_t *)keys)[i] : ((const uint64_t *)keys)[i];
+}
+
+static void part_set(int mode, void *keys, size_t i, uint64_t k)
+{
+    if (part_bits(mode) == 32)
+        ((uint32_t *)keys)[i] = (uint32_t)k;
+    else
+        ((uint64_t *)keys)[i] = k;
+}
+
+static void check_partition(int mode, size_t n, int pat, uint64_t p, size_t misalign)
+{
+    const unsigned bits = part_bits(mode);
     uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 32 ^ p;
-    zoned k = zoned_new(n, 4, misalign);
+    zoned k = zoned_new(n, bits / 8, misalign);
     uint64_t *before = malloc((n + 1) * sizeof *before), *after = malloc((n + 1) * sizeof *after);
     ck_assert(before != NULL && after != NULL);
-    uint32_t *keys = k.data;
     size_t below = 0;
     for (size_t i = 0; i < n; i++) {
-        keys[i] = part_key(mode, (uint32_t)gen_key(pat, i, n, 32, &s));
-        before[i] = keys[i];
-        below += part_less(mode, keys[i], p);
+        const uint64_t key = part_key(mode, gen_key(pat, i, n, bits, &s));
+        part_set(mode, k.data, i, key);
+        before[i] = key;
+        below += part_less(mode, key, p);
     }
-    const size_t got = part_entry(mode)(keys, n, p);
-    CK_EXPECT(got == below, "%s partition_%s n=%zu pat=%d p=%u: returned %zu, %zu keys below",
+    const size_t got = part_call(mode, k.data, n, p);
+    CK_EXPECT(got == below,
+              "%s partition_%s n=%zu pat=%d p=%" PRIx64 ": returned %zu, %zu keys below",
               table->name, part_names[mode], n, pat, p, got, below);
     for (size_t i = 0; i < n; i++) {
-        CK_EXPECT(part_less(mode, keys[i], p) == (i < below),
-                  "%s partition_%s n=%zu pat=%d p=%u: key %zu on the wrong side", table->name,
-                  part_names[mode], n, pat, p, i);
-        after[i] = keys[i];
+        after[i] = part_get(mode, k.data, i);
+        CK_EXPECT(part_less(mode, after[i], p) == (i < below),
+                  "%s partition_%s n=%zu pat=%d p=%" PRIx64 ": key %zu on the wrong side",
+                  table->name, part_names[mode], n, pat, p, i);
     }
     qsort(before, n, sizeof *before, cmp_u64);
     qsort(after, n, sizeof *after, cmp_u64);
     CK_EXPECT(n == 0 || memcmp(before, after, n * sizeof *before) == 0,
-              "%s partition n=%zu pat=%d: keys lost or duplicated", table->name, n, pat);
+              "%s partition_%s n=%zu pat=%d: keys lost or duplicated", table->name,
+              part_names[mode], n, pat);
     free(before);
     free(after);
     zoned_check_free(&k, "partitioned keys", n);
@@ -1049,97 +1110,167 @@ static void check_partition(int mode, size_t n, int pat, uint32_t p, size_t misa
 
 /* The in-place partition entries of the pivot split (sched_pivot.c): every key below the
  * bound first, the count returned, the same keys, nothing written outside. Bounds: a key of
- * the data, the key after it, the smallest and largest keys (float32: -inf and +inf; -0.0
- * and +0.0 too, which compare equal). Loop index: unsigned, signed, float32. */
+ * the data, the key after it, the smallest and largest keys (floats: -inf and +inf; -0.0
+ * and +0.0 too, which compare equal). Loop index: the mode (part_names). */
 START_TEST(partition_entries)
 {
     const int mode = _i;
-    if (part_entry(mode) == NULL)
+    if (!part_has(table, mode))
         return;
     static const size_t lens[] = {0,   1,   2,    3,    7,    8,     9,     15,    16,  17,
                                   31,  32,  33,   63,   64,   65,    100,   127,   128, 129,
                                   255, 256, 1000, 4095, 4097, 65535, 65537, 300007};
-    const uint32_t smallest = mode == 0 ? 0 : mode == 1 ? UINT32_C(0x80000000) : 0xFF800000u;
-    const uint32_t largest = mode == 0 ? UINT32_MAX : mode == 1 ? 0x7FFFFFFFu : 0x7F800000u;
+    const int wide = part_bits(mode) == 64;
+    const uint64_t sign = wide ? UINT64_C(1) << 63 : UINT64_C(0x80000000);
+    static const uint64_t smallest[] = {0, 0x80000000u, 0xFF800000u, UINT64_C(1) << 63,
+                                        UINT64_C(0xFFF0000000000000)};
+    static const uint64_t largest[] = {UINT32_MAX, 0x7FFFFFFFu, 0x7F800000u, INT64_MAX,
+                                       UINT64_C(0x7FF0000000000000)};
     for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
         for (int pat = 0; pat < P_COUNT; pat++) {
             const size_t n = lens[li];
             uint64_t s = seed ^ n;
-            const uint32_t key =
-                n ? part_key(mode, (uint32_t)gen_key(pat, (size_t)(rnd(&s) % n), n, 32, &s)) : 7;
-            const uint32_t bounds[] = {
-                key, part_key(mode, key + 1u), smallest, largest, 0x80000000u, 0};
+            const uint64_t key =
+                n ? part_key(mode, gen_key(pat, (size_t)(rnd(&s) % n), n, part_bits(mode), &s))
+                  : 7;
+            const uint64_t next = wide ? key + 1u : (uint32_t)(key + 1u);
+            const uint64_t bounds[] = {
+                key, part_key(mode, next), smallest[mode], largest[mode], sign, 0};
             for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++)
                 check_partition(mode, n, pat, bounds[b], (n + b) & 1);
         }
 }
 END_TEST
 
-/* f32_usable says what sort_f32 would: no to a NaN anywhere (either sign, any payload). */
-START_TEST(f32_usable_entry)
+/* f32_usable and f64_usable say what sort_f32 and sort_f64 would: no to a NaN anywhere
+ * (either sign, any payload). Loop index: 0 float32, 1 float64. */
+START_TEST(float_usable_entries)
 {
-    if (table->f32_usable == NULL)
+    const int wide = _i == 1;
+    if (wide ? table->f64_usable == NULL : table->f32_usable == NULL)
         return;
-    static const uint32_t nans[] = {0x7FC00000u, 0xFFC00001u, 0x7F800001u, 0xFFFFFFFFu};
+    static const uint64_t nans32[] = {0x7FC00000u, 0xFFC00001u, 0x7F800001u, 0xFFFFFFFFu};
+    static const uint64_t nans64[] = {UINT64_C(0x7FF8000000000000), UINT64_C(0xFFF8000000000001),
+                                      UINT64_C(0x7FF0000000000001), UINT64_MAX};
+    const int mode = wide ? 4 : 2;
     for (size_t n = 1; n <= 200; n += n < 40 ? 1 : 37) {
-        uint32_t *k = malloc(n * sizeof *k);
+        void *k = malloc(n * 8);
         ck_assert_ptr_nonnull(k);
         uint64_t s = seed ^ n;
         for (size_t i = 0; i < n; i++)
-            k[i] = part_key(2, (uint32_t)rnd(&s));
-        ck_assert_int_eq(table->f32_usable(k, n), 1);
+            part_set(mode, k, i, part_key(mode, rnd(&s)));
+        const int usable = wide ? table->f64_usable(k, n) : table->f32_usable(k, n);
+        ck_assert_int_eq(usable, 1);
         for (size_t at = 0; at < n; at += 1 + n / 7) {
-            const uint32_t keep = k[at];
-            k[at] = nans[at % 4];
-            CK_EXPECT(table->f32_usable(k, n) == 0, "%s f32_usable n=%zu: NaN at %zu missed",
-                      table->name, n, at);
-            k[at] = keep;
+            const uint64_t keep = part_get(mode, k, at);
+            part_set(mode, k, at, wide ? nans64[at % 4] : nans32[at % 4]);
+            const int took = wide ? table->f64_usable(k, n) : table->f32_usable(k, n);
+            CK_EXPECT(took == 0, "%s f%d_usable n=%zu: NaN at %zu missed", table->name,
+                      wide ? 64 : 32, n, at);
+            part_set(mode, k, at, keep);
         }
         free(k);
     }
 }
 END_TEST
 
-/* The 32-bit key-only sorts with no more scratch than RS_KERNEL_SCRATCH_BYTES_U32 (the
- * pivot split hands each thread that much): sorted, and no byte written past it. Lengths
- * past the in-place threshold of the low-threshold table, where the out-of-place levels use
- * the scratch. Loop index: sort_u32, sort_i32, sort_f32, sort_f32_checked (finite keys). */
-START_TEST(u32_sorts_small_scratch)
+/* The key-only sorts with no more scratch than RS_KERNEL_SCRATCH_BYTES_KEYS (the pivot split
+ * hands each thread that much): sorted, and no byte written past it. Lengths past the
+ * in-place threshold of the low-threshold table, where the out-of-place levels use the
+ * scratch. Loop index: sort_u32, sort_i32, sort_f32, sort_f32_checked, sort_u64, sort_i64,
+ * sort_f64, sort_f64_checked (the float ones on finite keys). */
+static const char *const small_names[] = {"sort_u32", "sort_i32", "sort_f32",
+                                          "sort_f32_checked", "sort_u64", "sort_i64",
+                                          "sort_f64", "sort_f64_checked"};
+
+static int small_has(const rs_kernel_table *t, int which)
 {
+    switch (which) {
+    case 1:
+        return t->sort_i32 != NULL;
+    case 2:
+        return t->sort_f32 != NULL;
+    case 3:
+        return t->sort_f32_checked != NULL;
+    case 5:
+        return t->sort_i64 != NULL;
+    case 6:
+        return t->sort_f64 != NULL;
+    case 7:
+        return t->sort_f64_checked != NULL;
+    default:
+        return 1; /* sort_u32, sort_u64 */
+    }
+}
+
+static void small_call(const rs_kernel_table *t, int which, void *keys, size_t n, void *sc)
+{
+    switch (which) {
+    case 0:
+        t->sort_u32(keys, n, sc);
+        break;
+    case 1:
+        t->sort_i32(keys, n, sc);
+        break;
+    case 2:
+        ck_assert_int_eq(t->sort_f32(keys, n, sc), 1);
+        break;
+    case 3:
+        t->sort_f32_checked(keys, n, sc);
+        break;
+    case 4:
+        t->sort_u64(keys, n, sc);
+        break;
+    case 5:
+        t->sort_i64(keys, n, sc);
+        break;
+    case 6:
+        ck_assert_int_eq(t->sort_f64(keys, n, sc), 1);
+        break;
+    default:
+        t->sort_f64_checked(keys, n, sc);
+        break;
+    }
+}
+
+START_TEST(key_sorts_small_scratch)
+{
+    const int which = _i;
+    /* the order the sort gives, as a partition mode: u32, i32, f32, (u64), i64, f64 */
+    static const int order_mode[] = {0, 1, 2, 2, -1, 3, 4, 4};
+    const int wide = which >= 4;
+    const size_t kb = wide ? 8 : 4;
     const rs_kernel_table *tables[] = {table, table_low};
     for (size_t ti = 0; ti < 2; ti++) {
         const rs_kernel_table *t = tables[ti];
-        if (t == NULL || (_i == 1 && t->sort_i32 == NULL) || (_i == 2 && t->sort_f32 == NULL) ||
-            (_i == 3 && t->sort_f32_checked == NULL))
+        if (t == NULL || !small_has(t, which))
             continue;
         static const size_t lens[] = {0, 1, 100, 5000, 3 * (LOW_INPLACE_BYTES / 4) + 5, 300007};
         for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
             const size_t n = lens[li];
-            uint64_t s = seed ^ n ^ (uint64_t)_i << 50;
-            zoned k = zoned_new(n, 4, n & 1);
-            zoned sc = zoned_new(RS_KERNEL_SCRATCH_BYTES_U32(n), 1, 0);
-            uint32_t *keys = k.data;
+            uint64_t s = seed ^ n ^ (uint64_t)which << 50;
+            zoned k = zoned_new(n, kb, n & 1);
+            zoned sc = zoned_new(RS_KERNEL_SCRATCH_BYTES_KEYS(n, kb), 1, 0);
+            const int float_keys = which == 2 || which == 3 || which == 6 || which == 7;
             for (size_t i = 0; i < n; i++) {
-                const uint32_t r = (uint32_t)rnd(&s);
-                /* sort_f32: finite floats (exponent below 0xFF); else any bits */
-                keys[i] = _i >= 2 ? (r & 0x807FFFFFu) | ((r >> 8) % 254u) << 23 : r;
+                uint64_t r = rnd(&s);
+                if (float_keys && !wide) /* finite: exponent below 0xFF */
+                    r = (r & 0x807FFFFFu) | ((r >> 8) % 254u) << 23;
+                else if (float_keys) /* finite: exponent below 0x7FF */
+                    r = (r & UINT64_C(0x800FFFFFFFFFFFFF)) | ((r >> 12) % 2046u) << 52;
+                part_set(wide ? 3 : 0, k.data, i, r);
             }
-            if (_i == 0)
-                t->sort_u32(keys, n, sc.data);
-            else if (_i == 1)
-                t->sort_i32(keys, n, sc.data);
-            else if (_i == 2)
-                ck_assert_int_eq(t->sort_f32(keys, n, sc.data), 1);
-            else
-                t->sort_f32_checked(keys, n, sc.data);
+            small_call(t, which, k.data, n, sc.data);
+            const int mode = order_mode[which];
             for (size_t i = 1; i < n; i++) {
-                /* compared as the sort orders them: u32, i32, then float32 for both */
-                const int ordered = !part_less(_i < 2 ? (int)_i : 2, keys[i], keys[i - 1]);
-                CK_EXPECT(ordered, "%s sort %d n=%zu: keys %zu, %zu out of order", t->name, (int)_i,
-                          n, i - 1, i);
+                const uint64_t a = part_get(wide ? 3 : 0, k.data, i - 1),
+                               b = part_get(wide ? 3 : 0, k.data, i);
+                const int ordered = mode < 0 ? a <= b : !part_less(mode, b, a);
+                CK_EXPECT(ordered, "%s %s n=%zu: keys %zu, %zu out of order", t->name,
+                          small_names[which], n, i - 1, i);
             }
             zoned_check_free(&k, "keys", n);
-            zoned_check_free(&sc, "u32 scratch", n);
+            zoned_check_free(&sc, "key-only scratch", n);
         }
     }
 }
@@ -1167,9 +1298,9 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, rows_batch, 0, 3);
     tcase_add_test(tc, xform_matches_scalar);
     tcase_add_loop_test(tc, merge_runs, 0, 2);
-    tcase_add_loop_test(tc, partition_entries, 0, 3);
-    tcase_add_test(tc, f32_usable_entry);
-    tcase_add_loop_test(tc, u32_sorts_small_scratch, 0, 4);
+    tcase_add_loop_test(tc, partition_entries, 0, PART_MODES);
+    tcase_add_loop_test(tc, float_usable_entries, 0, 2);
+    tcase_add_loop_test(tc, key_sorts_small_scratch, 0, 8);
     suite_add_tcase(s, tc);
     tc = tcase_create("f64");
     tcase_set_timeout(tc, 600);

@@ -76,29 +76,34 @@ static void RS_E(sort_u64)(uint64_t *keys, size_t n, void *scratch)
     RS_S(64, keys, n, scratch);
 }
 
-/* The quicksort's partition for rows split by a team: whole vectors from V32_N keys (the
- * v32 and vi32 vocabularies compare keys as they are: their pre/post do nothing). */
-#define RS_PARTITION_ENTRY(name, tag, less)                                                 \
-    static size_t RS_E(name)(uint32_t * keys, size_t n, uint32_t p)                        \
+/* The quicksort's partition for rows split by a team: whole vectors from VN keys (the
+ * v32, vi32, vf32, vi64 and vf64 vocabularies compare keys as they are: their pre/post do
+ * nothing; v64's flip signs on AVX2, so 64-bit keys are partitioned as int64). */
+#define RS_PARTITION_ENTRY(name, KT, VN, tag, less)                                         \
+    static size_t RS_E(name)(KT * keys, size_t n, KT p)                                     \
     {                                                                                       \
-        if (n < V32_N) {                                                                    \
+        if (n < VN) {                                                                       \
             size_t m = 0;                                                                   \
             for (size_t i = 0; i < n; i++)                                                  \
                 if (less(keys[i], p)) {                                                     \
-                    const uint32_t t = keys[m];                                             \
+                    const KT t = keys[m];                                                   \
                     keys[m++] = keys[i];                                                    \
                     keys[i] = t;                                                            \
                 }                                                                           \
             return m;                                                                       \
         }                                                                                   \
-        uint32_t mn, mx;                                                                    \
+        KT mn, mx;                                                                          \
         return RS_K(tag, partition)(keys, n, p, &mn, &mx);                                  \
     }
 #define RS_LESS_U32(a, b) ((a) < (b))
 #define RS_LESS_I32(a, b) ((int32_t)(a) < (int32_t)(b))
-RS_PARTITION_ENTRY(partition_u32, 32, RS_LESS_U32)
+#define RS_LESS_I64(a, b) ((int64_t)(a) < (int64_t)(b))
+RS_PARTITION_ENTRY(partition_u32, uint32_t, V32_N, 32, RS_LESS_U32)
 #ifdef Vi32_N
-RS_PARTITION_ENTRY(partition_i32, i32, RS_LESS_I32)
+RS_PARTITION_ENTRY(partition_i32, uint32_t, V32_N, i32, RS_LESS_I32)
+#endif
+#ifdef Vi64_N
+RS_PARTITION_ENTRY(partition_i64, uint64_t, Vi64_N, i64, RS_LESS_I64)
 #endif
 #ifdef Vf32_N
 static int RS_E(less_f32)(uint32_t a, uint32_t b)
@@ -109,9 +114,22 @@ static int RS_E(less_f32)(uint32_t a, uint32_t b)
     return x < y;
 }
 #define RS_LESS_F32(a, b) RS_E(less_f32)((a), (b))
-RS_PARTITION_ENTRY(partition_f32, f32, RS_LESS_F32)
+RS_PARTITION_ENTRY(partition_f32, uint32_t, V32_N, f32, RS_LESS_F32)
 #undef RS_LESS_F32
 #endif
+#ifdef Vf64_N
+static int RS_E(less_f64)(uint64_t a, uint64_t b)
+{
+    double x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    return x < y;
+}
+#define RS_LESS_F64(a, b) RS_E(less_f64)((a), (b))
+RS_PARTITION_ENTRY(partition_f64, uint64_t, Vf64_N, f64, RS_LESS_F64)
+#undef RS_LESS_F64
+#endif
+#undef RS_LESS_I64
 #undef RS_LESS_I32
 #undef RS_LESS_U32
 #undef RS_PARTITION_ENTRY
@@ -124,6 +142,18 @@ static int RS_E(sort_f64)(uint64_t *keys, size_t n, void *scratch)
         return 0;
     RS_S(f64, keys, n, scratch);
     return 1;
+}
+
+/* Whether sort_f64 takes keys[0..n) (no NaN, MXCSR.DAZ clear), and sort_f64 for keys it took
+ * on the same thread. */
+static int RS_E(f64_usable)(const uint64_t *keys, size_t n)
+{
+    return vf64_usable(keys, n);
+}
+
+static void RS_E(sort_f64_checked)(uint64_t *keys, size_t n, void *scratch)
+{
+    RS_S(f64, keys, n, scratch);
 }
 
 static int RS_E(sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scratch)

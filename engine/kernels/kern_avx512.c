@@ -139,6 +139,10 @@
         .partition_f32 = rs_avx512##V##_e_partition_f32, \
         .f32_usable = rs_avx512##V##_e_f32_usable,       \
         .sort_f32_checked = rs_avx512##V##_e_sort_f32_checked, \
+        .partition_i64 = rs_avx512##V##_e_partition_i64, \
+        .partition_f64 = rs_avx512##V##_e_partition_f64, \
+        .f64_usable = rs_avx512##V##_e_f64_usable,       \
+        .sort_f64_checked = rs_avx512##V##_e_sort_f64_checked, \
         .encode_u16 = rs_avx512_encode_u16,              \
         .encode_u32 = rs_avx512_encode_u32,              \
         .encode_u64 = rs_avx512_encode_u64,              \

@@ -14,10 +14,11 @@
 /* Every kernel call gets a scratch buffer of at least this many bytes, 64-byte aligned,
  * that it may use freely. Kernels never allocate. */
 #define RS_KERNEL_SCRATCH_BYTES(n) ((size_t)(n)*16u + 4096u)
-/* The sorts of 32-bit keys alone (sort_u32, sort_i32, sort_f32) need less: n keys (the
- * quicksort's out-of-place copy, the radix sort's buffer), 64-byte aligned. The pivot
- * split (sched_pivot.c) gives each thread that much of one shared buffer. */
-#define RS_KERNEL_SCRATCH_BYTES_U32(n) ((size_t)(n)*4u)
+/* The sorts of 32- and 64-bit keys alone (sort_u32, sort_i32, sort_f32, sort_f32_checked,
+ * sort_u64, sort_i64, sort_f64, sort_f64_checked) need less: n keys of key_bytes (the
+ * quicksort's out-of-place copy, the radix sort's buffer), 64-byte aligned. The pivot split
+ * (sched_pivot.c) gives each thread that much of one shared buffer. */
+#define RS_KERNEL_SCRATCH_BYTES_KEYS(n, key_bytes) ((size_t)(n) * (size_t)(key_bytes))
 
 /*
  * A key transform recipe, dtype-agnostic, applied element-wise by the encode/decode entries
@@ -105,12 +106,18 @@ typedef struct rs_kernel_table {
      * (NULL in a table without sort_i32), partition_f32 as float32 numbers (keys without
      * NaN; NULL in a table without sort_f32). f32_usable: whether sort_f32 would take
      * keys[0..n) (no NaN, MXCSR.DAZ clear); NULL with sort_f32. sort_f32_checked: sort_f32
-     * for keys that f32_usable took on the calling thread (no check of its own). */
+     * for keys that f32_usable took on the calling thread (no check of its own).
+     * partition_i64, partition_f64, f64_usable, sort_f64_checked: the same for 64-bit keys
+     * (NULL in a table without sort_i64 / sort_f64); 64-bit keys are split as signed. */
     size_t (*partition_u32)(uint32_t *keys, size_t n, uint32_t p);
     size_t (*partition_i32)(uint32_t *keys, size_t n, uint32_t p);
     size_t (*partition_f32)(uint32_t *keys, size_t n, uint32_t p);
     int (*f32_usable)(const uint32_t *keys, size_t n);
     void (*sort_f32_checked)(uint32_t *keys, size_t n, void *scratch);
+    size_t (*partition_i64)(uint64_t *keys, size_t n, uint64_t p);
+    size_t (*partition_f64)(uint64_t *keys, size_t n, uint64_t p);
+    int (*f64_usable)(const uint64_t *keys, size_t n);
+    void (*sort_f64_checked)(uint64_t *keys, size_t n, void *scratch);
 
     /* dst[i] = encode(src[i]) / decode(src[i]) by the recipe; src may equal dst. NULL in a
      * table means: use the scalar table's entry. */
