@@ -84,12 +84,42 @@ static void fill_pattern(uint32_t *v, size_t count, pattern p, uint64_t seed)
     }
 }
 
-/* ZEROS for float64 rows (the only pattern these cases use at 64 bits). */
-static void fill_zeros64(uint64_t *v, size_t count, uint64_t seed)
+/* The patterns at 64 bits (int64, uint64, float64 rows). */
+static void fill_pattern64(uint64_t *v, size_t count, pattern p, uint64_t seed)
 {
+    static const uint64_t specials[] = {
+        0, UINT64_C(1) << 63, 1, (UINT64_C(1) << 63) | 1,
+        UINT64_C(0x7FF0000000000000), UINT64_C(0xFFF0000000000000), /* infinities */
+        UINT64_C(0x7FF8000000000001), UINT64_C(0xFFF8000000000002), /* NaNs, payloads */
+        UINT64_C(0x3FF0000000000000), UINT64_C(0xBFF0000000000000), /* +-1 */
+        UINT64_C(0x7FF0000000000001), UINT64_C(0x000FFFFFFFFFFFFF)}; /* sNaN, denormal */
     for (size_t i = 0; i < count; i++) {
         const uint64_t r = next(&seed);
-        v[i] = r % 3 == 0 ? 0 : r % 3 == 1 ? UINT64_C(1) << 63 : r & UINT64_C(0xBFFFFFFFFFFFFFFF);
+        switch (p) {
+        case ALL_EQUAL:
+            v[i] = UINT64_C(0x123456789ABCDEF0);
+            break;
+        case FEW_KEYS:
+            v[i] = (r % 3) * UINT64_C(0x4000000000000000);
+            break;
+        case ASCENDING:
+            v[i] = (uint64_t)i * UINT64_C(2654435761) << 20;
+            break;
+        case DESCENDING:
+            v[i] = (uint64_t)(count - i) * UINT64_C(2654435761) << 20;
+            break;
+        case TOP_HEAVY: /* UINT64_MAX / -1 / -NaN, INT64_MAX / +NaN, random */
+            v[i] = r % 5 < 3 ? UINT64_MAX : r % 5 == 3 ? (uint64_t)INT64_MAX : r >> 7;
+            break;
+        case SPECIALS:
+            v[i] = r % 4 == 0 ? next(&seed) : specials[(r >> 8) % 12];
+            break;
+        case ZEROS:
+            v[i] = r % 3 == 0 ? 0 : r % 3 == 1 ? UINT64_C(1) << 63 : r & UINT64_C(0xBFFFFFFFFFFFFFFF);
+            break;
+        case RANDOM:
+            break;
+        }
     }
 }
 
@@ -102,7 +132,7 @@ typedef struct sched_case {
     int payload;  /* an int16 payload operand */
     int in_place; /* outputs == NULL */
     size_t top_k; /* 0: whole row */
-    pattern data; /* 32-bit dtypes only, but RANDOM */
+    pattern data; /* 32- and 64-bit dtypes only, but RANDOM */
 } sched_case;
 
 static const sched_case cases[] = {
@@ -141,8 +171,27 @@ static const sched_case cases[] = {
      0, ZEROS},
     {"1x400003 f32 desc zeros of both signs (pivot)", 1, 400003, ROWSORT_DTYPE_F32,
      ROWSORT_DESCENDING, 0, 0, 1, 0, ZEROS},
-    {"1x400003 f64 zeros of both signs (split)", 1, 400003, ROWSORT_DTYPE_F64, 0, 0, 0, 1, 0,
-     ZEROS},
+    {"1x400003 f64 zeros of both signs (pivot, as numbers)", 1, 400003, ROWSORT_DTYPE_F64, 0, 0,
+     0, 1, 0, ZEROS},
+    /* 64-bit keys: split as int64 (uint64 and built keys with their top bit flipped) */
+    {"1x400003 i64 values (pivot)", 1, 400003, ROWSORT_DTYPE_I64, 0, 0, 0, 1, 0, RANDOM},
+    {"1x400003 i64 extremes (pivot)", 1, 400003, ROWSORT_DTYPE_I64, 0, 0, 0, 1, 0, TOP_HEAVY},
+    {"1x400003 i64 descending input (pivot)", 1, 400003, ROWSORT_DTYPE_I64, 0, 0, 0, 1, 0,
+     DESCENDING},
+    {"1x400003 i64 all equal out of place (pivot)", 1, 400003, ROWSORT_DTYPE_I64, 0, 0, 0, 0, 0,
+     ALL_EQUAL},
+    {"1x400003 u64 top-heavy (pivot, flipped)", 1, 400003, ROWSORT_DTYPE_U64, 0, 0, 0, 1, 0,
+     TOP_HEAVY},
+    {"1x400003 u64 ascending input (pivot, flipped)", 1, 400003, ROWSORT_DTYPE_U64, 0, 0, 0, 1, 0,
+     ASCENDING},
+    {"1x400003 i64 desc few keys (pivot, keys encoded)", 1, 400003, ROWSORT_DTYPE_I64,
+     ROWSORT_DESCENDING, 0, 0, 1, 0, FEW_KEYS},
+    {"2x400003 f64 specials out of place (pivot, NaN: encoded)", 2, 400003, ROWSORT_DTYPE_F64, 0,
+     0, 0, 0, 0, SPECIALS},
+    {"1x400003 f64 desc specials (pivot)", 1, 400003, ROWSORT_DTYPE_F64, ROWSORT_DESCENDING, 0, 0,
+     1, 0, SPECIALS},
+    {"1x400003 f64 desc zeros of both signs (pivot)", 1, 400003, ROWSORT_DTYPE_F64,
+     ROWSORT_DESCENDING, 0, 0, 1, 0, ZEROS},
 };
 #define NUM_CASES (sizeof cases / sizeof cases[0])
 
@@ -180,7 +229,7 @@ static outputs run_case(const sched_case *c, unsigned threads, pin_mode mode)
     ck_assert(in != NULL && pay != NULL);
     fill(in, c->rows * c->n * esize, 42 + c->rows);
     if (c->data != RANDOM && esize == 8)
-        fill_zeros64((uint64_t *)(void *)in, c->rows * c->n, 7 + c->rows);
+        fill_pattern64((uint64_t *)(void *)in, c->rows * c->n, c->data, 7 + c->rows);
     else if (c->data != RANDOM)
         fill_pattern((uint32_t *)(void *)in, c->rows * c->n, c->data, 7 + c->rows);
     for (size_t i = 0; i < c->rows * c->n; i++)
@@ -268,6 +317,15 @@ START_TEST(test_same_bytes)
             const int32_t *v = (const int32_t *)ref.values + r * c->n;
             for (size_t j = 1; j < c->n; j++)
                 CK_EXPECT(v[j - 1] <= v[j], "%s: row %zu not sorted at %zu", c->name, r, j);
+        }
+    if ((c->dtype == ROWSORT_DTYPE_I64 || c->dtype == ROWSORT_DTYPE_U64) && c->flags == 0 &&
+        !c->top_k)
+        for (size_t r = 0; r < c->rows; r++) {
+            const uint64_t *v = (const uint64_t *)(void *)ref.values + r * c->n;
+            for (size_t j = 1; j < c->n; j++)
+                CK_EXPECT(c->dtype == ROWSORT_DTYPE_U64 ? v[j - 1] <= v[j]
+                                                        : (int64_t)v[j - 1] <= (int64_t)v[j],
+                          "%s: row %zu not sorted at %zu", c->name, r, j);
         }
     free_outputs(&ref);
 }

@@ -278,8 +278,9 @@ ROWSORT_API void rowsort_request_init(rowsort_request *request);
  *       context for the next call (within memory_limit_bytes, or 1 GiB), and runs on the context's
  *       threads: as many as the work is worth (at least 8192 elements per thread). When
  *       there are fewer rows than threads, a row of one key (not complex) is split across
- *       threads: a values-only row of 32-bit keys is partitioned in place around pivots
- *       into one segment per thread (shared scratch of 4 bytes per element); other rows
+ *       threads: a values-only row of 32- or 64-bit keys is partitioned in place around
+ *       pivots into one segment per thread (shared scratch of one key per element; 64-bit
+ *       keys on the AVX2 and AVX-512 paths); other rows
  *       have each part sorted and the parts merged in parallel (shared scratch of about
  *       2 x (key + index) bytes per element). Results are the same bytes for every thread
  *       count and pin policy. Rows of several keys or of a complex key are sorted one

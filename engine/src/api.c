@@ -171,7 +171,7 @@ rowsort_status rowsort_ctx_describe(rowsort_ctx *ctx, size_t rows, size_t n, row
     work.elem_bytes = info->size;
     work.threads = ctx->threads;
     work.splittable = info->words == 1;
-    work.pivot_split = rs_pivot_dtype(info); /* as a values-only sort of this dtype */
+    work.pivot_split = rs_pivot_dtype(info, ctx->kern); /* as a values-only sort of this dtype */
     size_t len = 0;
     RS_TRY(rs_sched_describe(ctx->team, &work, buf, cap, &len));
     if (length != NULL)

@@ -386,6 +386,11 @@ void rs_row_canon_zeros_f32(uint32_t *keys, size_t n)
     canon_zeros_uint32_t(keys, n);
 }
 
+void rs_row_canon_zeros_f64(uint64_t *keys, size_t n)
+{
+    canon_zeros_uint64_t(keys, n);
+}
+
 /* Sorts `rows` contiguous rows of n keys at keys with the native entries of `kind`; returns
  * 0, the keys untouched, where the entries refuse them (a float NaN, or MXCSR.DAZ set). */
 static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows, void *scratch)

@@ -60,6 +60,7 @@ void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_
 /* float32 numbers sorted ascending without NaN: the run of zeros rewritten -0.0 first, the
  * order of the encoded keys (the native sorts leave the two in any order). */
 void rs_row_canon_zeros_f32(uint32_t *keys, size_t n);
+void rs_row_canon_zeros_f64(uint64_t *keys, size_t n);
 
 /* 1 when a values-only job's keys can be built, sorted and decoded in its output row (its
  * key map is a kernel recipe): no key buffer needed. */

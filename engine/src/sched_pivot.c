@@ -1,5 +1,5 @@
 /*
- * sched_pivot.c - a values-only row of 32-bit keys sorted by the whole team without a
+ * sched_pivot.c - a values-only row of 32- or 64-bit keys sorted by the whole team without a
  * merge: the team splits the row in place around pivots into one segment per thread (every
  * key of segment t at most those of segment t + 1); each thread then sorts its segment.
  *
@@ -23,11 +23,13 @@
  *    rewritten), against a whole pass for a copy into a second buffer.
  * The segments are then sorted where they are, with the kernel's scratch carved out of one
  * shared buffer at each segment's offset (any imbalance fits). Keys are the values for
- * ascending int32 (signed kernels), uint32, and float32 rows without NaN (float compares;
- * each segment's zeros then put -0.0 first, as everywhere else); else the row's keys are
- * built in the output row first and decoded at the end, a slice per thread. Equal keys are
- * identical bits, so the output is the same bytes as the single-threaded sort's for every
- * thread count.
+ * ascending int32/int64 (signed kernels), uint32, and float32/float64 rows without NaN
+ * (float compares; each segment's zeros then put -0.0 first, as everywhere else); else the
+ * row's keys are built in the output row first and decoded at the end, a slice per thread.
+ * 64-bit keys are always compared as signed (AVX2 has no unsigned 64-bit compare): uint64
+ * values and built keys have their top bit flipped first and back at the end. Equal keys
+ * are identical bits, so the output is the same bytes as the single-threaded sort's for
+ * every thread count.
  */
 #include "sched_pivot.h"
 
@@ -46,51 +48,92 @@
 #define RS_PIVOT_SAMPLE_MAX ((size_t)16384)
 /* Words per thread in the shared array (a cache line: neighbours' counts do not share). */
 #define RS_PIVOT_STRIDE 8
-enum { W_LOWER, W_PIVOT };
+enum { W_LOWER, W_PIVOT_LO, W_PIVOT_HI }; /* a 64-bit bound in two words (size_t may be 32-bit) */
 /* Bytes of the shared scratch buffer between two threads' regions (alignment slack). */
 #define RS_PIVOT_GAP ((size_t)128)
 
-typedef enum { KEYS_U32, KEYS_I32, KEYS_F32, KEYS_ENCODED } key_kind;
+/* How the split compares keys: the kernel entries it calls. */
+typedef enum { CMP_U32, CMP_I32, CMP_F32, CMP_I64, CMP_F64 } key_cmp;
+
+/* What the row's keys are: the values, or built from them (encoded); 64-bit keys with their
+ * top bit flipped (unsigned order -> signed order) while they are split and sorted. */
+typedef struct key_kind {
+    key_cmp cmp;
+    int encoded;
+    int flipped;
+} key_kind;
+
+#define TOP_BIT64 UINT64_C(0x8000000000000000)
+
+/* Built keys, compared as unsigned: 32-bit ones as they are, 64-bit ones flipped. */
+static key_kind encoded_kind(size_t width)
+{
+    const key_kind k = {width == 4 ? CMP_U32 : CMP_I64, 1, width == 8};
+    return k;
+}
 
 static key_kind kind_of(const rs_job *job)
 {
     const rs_dtype_info *info = job->ops[0].info;
+    const rs_kernel_table *kern = job->kern;
+    const size_t width = info->size;
     rs_key_xform x;
     if (!rs_keys_xform(info, job->order, 0, &x))
-        return KEYS_ENCODED;
-    if (!x.fold_negative && x.sign == 0 && x.flip == 0)
-        return KEYS_U32; /* the keys are the values */
-    if (info->key_class == RS_KEY_SINT && x.flip == 0 && job->kern->sort_i32 != NULL &&
-        job->kern->partition_i32 != NULL)
-        return KEYS_I32; /* ascending int32: compared as signed, no transform */
-    if (info->key_class == RS_KEY_FLOAT && job->order == RS_ORDER_ASC &&
-        job->kern->sort_f32_checked != NULL && job->kern->partition_f32 != NULL &&
-        job->kern->f32_usable != NULL)
-        return KEYS_F32; /* ascending float32 without NaN (checked per row): as numbers */
-    return KEYS_ENCODED;
+        return encoded_kind(width);
+    const int asc_signed = info->key_class == RS_KEY_SINT && x.flip == 0;
+    const int asc_float = info->key_class == RS_KEY_FLOAT && job->order == RS_ORDER_ASC;
+    if (!x.fold_negative && x.sign == 0 && x.flip == 0) { /* the keys are the values */
+        const key_kind k = {width == 4 ? CMP_U32 : CMP_I64, 0, width == 8};
+        return k;
+    }
+    if (width == 4 && asc_signed && kern->sort_i32 != NULL && kern->partition_i32 != NULL) {
+        const key_kind k = {CMP_I32, 0, 0}; /* ascending int32: as signed, no transform */
+        return k;
+    }
+    if (width == 8 && asc_signed) {
+        const key_kind k = {CMP_I64, 0, 0}; /* ascending int64 */
+        return k;
+    }
+    if (width == 4 && asc_float && kern->sort_f32_checked != NULL &&
+        kern->partition_f32 != NULL && kern->f32_usable != NULL) {
+        const key_kind k = {CMP_F32, 0, 0}; /* without NaN (checked per row): as numbers */
+        return k;
+    }
+    if (width == 8 && asc_float && kern->sort_f64_checked != NULL &&
+        kern->partition_f64 != NULL && kern->f64_usable != NULL) {
+        const key_kind k = {CMP_F64, 0, 0};
+        return k;
+    }
+    return encoded_kind(width);
 }
 
-int rs_pivot_dtype(const rs_dtype_info *info)
+int rs_pivot_dtype(const rs_dtype_info *info, const rs_kernel_table *kern)
 {
-    return info->words == 1 && info->key_bits == 32 && info->size == 4;
+    if (info->words != 1)
+        return 0;
+    if (info->key_bits == 32 && info->size == 4)
+        return 1;
+    /* 64-bit keys are split as int64: the tables with sort_i64 */
+    return info->key_bits == 64 && info->size == 8 && kern->sort_i64 != NULL &&
+           kern->partition_i64 != NULL;
 }
 
 int rs_pivot_supported(const rs_job *job)
 {
-    return job->values_only && rs_pivot_dtype(job->ops[0].info) && rs_split_supported(job) &&
-           rs_row_values_in_place(job);
+    return job->values_only && rs_pivot_dtype(job->ops[0].info, job->kern) &&
+           rs_split_supported(job) && rs_row_values_in_place(job);
 }
 
 size_t rs_pivot_scratch_bytes(void)
 {
-    return rs_round64(RS_PIVOT_SAMPLE_MAX * 4) +
+    return rs_round64(RS_PIVOT_SAMPLE_MAX * 8) +
            rs_round64(RS_KERNEL_SCRATCH_BYTES(RS_PIVOT_SAMPLE_MAX));
 }
 
 size_t rs_pivot_shared_bytes(const rs_job *job, unsigned threads)
 {
     int overflow = 0;
-    const size_t keys = rs_mul_size(job->n, 4, &overflow);
+    const size_t keys = rs_mul_size(job->n, job->ops[0].info->size, &overflow);
     const size_t gaps = rs_mul_size((size_t)threads + 1, RS_PIVOT_GAP, &overflow);
     if (overflow || keys > SIZE_MAX - gaps)
         return SIZE_MAX;
@@ -106,13 +149,45 @@ size_t rs_pivot_words(unsigned threads)
 typedef struct pivot_row {
     const rs_job *job;
     key_kind kind;
+    size_t width; /* bytes per key: 4 or 8 */
     unsigned t, threads;
     size_t *words;          /* shared: RS_PIVOT_STRIDE per thread, then cut[threads + 1] */
-    uint32_t *keys;         /* the row's keys: the output row */
+    unsigned char *keys;    /* the row's keys: the output row */
     unsigned char *sort_ws; /* the shared scratch buffer of the segments' sorts */
-    uint32_t *sample;       /* RS_PIVOT_SAMPLE_MAX keys */
+    unsigned char *sample;  /* RS_PIVOT_SAMPLE_MAX keys */
     unsigned char *sample_ws;
 } pivot_row;
+
+/* Key i of the keys at base, widened. */
+static uint64_t key_at(const pivot_row *r, const unsigned char *base, size_t i)
+{
+    if (r->width == 4) {
+        uint32_t k;
+        memcpy(&k, base + i * 4, 4);
+        return k;
+    }
+    uint64_t k;
+    memcpy(&k, base + i * 8, 8);
+    return k;
+}
+
+static void key_put(const pivot_row *r, unsigned char *base, size_t i, uint64_t k)
+{
+    if (r->width == 4) {
+        const uint32_t k32 = (uint32_t)k;
+        memcpy(base + i * 4, &k32, 4);
+    } else {
+        memcpy(base + i * 8, &k, 8);
+    }
+}
+
+/* 64-bit keys [from, to) of the row between unsigned and signed order (its own inverse). */
+static void flip_keys(const pivot_row *r, size_t from, size_t to)
+{
+    uint64_t *k = (uint64_t *)(void *)r->keys;
+    for (size_t i = from; i < to; i++)
+        k[i] ^= TOP_BIT64;
+}
 
 static size_t *slot(const pivot_row *r, unsigned t, int w)
 {
@@ -134,28 +209,79 @@ static void set_cut(const pivot_row *r, unsigned t, size_t at)
     r->words[(size_t)r->threads * RS_PIVOT_STRIDE + t] = at;
 }
 
-static void sort_keys(const pivot_row *r, uint32_t *keys, size_t n, void *scratch)
+static void sort_keys(const pivot_row *r, void *keys, size_t n, void *scratch)
 {
     const rs_kernel_table *k = r->job->kern;
-    if (r->kind == KEYS_I32) {
+    /* The float kinds: every thread checked its slice and its MXCSR (f32_usable,
+     * f64_usable) before the split. */
+    switch (r->kind.cmp) {
+    case CMP_U32:
+        k->sort_u32(keys, n, scratch);
+        break;
+    case CMP_I32:
         k->sort_i32(keys, n, scratch);
-    } else if (r->kind == KEYS_F32) {
-        /* Every thread checked its slice and its MXCSR (f32_usable) before the split. */
+        break;
+    case CMP_F32:
         k->sort_f32_checked(keys, n, scratch);
         rs_row_canon_zeros_f32(keys, n);
-    } else {
-        k->sort_u32(keys, n, scratch);
+        break;
+    case CMP_I64:
+        k->sort_i64(keys, n, scratch);
+        break;
+    case CMP_F64:
+        k->sort_f64_checked(keys, n, scratch);
+        rs_row_canon_zeros_f64(keys, n);
+        break;
     }
 }
 
-/* The key just above p in this kind's order (p below the largest key). */
-static uint32_t next_key(key_kind kind, uint32_t p)
+static size_t partition_keys(const pivot_row *r, void *keys, size_t n, uint64_t bound)
 {
-    if (kind != KEYS_F32)
-        return p + 1u; /* unsigned, or two's complement for signed */
-    if ((p & 0x7FFFFFFFu) == 0)
+    const rs_kernel_table *k = r->job->kern;
+    switch (r->kind.cmp) {
+    case CMP_U32:
+        return k->partition_u32(keys, n, (uint32_t)bound);
+    case CMP_I32:
+        return k->partition_i32(keys, n, (uint32_t)bound);
+    case CMP_F32:
+        return k->partition_f32(keys, n, (uint32_t)bound);
+    case CMP_I64:
+        return k->partition_i64(keys, n, bound);
+    case CMP_F64:
+        return k->partition_f64(keys, n, bound);
+    }
+    return 0;
+}
+
+/* The largest key in this comparison's order. */
+static uint64_t top_key(key_cmp cmp)
+{
+    switch (cmp) {
+    case CMP_U32:
+        return UINT32_MAX;
+    case CMP_I32:
+        return (uint32_t)INT32_MAX;
+    case CMP_F32:
+        return 0x7F800000u; /* +inf */
+    case CMP_I64:
+        return (uint64_t)INT64_MAX;
+    case CMP_F64:
+        return UINT64_C(0x7FF0000000000000);
+    }
+    return 0;
+}
+
+/* The key just above p in this comparison's order (p below top_key). */
+static uint64_t next_key(key_cmp cmp, uint64_t p)
+{
+    if (cmp == CMP_U32 || cmp == CMP_I32)
+        return (uint32_t)(p + 1u); /* unsigned, or two's complement for signed */
+    if (cmp == CMP_I64)
+        return p + 1u;
+    const uint64_t sign = cmp == CMP_F32 ? 0x80000000u : TOP_BIT64;
+    if ((p & ~sign) == 0)
         return 1u; /* past both zeros: the smallest denormal */
-    return p & 0x80000000u ? p - 1u : p + 1u;
+    return p & sign ? p - 1u : p + 1u;
 }
 
 /* A group of threads [t0, t1) at one level and its segment [s, e). */
@@ -189,7 +315,7 @@ static void slice_of(const group *g, unsigned u, size_t *from, size_t *to)
 
 /* The bound the group splits below: a sample key at the rank of the lower half's share,
  * or the next key where the sample's keys equal to it fall closer to that rank. */
-static uint32_t pick_bound(const pivot_row *r, const group *g)
+static uint64_t pick_bound(const pivot_row *r, const group *g)
 {
     const size_t len = g->e - g->s;
     if (len == 0)
@@ -203,21 +329,18 @@ static uint32_t pick_bound(const pivot_row *r, const group *g)
         const size_t from = rs_plan_scale(len, i, ns),
                      width = rs_plan_scale(len, i + 1, ns) - from; /* >= 1 */
         const uint64_t place = mix(UINT64_C(0x9E3779B97F4A7C15) * (i + 1) ^ len);
-        r->sample[i] = r->keys[g->s + from + (size_t)(place % width)];
+        key_put(r, r->sample, i, key_at(r, r->keys, g->s + from + (size_t)(place % width)));
     }
     sort_keys(r, r->sample, ns, r->sample_ws);
     const size_t want = rs_plan_scale(ns, (g->t1 - g->t0) / 2, g->t1 - g->t0); /* < ns */
-    const uint32_t p = r->sample[want];
+    const uint64_t p = key_at(r, r->sample, want);
     size_t below = want, at_most = want;
-    while (below > 0 && r->sample[below - 1] == p)
+    while (below > 0 && key_at(r, r->sample, below - 1) == p)
         below--;
-    while (at_most < ns && r->sample[at_most] == p)
+    while (at_most < ns && key_at(r, r->sample, at_most) == p)
         at_most++;
-    const uint32_t top = r->kind == KEYS_I32   ? (uint32_t)INT32_MAX
-                         : r->kind == KEYS_F32 ? 0x7F800000u /* +inf */
-                                               : UINT32_MAX;
-    if (p != top && at_most - want < want - below)
-        return next_key(r->kind, p);
+    if (p != top_key(r->kind.cmp) && at_most - want < want - below)
+        return next_key(r->kind.cmp, p);
     return p;
 }
 
@@ -270,13 +393,31 @@ static void cursor_advance(const pivot_row *r, const group *g, size_t cut, int u
     }
 }
 
-static void swap_run(uint32_t *restrict a, uint32_t *restrict b, size_t n)
+static void swap_run32(uint32_t *restrict a, uint32_t *restrict b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const uint32_t t = a[i];
         a[i] = b[i];
         b[i] = t;
     }
+}
+
+static void swap_run64(uint64_t *restrict a, uint64_t *restrict b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+
+/* Swaps keys [x, x + n) with [y, y + n) of the row (the two runs do not overlap). */
+static void swap_run(const pivot_row *r, size_t x, size_t y, size_t n)
+{
+    if (r->width == 4)
+        swap_run32((uint32_t *)(void *)r->keys + x, (uint32_t *)(void *)r->keys + y, n);
+    else
+        swap_run64((uint64_t *)(void *)r->keys + x, (uint64_t *)(void *)r->keys + y, n);
 }
 
 /* Member t's share of the swaps that make the segment [lower keys | upper keys]. */
@@ -300,7 +441,7 @@ static void swap_share(const pivot_row *r, const group *g, size_t cut)
             run = y.end - y.at;
         if (left < run)
             run = left;
-        swap_run(r->keys + x.at, r->keys + y.at, run);
+        swap_run(r, x.at, y.at, run);
         left -= run;
         cursor_advance(r, g, cut, 1, run, &x);
         cursor_advance(r, g, cut, 0, run, &y);
@@ -315,18 +456,19 @@ static void split_level(const pivot_row *r, unsigned *t0, unsigned *t1)
     const group g = group_of(r, *t0, *t1);
     const int splits = *t1 - *t0 >= 2;
     if (splits && r->t == *t0)
-        *slot(r, r->t, W_PIVOT) = pick_bound(r, &g);
+    {
+        const uint64_t bound = pick_bound(r, &g);
+        *slot(r, r->t, W_PIVOT_LO) = (size_t)(bound & 0xFFFFFFFFu);
+        *slot(r, r->t, W_PIVOT_HI) = (size_t)(bound >> 32);
+    }
 #pragma omp barrier
     if (splits) {
         size_t from, to;
         slice_of(&g, r->t, &from, &to);
-        const uint32_t bound = (uint32_t)*slot(r, *t0, W_PIVOT);
-        const rs_kernel_table *k = r->job->kern;
-        size_t (*partition)(uint32_t *, size_t, uint32_t) = r->kind == KEYS_I32 ? k->partition_i32
-                                                            : r->kind == KEYS_F32
-                                                                ? k->partition_f32
-                                                                : k->partition_u32;
-        *slot(r, r->t, W_LOWER) = partition(r->keys + from, to - from, bound);
+        const uint64_t bound =
+            (uint64_t)*slot(r, *t0, W_PIVOT_LO) | (uint64_t)*slot(r, *t0, W_PIVOT_HI) << 32;
+        *slot(r, r->t, W_LOWER) =
+            partition_keys(r, r->keys + from * r->width, to - from, bound);
     }
 #pragma omp barrier
     if (splits) {
@@ -345,6 +487,39 @@ static void split_level(const pivot_row *r, unsigned *t0, unsigned *t1)
 #pragma omp barrier
 }
 
+/* Thread t's slice [from, to) of the row: its keys in the output row, as the row's kind
+ * says; float rows with a NaN in any slice fall back to built keys (every thread learns it
+ * at the barrier: the words' W_LOWER slots carry the verdicts). */
+static void load_slice(pivot_row *r, const unsigned char *in, size_t from, size_t to)
+{
+    const rs_job *job = r->job;
+    const rs_operand_plan *op = &job->ops[0];
+    const size_t w = r->width;
+    unsigned char *at = r->keys + from * w;
+    if (r->kind.encoded)
+        rs_row_encode(job, op, in + from * w, to - from, 0, at);
+    else if (in != r->keys)
+        memcpy(at, in + from * w, (to - from) * w);
+    if (r->kind.cmp == CMP_F32 || r->kind.cmp == CMP_F64) {
+        /* float compares only without NaN (and without DAZ): each thread checks its slice;
+         * one NaN anywhere and every slice is encoded. */
+        const rs_kernel_table *k = job->kern;
+        *slot(r, r->t, W_LOWER) = (size_t)(r->kind.cmp == CMP_F32
+                                               ? k->f32_usable((const uint32_t *)(void *)at, to - from)
+                                               : k->f64_usable((const uint64_t *)(void *)at, to - from));
+#pragma omp barrier
+        int usable = 1;
+        for (unsigned u = 0; u < r->threads; u++)
+            usable &= *slot(r, u, W_LOWER) != 0;
+        if (!usable) {
+            r->kind = encoded_kind(w);
+            rs_row_encode(job, op, at, to - from, 0, at);
+        }
+    }
+    if (r->kind.flipped)
+        flip_keys(r, from, to);
+}
+
 void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
                          const rs_split_shared *shared, void *scratch)
 {
@@ -353,33 +528,20 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
     pivot_row r;
     memset(&r, 0, sizeof r);
     r.job = job;
+    r.width = op->info->size;
     r.t = t;
     r.threads = threads;
     r.words = shared->words;
     r.sort_ws = shared->buf[RS_SPLIT_KEYS1];
     r.sample = scratch;
-    r.sample_ws = (unsigned char *)scratch + rs_round64(RS_PIVOT_SAMPLE_MAX * 4);
+    r.sample_ws = (unsigned char *)scratch + rs_round64(RS_PIVOT_SAMPLE_MAX * 8);
     for (size_t row = 0; row < job->rows; row++) {
         const unsigned char *in = op->in + row * op->in_stride_bytes;
-        r.keys = (uint32_t *)(op->out + row * op->out_stride_bytes);
+        r.keys = op->out + row * op->out_stride_bytes;
+        r.kind = kind;
         size_t from, to;
         rs_plan_part(job->n, threads, t, &from, &to);
-        r.kind = kind;
-        if (r.kind == KEYS_ENCODED)
-            rs_row_encode(job, op, in + from * 4, to - from, 0, r.keys + from);
-        else if (in != (unsigned char *)r.keys)
-            memcpy(r.keys + from, in + from * 4, (to - from) * 4);
-        if (r.kind == KEYS_F32) {
-            /* float32 compares only without NaN (and without DAZ): each thread checks its
-             * slice; one NaN anywhere and every slice is encoded. */
-            *slot(&r, t, W_LOWER) = (size_t)job->kern->f32_usable(r.keys + from, to - from);
-#pragma omp barrier
-            for (unsigned u = 0; u < threads; u++)
-                if (*slot(&r, u, W_LOWER) == 0)
-                    r.kind = KEYS_ENCODED;
-            if (r.kind == KEYS_ENCODED)
-                rs_row_encode(job, op, r.keys + from, to - from, 0, r.keys + from);
-        }
+        load_slice(&r, in, from, to);
 #pragma omp barrier
         unsigned t0 = 0, t1 = threads;
         for (unsigned width = 1; width < threads; width *= 2) /* ceil(log2 threads) levels */
@@ -387,9 +549,11 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
         from = cut_at(&r, t);
         to = cut_at(&r, t + 1);
         unsigned char *ws = (unsigned char *)rs_round64(
-            (uintptr_t)(r.sort_ws + from * 4 + (size_t)t * RS_PIVOT_GAP));
-        sort_keys(&r, r.keys + from, to - from, ws);
-        if (r.kind == KEYS_ENCODED)
+            (uintptr_t)(r.sort_ws + from * r.width + (size_t)t * RS_PIVOT_GAP));
+        sort_keys(&r, r.keys + from * r.width, to - from, ws);
+        if (r.kind.flipped)
+            flip_keys(&r, from, to);
+        if (r.kind.encoded)
             rs_split_store_values(job, row, r.keys, from, to);
     }
 }

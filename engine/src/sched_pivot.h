@@ -1,4 +1,4 @@
-/* sched_pivot.h - values-only rows of 32-bit keys sorted by the whole team: split around
+/* sched_pivot.h - values-only rows of 32- and 64-bit keys sorted by the whole team: split around
  * pivots into one segment per thread, each segment sorted by its thread (sched_pivot.c),
  * inside sched_omp.c's parallel region. */
 #ifndef RS_SCHED_PIVOT_H
@@ -12,8 +12,10 @@
 /* 1 when the job's split rows go through the pivot split (else: parts and merges). */
 int rs_pivot_supported(const rs_job *job);
 
-/* 1 for the dtypes whose values-only rows the pivot split takes: one 32-bit key word. */
-int rs_pivot_dtype(const rs_dtype_info *info);
+/* 1 for the dtypes whose values-only rows the pivot split takes with these kernels: one
+ * 32-bit key word, or one 64-bit key word where the table compares int64 (sort_i64,
+ * partition_i64). */
+int rs_pivot_dtype(const rs_dtype_info *info, const rs_kernel_table *kern);
 
 /* Kernel scratch bytes each thread needs (64-byte multiple): the pivot sample's. */
 size_t rs_pivot_scratch_bytes(void);
