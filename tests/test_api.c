@@ -266,7 +266,7 @@ START_TEST(test_env_pin_min_bytes)
 {
     unsetenv("ROWSORT_ISA");
     unsetenv("ROWSORT_THREADS");
-    const char *bad[] = {"abc", "1M", "-1", "1.5", " ", "99999999999999999999999"};
+    const char *bad[] = {"abc", "1M", "-1", " -1", "+5", " 7", "1.5", " ", "99999999999999999999999"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         setenv("ROWSORT_PIN_MIN_BYTES", bad[i], 1);
         rowsort_status st = ROWSORT_OK;

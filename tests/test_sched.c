@@ -34,19 +34,22 @@ static void fill(void *data, size_t bytes, uint64_t seed)
         p[i] &= 0x81; /* ties; and float32 -0/+0, NaN-free mostly */
 }
 
-/* Adversarial 32-bit rows for the pivot split (sched_pivot.c): its pivots come from samples
- * and its segments from in-place partitions, so ties, runs and extremes are its edge cases. */
+/* Adversarial 32- and 64-bit rows for the pivot split (sched_pivot.c): its pivots come from
+ * samples and its segments from in-place partitions, so ties, runs and extremes are its edge
+ * cases; float rows fall back to built keys when any thread finds a NaN in its slice. */
 typedef enum pattern {
     RANDOM,     /* fill() */
     ALL_EQUAL,  /* one key: every split puts the whole segment on one side */
     FEW_KEYS,   /* three keys: the pivot is a key that fills a third of the row */
     ASCENDING,  /* already sorted: partitions leave every key where it is */
     DESCENDING, /* reversed: every key of a slice is on the wrong side */
-    TOP_HEAVY,  /* 60% all-ones bits (UINT32_MAX, -1, -NaN), 20% 0x7FFFFFFF (INT32_MAX,
-                 * +NaN), the rest random: pivots at the largest key */
-    SPECIALS,   /* float32 zeros of both signs, denormals, infinities, NaNs with payloads */
-    ZEROS       /* floats (32 or 64 bits) without NaNs, two thirds zeros of either sign: the
-                 * one-thread native sorts order them as the split's encoded keys do */
+    TOP_HEAVY,  /* 60% all-ones bits (UINT*_MAX, -1, -NaN), 20% INT*_MAX (+NaN), the rest
+                 * random: pivots at the largest key */
+    SPECIALS,   /* float zeros of both signs, denormals, infinities, NaNs with payloads */
+    ZEROS,      /* floats without NaNs, two thirds zeros of either sign: the one-thread
+                 * native sorts order them as the split's encoded keys do */
+    LAST_NAN    /* ZEROS, and one NaN: the last key of the first row (the last thread's slice
+                 * alone sees it; a second row has none) */
 } pattern;
 
 static void fill_pattern(uint32_t *v, size_t count, pattern p, uint64_t seed)
@@ -76,6 +79,7 @@ static void fill_pattern(uint32_t *v, size_t count, pattern p, uint64_t seed)
             v[i] = r % 4 == 0 ? (uint32_t)(r >> 32) : specials[(r >> 8) % 12];
             break;
         case ZEROS:
+        case LAST_NAN:
             v[i] = r % 3 == 0 ? 0 : r % 3 == 1 ? 0x80000000u : (uint32_t)(r >> 32) & 0xBFFFFFFFu;
             break;
         case RANDOM:
@@ -115,6 +119,7 @@ static void fill_pattern64(uint64_t *v, size_t count, pattern p, uint64_t seed)
             v[i] = r % 4 == 0 ? next(&seed) : specials[(r >> 8) % 12];
             break;
         case ZEROS:
+        case LAST_NAN:
             v[i] = r % 3 == 0 ? 0 : r % 3 == 1 ? UINT64_C(1) << 63 : r & UINT64_C(0xBFFFFFFFFFFFFFFF);
             break;
         case RANDOM:
@@ -138,7 +143,7 @@ typedef struct sched_case {
 static const sched_case cases[] = {
     {"8x8192 i32 values", 8, 8192, ROWSORT_DTYPE_I32, 0, 0, 0, 1, 0, RANDOM},
     {"3x300001 f32 values (split)", 3, 300001, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0, RANDOM},
-    {"1x1000003 u64 values (split)", 1, 1000003, ROWSORT_DTYPE_U64, ROWSORT_DESCENDING, 0, 0, 1, 0,
+    {"1x1000003 u64 desc values (pivot, keys encoded)", 1, 1000003, ROWSORT_DTYPE_U64, ROWSORT_DESCENDING, 0, 0, 1, 0,
      RANDOM},
     {"1x400000 i16 values (split)", 1, 400000, ROWSORT_DTYPE_I16, 0, 0, 0, 1, 0, RANDOM},
     {"2x500000 f32 stable + int32 indices (split)", 2, 500000, ROWSORT_DTYPE_F32, ROWSORT_STABLE, 4,
@@ -192,6 +197,20 @@ static const sched_case cases[] = {
      1, 0, SPECIALS},
     {"1x400003 f64 desc zeros of both signs (pivot)", 1, 400003, ROWSORT_DTYPE_F64,
      ROWSORT_DESCENDING, 0, 0, 1, 0, ZEROS},
+    {"1x400003 u64 desc spanning 2^63 (pivot, keys encoded)", 1, 400003, ROWSORT_DTYPE_U64,
+     ROWSORT_DESCENDING, 0, 0, 1, 0, ASCENDING},
+    {"1x400003 f64 total order specials (pivot)", 1, 400003, ROWSORT_DTYPE_F64,
+     ROWSORT_TOTAL_ORDER, 0, 0, 1, 0, SPECIALS},
+    {"1x400003 f64 total order desc specials (pivot)", 1, 400003, ROWSORT_DTYPE_F64,
+     ROWSORT_TOTAL_ORDER | ROWSORT_DESCENDING, 0, 0, 1, 0, SPECIALS},
+    {"1x400003 f64 desc nans last specials (pivot)", 1, 400003, ROWSORT_DTYPE_F64,
+     ROWSORT_DESCENDING | ROWSORT_NANS_LAST, 0, 0, 1, 0, SPECIALS},
+    /* one NaN that only the last thread's slice holds: every thread must fall back */
+    {"2x400003 f32 one NaN in row 0 (pivot)", 2, 400003, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0,
+     LAST_NAN},
+    {"1x400003 f64 one NaN (pivot)", 1, 400003, ROWSORT_DTYPE_F64, 0, 0, 0, 1, 0, LAST_NAN},
+    {"2x400003 f64 one NaN in row 0, out of place (pivot)", 2, 400003, ROWSORT_DTYPE_F64, 0, 0,
+     0, 0, 0, LAST_NAN},
 };
 #define NUM_CASES (sizeof cases / sizeof cases[0])
 
@@ -232,6 +251,10 @@ static outputs run_case(const sched_case *c, unsigned threads, pin_mode mode)
         fill_pattern64((uint64_t *)(void *)in, c->rows * c->n, c->data, 7 + c->rows);
     else if (c->data != RANDOM)
         fill_pattern((uint32_t *)(void *)in, c->rows * c->n, c->data, 7 + c->rows);
+    if (c->data == LAST_NAN && esize == 8)
+        ((uint64_t *)(void *)in)[c->n - 1] = UINT64_C(0xFFF8000000000123);
+    else if (c->data == LAST_NAN)
+        ((uint32_t *)(void *)in)[c->n - 1] = 0xFFC00123u;
     for (size_t i = 0; i < c->rows * c->n; i++)
         pay[i] = (int16_t)i;
 

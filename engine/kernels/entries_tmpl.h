@@ -106,26 +106,12 @@ RS_PARTITION_ENTRY(partition_i32, uint32_t, V32_N, i32, RS_LESS_I32)
 RS_PARTITION_ENTRY(partition_i64, uint64_t, Vi64_N, i64, RS_LESS_I64)
 #endif
 #ifdef Vf32_N
-static int RS_E(less_f32)(uint32_t a, uint32_t b)
-{
-    float x, y;
-    memcpy(&x, &a, sizeof x);
-    memcpy(&y, &b, sizeof y);
-    return x < y;
-}
-#define RS_LESS_F32(a, b) RS_E(less_f32)((a), (b))
+#define RS_LESS_F32(a, b) vf32_klt((a), (b))
 RS_PARTITION_ENTRY(partition_f32, uint32_t, V32_N, f32, RS_LESS_F32)
 #undef RS_LESS_F32
 #endif
 #ifdef Vf64_N
-static int RS_E(less_f64)(uint64_t a, uint64_t b)
-{
-    double x, y;
-    memcpy(&x, &a, sizeof x);
-    memcpy(&y, &b, sizeof y);
-    return x < y;
-}
-#define RS_LESS_F64(a, b) RS_E(less_f64)((a), (b))
+#define RS_LESS_F64(a, b) vf64_klt((a), (b))
 RS_PARTITION_ENTRY(partition_f64, uint64_t, Vf64_N, f64, RS_LESS_F64)
 #undef RS_LESS_F64
 #endif

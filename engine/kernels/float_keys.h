@@ -1,10 +1,15 @@
 /*
  * float_keys.h - the scalar side of the f64 and f32 vocabularies (vec_avx512.h,
- * vec_avx2.h): float64 and float32 bit patterns compared as numbers. Included by a vocabulary header, which defines
- * RS_VINLINE first.
+ * vec_avx2.h): float64 and float32 bit patterns compared as numbers. Included by a
+ * vocabulary header, which defines RS_VINLINE first, and by the pivot split (sched_pivot.c),
+ * which takes plain static inline functions.
  */
 #ifndef RS_FLOAT_KEYS_H
 #define RS_FLOAT_KEYS_H
+
+#ifndef RS_VINLINE
+#define RS_VINLINE static inline
+#endif
 
 #include <stdint.h>
 #include <string.h>

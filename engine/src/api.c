@@ -69,10 +69,12 @@ static rowsort_status pin_min_bytes(size_t *bytes)
     const char *env = getenv("ROWSORT_PIN_MIN_BYTES");
     if (env == NULL || *env == '\0')
         return ROWSORT_OK;
+    if (env[0] < '0' || env[0] > '9') /* strtoull would take a sign or spaces */
+        return ROWSORT_E_OPTIONS;
     char *end = NULL;
     errno = 0;
     const unsigned long long v = strtoull(env, &end, 10);
-    if (errno != 0 || end == env || *end != '\0' || env[0] == '-' || v > SIZE_MAX)
+    if (errno != 0 || *end != '\0' || v > SIZE_MAX)
         return ROWSORT_E_OPTIONS;
     *bytes = v == 0 ? 1 : (size_t)v;
     return ROWSORT_OK;

@@ -505,7 +505,8 @@ static rowsort_status run_job(rs_sched_team *team, const rs_job *job)
     if (team->config.pin != ROWSORT_PIN_NONE) {
         RS_TRY(load_topology(team));
         if (!rs_topo_can_bind_threads(team->topo))
-            return ROWSORT_E_PIN; /* never silently unbound */
+            return ROWSORT_E_PIN; /* never silently unbound; refused whatever the call's size,
+                                   * so the same options fail the same way on every call */
     }
     rs_plan plan;
     RS_TRY(make_plan(team, &work, &plan));

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "float_keys.h" /* Kf32_MAX, vf32_succ, Kf64_MAX, vf64_succ */
 #include "row_split.h"
 #include "sched_plan.h"
 
@@ -253,7 +254,7 @@ static size_t partition_keys(const pivot_row *r, void *keys, size_t n, uint64_t 
     return 0;
 }
 
-/* The largest key in this comparison's order. */
+/* The largest key in this comparison's order (floats: +inf, no NaN here). */
 static uint64_t top_key(key_cmp cmp)
 {
     switch (cmp) {
@@ -262,26 +263,29 @@ static uint64_t top_key(key_cmp cmp)
     case CMP_I32:
         return (uint32_t)INT32_MAX;
     case CMP_F32:
-        return 0x7F800000u; /* +inf */
+        return Kf32_MAX;
     case CMP_I64:
         return (uint64_t)INT64_MAX;
     case CMP_F64:
-        return UINT64_C(0x7FF0000000000000);
+        return Kf64_MAX;
     }
     return 0;
 }
 
-/* The key just above p in this comparison's order (p below top_key). */
+/* The key just above p in this comparison's order (p below top_key); the float kinds as
+ * the kernels' quicksort steps past a run of equal keys (both zeros together). */
 static uint64_t next_key(key_cmp cmp, uint64_t p)
 {
-    if (cmp == CMP_U32 || cmp == CMP_I32)
-        return (uint32_t)(p + 1u); /* unsigned, or two's complement for signed */
-    if (cmp == CMP_I64)
+    switch (cmp) {
+    case CMP_F32:
+        return vf32_succ((uint32_t)p);
+    case CMP_F64:
+        return vf64_succ(p);
+    case CMP_I64:
         return p + 1u;
-    const uint64_t sign = cmp == CMP_F32 ? 0x80000000u : TOP_BIT64;
-    if ((p & ~sign) == 0)
-        return 1u; /* past both zeros: the smallest denormal */
-    return p & sign ? p - 1u : p + 1u;
+    default:
+        return (uint32_t)(p + 1u); /* unsigned, or two's complement for signed */
+    }
 }
 
 /* A group of threads [t0, t1) at one level and its segment [s, e). */
@@ -393,23 +397,19 @@ static void cursor_advance(const pivot_row *r, const group *g, size_t cut, int u
     }
 }
 
-static void swap_run32(uint32_t *restrict a, uint32_t *restrict b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const uint32_t t = a[i];
-        a[i] = b[i];
-        b[i] = t;
+/* swap_run32, swap_run64: typed loops, which the compiler vectorizes. */
+#define RS_SWAP_RUN(name, T)                                                                \
+    static void name(T *restrict a, T *restrict b, size_t n)                                \
+    {                                                                                       \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            const T t = a[i];                                                               \
+            a[i] = b[i];                                                                    \
+            b[i] = t;                                                                       \
+        }                                                                                   \
     }
-}
-
-static void swap_run64(uint64_t *restrict a, uint64_t *restrict b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const uint64_t t = a[i];
-        a[i] = b[i];
-        b[i] = t;
-    }
-}
+RS_SWAP_RUN(swap_run32, uint32_t)
+RS_SWAP_RUN(swap_run64, uint64_t)
+#undef RS_SWAP_RUN
 
 /* Swaps keys [x, x + n) with [y, y + n) of the row (the two runs do not overlap). */
 static void swap_run(const pivot_row *r, size_t x, size_t y, size_t n)
