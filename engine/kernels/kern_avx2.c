@@ -47,10 +47,21 @@
 #include "pairs_tmpl.h" /* rs_avx2_p64_sort */
 /* The quicksort's in-place threshold (bitonic_tmpl.h, qsort): 4 MiB, measured on Zen 4. On
  * an Intel Xeon 256 KiB measured better for 16M-element rows (5.2 -> 4.9 ns/key) but not
- * for 1M (3.58 -> 3.63): one tuning, for the AMD cores that run this path. */
+ * for 1M (3.58 -> 3.63); on Zen 3 none of 256 KiB, 1, 16 MiB or never beat 4 MiB beyond
+ * the noise (1M and 16M keys, 32 and 64 bits): one tuning, for the AMD cores that run this
+ * path. float32 rows keep the default f32_native (from 2^18 keys): on Zen 3 the float
+ * compares measured 3-14% slower than the integer path for rows of 5 to 64K keys, except
+ * rows of 16 and 32 keys (8-16% faster). */
 #define INPLACE_ZEN4 (4u << 20)
+/* 16-bit keys: AVX2 has no 16-bit sort here, and on Zen 3 the radix passes cost 5-6 ns/key
+ * at every length from 256 to 1M keys (scattered 16-bit stores; 1.9 on an Intel Xeon)
+ * against 2.3-3.5 for keys widened to 32 bits and sorted there (1K-28K keys), and the
+ * counting sort measured 3.2 against 3.5 from 32K keys (1.9 against 3.7 at 64K): widened
+ * below 32K keys, counted from there, no radix passes. */
 #define RS_VARIANT
 #define RS_VARIANT_INPLACE_BYTES INPLACE_ZEN4
+#define RS_VARIANT_U16_COUNT_MIN 32768u
+#define RS_VARIANT_U16_RADIX_MIN RS_VARIANT_U16_COUNT_MIN
 #include "entries_tmpl.h" /* rs_avx2_e_sort_u16, ... */
 #define RS_BITS 32
 #include "merge_tmpl.h" /* rs_avx2_e_merge_u32 */
@@ -73,7 +84,7 @@
 
 const rs_kernel_table rs_kernels_avx2 = {
     .name = "avx2",
-    .tuned_for = "AMD Zen 4",
+    .tuned_for = "AMD Zen 3 and Zen 4",
 #ifdef RS_INPLACE_MIN_BYTES
     .inplace_min_bytes = RS_INPLACE_MIN_BYTES,
 #else

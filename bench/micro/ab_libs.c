@@ -1,0 +1,197 @@
+/*
+ * ab_libs.c - two builds of librowsort timed against each other in one process: A/B of an
+ * engine change, interleaved call by call on identical data (the machine is noisy; two runs
+ * of two programs are not comparable). Each library is dlopen'ed with RTLD_LOCAL, so both
+ * export rowsort_* without clashing; each gets a kept one-thread context.
+ *
+ *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
+ *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable]
+ *     e.g. build/ab_libs /tmp/a/obj/engine/librowsort.so build/engine/librowsort.so int16 8 8192 300
+ *   the committed engine as LIB_A:
+ *     mkdir -p /tmp/a/src && git archive HEAD | tar -x -C /tmp/a/src
+ *     cmake -S /tmp/a/src -B /tmp/a/obj -DCMAKE_BUILD_TYPE=Release -DROWSORT_BUILD_TESTS=OFF \
+ *         -DROWSORT_BUILD_CLI=OFF && cmake --build /tmp/a/obj --target rowsort
+ *
+ * DTYPE: int16, int32, int64, float32, float64 (values uniform over the range; floats
+ * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (argsort).
+ * Prints each library's median and minimum in ns per element and B's speedup over A
+ * (A's median / B's; above 1: B is faster). Both outputs are compared byte for byte.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rowsort.h"
+
+#include "../bench_clock.h"
+
+typedef struct lib {
+    void *handle;
+    void (*options_init)(rowsort_options *);
+    rowsort_ctx *(*create)(const rowsort_options *, rowsort_status *);
+    void (*destroy)(rowsort_ctx *);
+    void (*request_init)(rowsort_request *);
+    rowsort_status (*sort)(rowsort_ctx *, const rowsort_request *);
+    const char *(*status_string)(rowsort_status);
+    rowsort_ctx *ctx;
+} lib;
+
+static int load(lib *l, const char *path)
+{
+    l->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (l->handle == NULL) {
+        fprintf(stderr, "%s\n", dlerror());
+        return -1;
+    }
+    /* POSIX: a data pointer from dlsym converts to a function pointer through memcpy. */
+#define SYM(field, name)                                                                    \
+    do {                                                                                    \
+        void *p = dlsym(l->handle, name);                                                   \
+        if (p == NULL) {                                                                    \
+            fprintf(stderr, "%s: no %s\n", path, name);                                     \
+            return -1;                                                                      \
+        }                                                                                   \
+        memcpy(&l->field, &p, sizeof p);                                                    \
+    } while (0)
+    SYM(options_init, "rowsort_options_init");
+    SYM(create, "rowsort_create");
+    SYM(destroy, "rowsort_destroy");
+    SYM(request_init, "rowsort_request_init");
+    SYM(sort, "rowsort_sort");
+    SYM(status_string, "rowsort_status_string");
+#undef SYM
+    rowsort_options o;
+    l->options_init(&o);
+    o.threads = 1;
+    rowsort_status st;
+    l->ctx = l->create(&o, &st);
+    if (l->ctx == NULL) {
+        fprintf(stderr, "%s: context: %s\n", path, l->status_string(st));
+        return -1;
+    }
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    rowsort_dtype dtype;
+    size_t size;
+} dtypes[] = {
+    {"int16", ROWSORT_DTYPE_I16, 2},   {"int32", ROWSORT_DTYPE_I32, 4},
+    {"int64", ROWSORT_DTYPE_I64, 8},   {"float32", ROWSORT_DTYPE_F32, 4},
+    {"float64", ROWSORT_DTYPE_F64, 8},
+};
+
+static uint64_t next(uint64_t *s)
+{
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    return *s >> 11;
+}
+
+static void fill(void *dst, size_t count, rowsort_dtype dtype)
+{
+    uint64_t s = 42;
+    for (size_t i = 0; i < count; i++) {
+        /* A sum of uniforms is close enough to normal for a sort's branches. */
+        const double g = ((double)next(&s) + (double)next(&s) + (double)next(&s)) /
+                             9007199254740992.0 - 1.5;
+        const uint64_t u = next(&s) << 11 ^ next(&s);
+        switch (dtype) {
+        case ROWSORT_DTYPE_I16:
+            ((uint16_t *)dst)[i] = (uint16_t)u;
+            break;
+        case ROWSORT_DTYPE_I32:
+            ((uint32_t *)dst)[i] = (uint32_t)u;
+            break;
+        case ROWSORT_DTYPE_I64:
+            ((uint64_t *)dst)[i] = u;
+            break;
+        case ROWSORT_DTYPE_F32:
+            ((float *)dst)[i] = (float)g;
+            break;
+        default:
+            ((double *)dst)[i] = g;
+            break;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable]\n", argv[0]);
+        return 2;
+    }
+    size_t d = 0;
+    while (d < sizeof dtypes / sizeof dtypes[0] && strcmp(dtypes[d].name, argv[3]) != 0)
+        d++;
+    const size_t rows = strtoull(argv[4], NULL, 10), n = strtoull(argv[5], NULL, 10);
+    const int calls = atoi(argv[6]);
+    const int stable = argc == 8 && strcmp(argv[7], "stable") == 0;
+    if (d == sizeof dtypes / sizeof dtypes[0] || rows * n == 0 || calls <= 0 ||
+        (argc == 8 && !stable)) {
+        fprintf(stderr, "%s: bad DTYPE, ROWS, N, CALLS or flag\n", argv[0]);
+        return 2;
+    }
+    const size_t count = rows * n, bytes = count * dtypes[d].size;
+    lib libs[2];
+    if (load(&libs[0], argv[1]) != 0 || load(&libs[1], argv[2]) != 0)
+        return 1;
+    unsigned char *src = malloc(bytes), *work = malloc(bytes), *out[2] = {malloc(bytes),
+                                                                          malloc(bytes)};
+    int32_t *idx = malloc(count * sizeof *idx);
+    double *t[2] = {malloc((size_t)calls * sizeof(double)), malloc((size_t)calls * sizeof(double))};
+    if (!src || !work || !out[0] || !out[1] || !idx || !t[0] || !t[1]) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    fill(src, count, dtypes[d].dtype);
+    for (int c = -1; c < calls; c++) /* c = -1: warm-up (scratch allocated, pages touched) */
+        for (int k = 0; k < 2; k++) {
+            const int m = (c & 1) ? 1 - k : k; /* alternate which goes first */
+            memcpy(work, src, bytes);
+            rowsort_request q;
+            libs[m].request_init(&q);
+            const rowsort_array op = {work, dtypes[d].dtype, 0};
+            q.rows = rows;
+            q.n = n;
+            q.operands = &op;
+            q.num_operands = 1;
+            if (stable) {
+                q.flags = ROWSORT_STABLE;
+                q.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
+            }
+            const double t0 = now_ns();
+            const rowsort_status st = libs[m].sort(libs[m].ctx, &q);
+            const double dt = now_ns() - t0;
+            if (st != ROWSORT_OK) {
+                fprintf(stderr, "sort: %s\n", libs[m].status_string(st));
+                return 1;
+            }
+            if (c >= 0)
+                t[m][c] = dt;
+            else
+                memcpy(out[m], stable ? (void *)idx : (void *)work,
+                       stable ? count * sizeof *idx : bytes);
+        }
+    if (memcmp(out[0], out[1], stable ? count * sizeof *idx : bytes) != 0)
+        printf("OUTPUTS DIFFER\n");
+    double med[2];
+    for (int m = 0; m < 2; m++) {
+        qsort(t[m], (size_t)calls, sizeof *t[m], cmp_double);
+        med[m] = t[m][calls / 2] / (double)count;
+        printf("%c %s: %zux%zu %s%s: median %.3f ns/el, min %.3f\n", 'A' + m, argv[1 + m], rows,
+               n, argv[3], stable ? " argsort" : "", med[m], t[m][0] / (double)count);
+        libs[m].destroy(libs[m].ctx);
+        free(t[m]);
+        free(out[m]);
+    }
+    printf("B/A speedup (median): %.3f\n", med[0] / med[1]);
+    free(src);
+    free(work);
+    free(idx);
+    return 0;
+}
