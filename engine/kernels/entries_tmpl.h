@@ -15,7 +15,8 @@
  *   (key, idx) is exact: key << 32 | idx in a u64, or key << 16 | position in a u32 for
  *   16-bit keys and n <= 2^16 (the index then comes back from a copy by position).
  *   Indices are strictly increasing, so idx[n - 1] bounds them all.
- * - u64 keys with an index: the pair quicksort of pairs_tmpl.h (included before this file).
+ * - u64 keys with an index: the pair quicksort of pairs_tmpl.h (included before this file),
+ *   or a variant's radix sort for the lengths where RS_VARIANT_P64_RADIX(n) says so.
  * No include guard; it #undefs its macros.
  */
 
@@ -426,6 +427,12 @@ static void RS_E(sort_u64_i32)(uint64_t *keys, uint32_t *idx, size_t n, void *sc
 {
     if (n <= 1)
         return;
+#ifdef RS_VARIANT_P64_RADIX
+    if (RS_VARIANT_P64_RADIX(n)) {
+        RS_VARIANT_P64_RADIX_I32(keys, idx, n, scratch);
+        return;
+    }
+#endif
     uint64_t *wide = (uint64_t *)scratch;
     for (size_t i = 0; i < n; i++)
         wide[i] = idx[i];
@@ -436,6 +443,12 @@ static void RS_E(sort_u64_i32)(uint64_t *keys, uint32_t *idx, size_t n, void *sc
 
 static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *scratch)
 {
+#ifdef RS_VARIANT_P64_RADIX
+    if (RS_VARIANT_P64_RADIX(n)) {
+        RS_VARIANT_P64_RADIX_I64(keys, idx, n, scratch);
+        return;
+    }
+#endif
     (void)scratch;
     RS_P(sort)(keys, idx, n, INPLACE_BYTES);
 }
@@ -459,6 +472,9 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_VARIANT_U16_NATIVE_MAX
 #undef RS_VARIANT_U16_COUNT_MIN
 #undef RS_VARIANT_U16_RADIX_MIN
+#undef RS_VARIANT_P64_RADIX
+#undef RS_VARIANT_P64_RADIX_I32
+#undef RS_VARIANT_P64_RADIX_I64
 #undef RS_VARIANT_U16_ROWS_NATIVE_MAX
 #undef RS_VARIANT_F32_NATIVE
 #undef RS_CAT
