@@ -20,6 +20,8 @@
  * No include guard; it #undefs its macros.
  */
 
+#include "count_u16.h"
+
 #define RS_CAT_(a, b) a##b
 #define RS_CAT(a, b)  RS_CAT_(a, b)
 #define RS_E(x)       RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), RS_VARIANT), _e_), x)
@@ -38,10 +40,10 @@
 #define RS_AFTER(p, n) ((void *)(((uintptr_t)((p) + (n)) + 63u) & ~(uintptr_t)63u))
 
 /* From this many keys, a counting sort (2^16 counters: 256 KiB of the scratch, which holds
- * 16 bytes per key and more). Its emit loop does not branch on runs of up to U16_RUN keys,
+ * 16 bytes per key and more). Its emit loop does not branch on runs of up to 16 keys,
  * so it pays from fewer keys per counter than a loop per run would (on Zen 3: 1.94 ns/key
  * at 64K keys, 1.08 at 256K, where a loop per run took 4.2 and 2.9, mispredicting once per
- * counter). A variant may set its own (RS_VARIANT_U16_COUNT_MIN). */
+ * counter; count_u16.h). A variant may set its own (RS_VARIANT_U16_COUNT_MIN). */
 #ifdef RS_VARIANT_U16_COUNT_MIN
 #define U16_COUNT_MIN RS_VARIANT_U16_COUNT_MIN
 #else
@@ -49,7 +51,6 @@
 #endif
 _Static_assert(RS_KERNEL_SCRATCH_BYTES(U16_COUNT_MIN) >= 65536u * sizeof(uint32_t),
                "the counting sort's counters live in the scratch");
-#define U16_RUN 16u
 /* Below this many keys, where the vocabulary has 16-bit lanes (V16_N), the quicksort and
  * networks of bitonic_tmpl.h in 16-bit lanes: faster than the radix passes up to 16K keys
  * on Zen 4 (AVX-512: 1.50 against 2.08 ns/key at 2K, 1.79 against 2.10 at 8K, even at 32K),
@@ -264,34 +265,6 @@ static void RS_E(radix_u16)(uint16_t *keys, size_t n, uint16_t *tmp)
         keys[hi[tmp[i] >> 8]++] = tmp[i];
 }
 
-/* Counting sort through count[0..65536). Every key's run starts with U16_RUN copies of the
- * key (one vector store: the compiler broadcasts it), whatever the run's length, and the
- * next run starts where this one ends, overwriting the excess; only runs longer than
- * U16_RUN take a loop for the rest. So the data steers no branch in the common case. Near
- * the end (fewer than U16_RUN positions left) one key at a time: nothing past n is written. */
-static void RS_E(count_u16)(uint16_t *keys, size_t n, uint32_t *count)
-{
-    memset(count, 0, 65536u * sizeof *count);
-    for (size_t i = 0; i < n; i++)
-        count[keys[i]]++;
-    size_t j = 0;
-    uint32_t k = 0;
-    for (; k < 65536u && j + U16_RUN <= n; k++) {
-        const size_t c = count[k];
-        for (size_t t = 0; t < U16_RUN; t++)
-            keys[j + t] = (uint16_t)k;
-        for (size_t t = U16_RUN; t < c; t++)
-            keys[j + t] = (uint16_t)k;
-        j += c;
-    }
-    for (; k < 65536u; k++) {
-        const size_t c = count[k];
-        for (size_t t = 0; t < c; t++)
-            keys[j + t] = (uint16_t)k;
-        j += c;
-    }
-}
-
 static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
 {
     if (n <= 1)
@@ -307,7 +280,7 @@ static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
         return;
     }
     if (n >= U16_COUNT_MIN && n <= UINT32_MAX) {
-        RS_E(count_u16)(keys, n, (uint32_t *)scratch);
+        rs_count_sort_u16(keys, n, (uint32_t *)scratch);
         return;
     }
     uint32_t *w = (uint32_t *)scratch;
@@ -456,7 +429,6 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_P
 #undef RS_PACKED_PAIRS
 #undef U16_COUNT_MIN
-#undef U16_RUN
 #undef U16_RADIX_MIN
 #undef U16_NATIVE_MAX
 #undef U16_ROWS_NATIVE

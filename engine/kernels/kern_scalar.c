@@ -1,10 +1,12 @@
-/* kern_scalar.c - the portable kernel path: stable LSD radix sorts, no ISA flags. */
+/* kern_scalar.c - the portable kernel path: stable LSD radix sorts (16-bit keys alone from
+ * 64K keys: counted), no ISA flags. */
 #include <stdint.h>
 #include <string.h>
 
+#include "count_u16.h"
 #include "kernels.h"
 
-#define RS_RADIX_FN  sort_u16
+#define RS_RADIX_FN  radix_u16
 #define RS_KEY_T     uint16_t
 #define RS_KEY_BYTES 2
 #include "radix_tmpl.h"
@@ -48,6 +50,20 @@
 #define RS_KEY_BYTES 8
 #define RS_IDX_T     uint64_t
 #include "radix_tmpl.h"
+
+/* 16-bit keys alone: counted from 64K keys (one key per counter; on Zen 3 1.9 against
+ * 4.4-5.6 ns/key for the two radix passes at 64K keys, 1.1 against 5.3 at 1M), else the
+ * radix passes. The counters need 256 KiB of the scratch, which has 16 bytes per key. */
+#define U16_COUNT_MIN 65536u
+_Static_assert(RS_KERNEL_SCRATCH_BYTES(U16_COUNT_MIN) >= 65536u * sizeof(uint32_t),
+               "the counting sort's counters live in the scratch");
+static void sort_u16(uint16_t *keys, size_t n, void *scratch)
+{
+    if (n >= U16_COUNT_MIN && n <= UINT32_MAX)
+        rs_count_sort_u16(keys, n, (uint32_t *)scratch);
+    else
+        radix_u16(keys, n, scratch);
+}
 
 /* Hoare's partition: keys below p first; returns their count. */
 static size_t partition_u32(uint32_t *keys, size_t n, uint32_t p)
