@@ -356,6 +356,23 @@ START_TEST(keys_long)
 }
 END_TEST
 
+/* 16-bit keys alone take different sorts by length and tuning (16-bit lanes, radix passes,
+ * counting with a list of the keys present up to 2^16 keys, counting with a dense scan):
+ * every tuning of the ISA at the lengths where they meet, every shape (all-equal rows of
+ * 2^16 keys wrap a 16-bit counter to 0). */
+START_TEST(keys_u16_counted)
+{
+    static const size_t lens[] = {8191, 8192, 16383, 16384, 16385, 23456, 32768, 65535, 65536,
+                                  65537, 131071, 262145};
+    for (size_t t = 0; t < ntunings; t++) {
+        table = tunings[t];
+        for (size_t j = 0; j < sizeof lens / sizeof lens[0]; j++)
+            for (int pat = 0; pat < P_LONG_COUNT; pat++)
+                check_keys(16, lens[j], pat, (lens[j] + (size_t)pat) & 1);
+    }
+}
+END_TEST
+
 /* Loop index: key width x index width. */
 START_TEST(pairs_short)
 {
@@ -1287,6 +1304,7 @@ static Suite *kernels_suite(void)
     tc = tcase_create("long");
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, keys_long, 0, 3);
+    tcase_add_test(tc, keys_u16_counted);
     suite_add_tcase(s, tc);
     tc = tcase_create("pairs");
     tcase_set_timeout(tc, 600);

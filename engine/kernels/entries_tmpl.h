@@ -86,6 +86,15 @@ _Static_assert(RS_KERNEL_SCRATCH_BYTES(U16_COUNT_MIN) >= 65536u * sizeof(uint32_
 #endif
 #endif
 
+/* From this many keys to 2^16, where a variant sets it (RS_VARIANT_U16_LIST_MIN,
+ * AVX-512 only), the counting sort with 16-bit counters and a compressed list of the keys
+ * present (count_u16.h). */
+#ifdef RS_VARIANT_U16_LIST_MIN
+#define U16_LIST_MIN RS_VARIANT_U16_LIST_MIN
+_Static_assert(RS_KERNEL_SCRATCH_BYTES(U16_LIST_MIN) >= RS_COUNT_LIST_BYTES(U16_LIST_MIN),
+               "the listing counting sort's counters and lists live in the scratch");
+#endif
+
 static void RS_E(sort_u32)(uint32_t *keys, size_t n, void *scratch)
 {
     RS_S(32, keys, n, scratch);
@@ -271,6 +280,12 @@ static void RS_E(sort_u16)(uint16_t *keys, size_t n, void *scratch)
 {
     if (n <= 1)
         return;
+#ifdef U16_LIST_MIN
+    if (n >= U16_LIST_MIN && n <= 65536u) {
+        rs_count_sort_u16_list(keys, n, scratch);
+        return;
+    }
+#endif
 #ifdef V16_N
     if (n < U16_NATIVE_MAX) {
         RS_S(16, keys, n, scratch);
@@ -431,6 +446,7 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_P
 #undef RS_PACKED_PAIRS
 #undef U16_COUNT_MIN
+#undef U16_LIST_MIN
 #undef U16_RADIX_MIN
 #undef U16_NATIVE_MAX
 #undef U16_ROWS_NATIVE
@@ -445,6 +461,7 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_VARIANT_INPLACE_BYTES
 #undef RS_VARIANT_U16_NATIVE_MAX
 #undef RS_VARIANT_U16_COUNT_MIN
+#undef RS_VARIANT_U16_LIST_MIN
 #undef RS_VARIANT_U16_RADIX_MIN
 #undef RS_VARIANT_P64_RADIX
 #undef RS_VARIANT_P64_RADIX_I32

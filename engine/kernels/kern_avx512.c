@@ -74,6 +74,7 @@
 #define RS_VARIANT_INPLACE_BYTES       INPLACE_INTEL
 #define RS_VARIANT_U16_NATIVE_MAX      8192u
 #define RS_VARIANT_U16_ROWS_NATIVE_MAX 64
+#define RS_VARIANT_U16_LIST_MIN        16384u
 /* float32 compares (vminps, two ports) against the transform and the integer ones (vpminud,
  * one port) on an Intel Xeon: faster where the networks are wide enough to be bound by
  * throughput, slower where the float compares' latency shows (one row of up to 8
