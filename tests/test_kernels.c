@@ -31,7 +31,8 @@
 extern const rs_kernel_table rs_kernels_avx2;
 #endif
 #ifdef RS_HAVE_KERN_AVX512
-extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel;
+extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel,
+    rs_kernels_avx512_intel_vbmi2;
 #endif
 /* The same kernels built for this suite with RS_INPLACE_MIN_BYTES=LOW_INPLACE_BYTES
  * (tests/CMakeLists.txt), so that the in-place top partitions of rows far larger than the
@@ -45,10 +46,10 @@ extern const rs_kernel_table rs_test_kernels_avx512_low_inplace;
 #endif
 
 /* table: the one dispatch.c chooses for the ISA on this CPU; tunings: every table of the
- * ISA (one per tuning: they share all code but the in-place threshold); table_low: the
- * low-threshold build. */
+ * ISA (one per tuning: they share all code but the in-place threshold and some 16-bit
+ * sorts); table_low: the low-threshold build. */
 static const rs_kernel_table *table, *table_low;
-static const rs_kernel_table *tunings[2];
+static const rs_kernel_table *tunings[3];
 static size_t ntunings;
 static uint64_t seed = 0x9E3779B97F4A7C15u;
 
@@ -356,14 +357,15 @@ START_TEST(keys_long)
 }
 END_TEST
 
-/* 16-bit keys alone take different sorts by length and tuning (16-bit lanes, radix passes,
- * counting with a list of the keys present up to 2^16 keys, counting with a dense scan):
+/* 16-bit keys alone take different sorts by length and tuning (16-bit lanes, partitioned
+ * with or without VBMI2, radix passes, counting with a list of the keys present up to 2^16
+ * keys, counting with a dense scan):
  * every tuning of the ISA at the lengths where they meet, every shape (all-equal rows of
  * 2^16 keys wrap a 16-bit counter to 0). */
 START_TEST(keys_u16_counted)
 {
-    static const size_t lens[] = {8191, 8192, 16383, 16384, 16385, 23456, 32768, 65535, 65536,
-                                  65537, 131071, 262145};
+    static const size_t lens[] = {1500,  4097,  8191,  8192,  16383, 16384, 16385,  23456,
+                                  32767, 32768, 65535, 65536, 65537, 131071, 262145};
     for (size_t t = 0; t < ntunings; t++) {
         table = tunings[t];
         for (size_t j = 0; j < sizeof lens / sizeof lens[0]; j++)
@@ -1372,6 +1374,10 @@ static const rs_kernel_table *table_named(const char *name, rowsort_isa *isa)
         tunings[0] = &rs_kernels_avx512;
         tunings[1] = &rs_kernels_avx512_intel;
         ntunings = 2;
+        /* Its 16-bit sorts use VBMI2: tested only where the CPU has it. */
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx512vbmi2"))
+            tunings[ntunings++] = &rs_kernels_avx512_intel_vbmi2;
         return &rs_kernels_avx512;
 #endif
     }

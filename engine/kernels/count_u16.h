@@ -23,7 +23,7 @@
  * the data steers no branch in the common case (a loop per run mispredicts once per
  * counter: on Zen 3 4.2 against 1.9 ns/key at 64K keys). Near the end (fewer than
  * RS_COUNT_RUN positions left) one key at a time: nothing past n is written. */
-static void rs_count_sort_u16(uint16_t *keys, size_t n, uint32_t *count)
+static inline void rs_count_sort_u16(uint16_t *keys, size_t n, uint32_t *count)
 {
     memset(count, 0, 65536u * sizeof *count);
     for (size_t i = 0; i < n; i++)
@@ -57,7 +57,7 @@ static void rs_count_sort_u16(uint16_t *keys, size_t n, uint32_t *count)
  * by a branch per counter instead cost 1.5-2x more (mispredicted loop exits).
  * Scratch: RS_COUNT_LIST_BYTES(n). */
 #define RS_COUNT_LIST_BYTES(n) (65536u * sizeof(uint16_t) + 2u * ((size_t)(n) + 16u) * sizeof(uint32_t))
-static void rs_count_sort_u16_list(uint16_t *keys, size_t n, void *scratch)
+static inline void rs_count_sort_u16_list(uint16_t *keys, size_t n, void *scratch)
 {
     uint16_t *count = (uint16_t *)scratch;
     uint32_t *lkey = (uint32_t *)(count + 65536u);

@@ -4,7 +4,9 @@
  * The sorts are written once in bitonic_tmpl.h and entries_tmpl.h over vec_avx512.h and
  * instantiated here; every function is static and only the const tables are exported, so
  * nothing built with these flags is reachable unless dispatch.c chose one of them:
- * rs_kernels_avx512 (tuned on AMD Zen 4; every CPU but Intel's) or rs_kernels_avx512_intel.
+ * rs_kernels_avx512 (tuned on AMD Zen 4; every CPU but Intel's), rs_kernels_avx512_intel, or
+ * rs_kernels_avx512_intel_vbmi2 (its 16-bit sorts from kern_avx512_vbmi2.c, for Intel cores
+ * with VBMI2).
  */
 #include "kernels.h"
 
@@ -107,12 +109,12 @@
 #undef RS_ISA
 
 /* One table per tuning: the tuning's sort entries, the shared merges and transforms. */
-#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE)         \
+#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE, SORT_U16, SORT_ROWS_U16) \
     const rs_kernel_table NAME = {                       \
         .name = "avx512",                                \
         .tuned_for = CORES,                              \
         .inplace_min_bytes = INPLACE,                    \
-        .sort_u16 = rs_avx512##V##_e_sort_u16,           \
+        .sort_u16 = SORT_U16,                            \
         .sort_u32 = rs_avx512##V##_e_sort_u32,           \
         .sort_u64 = rs_avx512##V##_e_sort_u64,           \
         .sort_u16_i32 = rs_avx512##V##_e_sort_u16_i32,   \
@@ -121,7 +123,7 @@
         .sort_u16_i64 = rs_avx512##V##_e_sort_u16_i64,   \
         .sort_u32_i64 = rs_avx512##V##_e_sort_u32_i64,   \
         .sort_u64_i64 = rs_avx512##V##_e_sort_u64_i64,   \
-        .sort_rows_u16 = rs_avx512##V##_e_sort_rows_u16, \
+        .sort_rows_u16 = SORT_ROWS_U16,                  \
         .sort_rows_u32 = rs_avx512##V##_e_sort_rows_u32, \
         .sort_rows_u64 = rs_avx512##V##_e_sort_rows_u64, \
         .sort_f64 = rs_avx512##V##_e_sort_f64,           \
@@ -157,5 +159,13 @@
 #else
 #define RS_INPLACE_OF(v) ((size_t)(v))
 #endif
-RS_AVX512_TABLE(rs_kernels_avx512, , "AMD Zen 4", RS_INPLACE_OF(INPLACE_ZEN4));
-RS_AVX512_TABLE(rs_kernels_avx512_intel, _intel, "Intel Xeon", RS_INPLACE_OF(INPLACE_INTEL));
+RS_AVX512_TABLE(rs_kernels_avx512, , "AMD Zen 4", RS_INPLACE_OF(INPLACE_ZEN4),
+                rs_avx512_e_sort_u16, rs_avx512_e_sort_rows_u16);
+RS_AVX512_TABLE(rs_kernels_avx512_intel, _intel, "Intel Xeon", RS_INPLACE_OF(INPLACE_INTEL),
+                rs_avx512_intel_e_sort_u16, rs_avx512_intel_e_sort_rows_u16);
+/* The Intel table with the 16-bit sorts of kern_avx512_vbmi2.c, for cores with VBMI2. */
+void rs_avx512vbmi2_sort_u16(uint16_t *keys, size_t n, void *scratch);
+void rs_avx512vbmi2_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
+RS_AVX512_TABLE(rs_kernels_avx512_intel_vbmi2, _intel, "Intel Xeon, VBMI2",
+                RS_INPLACE_OF(INPLACE_INTEL), rs_avx512vbmi2_sort_u16,
+                rs_avx512vbmi2_sort_rows_u16);
