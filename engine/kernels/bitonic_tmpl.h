@@ -69,10 +69,11 @@
  * one bitonic network per row (Zen 4, 2^22 keys per batch, both key widths): with 32
  * registers, every n but 33..48 (there the 64-input network on padded rows is no faster
  * on Zen 4; on an Intel Xeon 2-3% slower for 32-bit keys, but 20-30% faster for 64-bit
- * ones: 40 keys 1.78 -> 1.44 ns/key, 48 keys 1.80 -> 1.25, so 64-bit rows take it too);
+ * ones: 40 keys 1.78 -> 1.44 ns/key, 48 keys 1.80 -> 1.25, so 64-bit rows take it too, and
+ * 16-bit ones, 32 rows at a time: 40 and 48 keys 1.2x on the Xeon; not measured on Zen 4);
  * with 16, n in 5..32 (beyond, the networks spill; rows of 4 padded to 8 cost more). */
 #if RS_VREGS >= 32
-#define COLS_USE(n) ((n) <= 32 || (((n) > 48 || RS_BITS == 64) && (n) <= 64))
+#define COLS_USE(n) ((n) <= 32 || (((n) > 48 || RS_BITS != 32) && (n) <= 64))
 #else
 #define COLS_USE(n) ((n) > 4 && (n) <= 32)
 #endif
@@ -187,6 +188,11 @@ RS_VINLINE void RS_NAME(load_regs)(const KT *src, size_t n, VT *v, const int R, 
 
 #if (RS_BITS == 32 && defined(V32_TRANSPOSE)) || (RS_BITS == 64 && defined(V64_TRANSPOSE))
 #define HAVE_NET_T 1
+#endif
+/* The column sorts of batches of short rows (cols) need only swapbit: 16-bit keys have
+ * them where the vocabulary says so (V16_COLS), without the transposed networks. */
+#if defined(HAVE_NET_T) || (RS_BITS == 16 && defined(V16_COLS))
+#define HAVE_COLS 1
 /* Transposes each VN x VN block of v[0..R) (R a multiple of VN): lane bit s of register r
  * trades places with bit s of r, one swapbit (a shuffle per register) per lane bit. Block
  * by block: with 64 registers (cols), fewer of them are live at once, fewer spills (18%
@@ -203,6 +209,8 @@ RS_VINLINE void RS_NAME(swap_lane_bits)(VT *v, const int R)
                 if ((i >> s & 1) == 0 && b + (i | 1 << s) < R)
                     RS_V(swapbit)(&v[b + i], &v[b + (i | 1 << s)], s);
 }
+#endif
+#ifdef HAVE_NET_T
 
 /* The same sort as net for R >= VN registers (both powers of two), with fewer shuffles.
  * The sorted position of the key in lane l of register r is l * R + r (lane bits high)
@@ -900,7 +908,7 @@ static void RS_NAME(sort)(KT *keys, size_t n, void *scratch, size_t inplace_min_
     RS_V(post)(keys, n);
 }
 
-#ifdef HAVE_NET_T
+#ifdef HAVE_COLS
 /* Keys of register b (of S / VN) of a row of n keys. */
 #define COLS_COUNT(b) (n > (size_t)(b) * VN ? (n - (size_t)(b) * VN < VN ? n - (size_t)(b) * VN : VN) : 0)
 
@@ -981,7 +989,7 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch,
     }
     RS_V(pre)(keys, rows * n);
     size_t r = 0;
-#ifdef HAVE_NET_T
+#ifdef HAVE_COLS
     /* VN rows at a time, one per lane, where that measured faster */
     const int S = n <= 8 ? 8 : n <= 16 ? 16 : n <= 32 ? 32 : 64;
     if (S >= VN && COLS_USE(n)) {
@@ -1059,6 +1067,7 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch,
 #undef RS_PIVOT_WIDE
 #undef RS_LEAF_FILL
 #undef HAVE_NET_T
+#undef HAVE_COLS
 #undef COLS_USE
 #undef NETR
 #undef NETG

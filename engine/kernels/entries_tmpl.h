@@ -66,12 +66,14 @@ _Static_assert(RS_KERNEL_SCRATCH_BYTES(U16_COUNT_MIN) >= 65536u * sizeof(uint32_
 #endif
 #endif
 /* Batches of short 16-bit rows sorted in 16-bit lanes (else widened to 32 bits): on Zen 4
- * only 33..48 keys measured faster (6-9%), on an Intel Xeon 33..64 (64: 0.56 -> 0.47 ns/key,
- * 56: 0.66 -> 0.56); shorter rows waste the 32 lanes. A variant may set the upper end
- * (RS_VARIANT_U16_ROWS_NATIVE_MAX). */
+ * only 33..48 keys measured faster (6-9%, one network per row); on an Intel Xeon 33..64
+ * with one network per row (64: 0.56 -> 0.47 ns/key, 56: 0.66 -> 0.56), and 17..64 since
+ * 32 rows at a time are sorted as columns (bitonic_tmpl.h, cols: 17..32 keys 1.3-1.47x
+ * faster than widened, 33..64 1.1-1.3x faster than a network per row). A variant may set
+ * the range (RS_VARIANT_U16_ROWS_NATIVE_MIN, exclusive, and _MAX). */
 #ifndef U16_ROWS_NATIVE
 #ifdef RS_VARIANT_U16_ROWS_NATIVE_MAX
-#define U16_ROWS_NATIVE(n) ((n) > 32 && (n) <= RS_VARIANT_U16_ROWS_NATIVE_MAX)
+#define U16_ROWS_NATIVE(n) ((n) > RS_VARIANT_U16_ROWS_NATIVE_MIN && (n) <= RS_VARIANT_U16_ROWS_NATIVE_MAX)
 #else
 #define U16_ROWS_NATIVE(n) ((n) > 32 && (n) <= 48)
 #endif
@@ -467,6 +469,7 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_VARIANT_P64_RADIX_I32
 #undef RS_VARIANT_P64_RADIX_I64
 #undef RS_VARIANT_U16_ROWS_NATIVE_MAX
+#undef RS_VARIANT_U16_ROWS_NATIVE_MIN
 #undef RS_VARIANT_F32_NATIVE
 #undef RS_CAT
 #undef RS_CAT_

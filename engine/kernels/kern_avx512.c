@@ -75,6 +75,7 @@
 #define RS_VARIANT                     _intel
 #define RS_VARIANT_INPLACE_BYTES       INPLACE_INTEL
 #define RS_VARIANT_U16_NATIVE_MAX      8192u
+#define RS_VARIANT_U16_ROWS_NATIVE_MIN 16
 #define RS_VARIANT_U16_ROWS_NATIVE_MAX 64
 #define RS_VARIANT_U16_LIST_MIN        16384u
 /* float32 compares (vminps, two ports) against the transform and the integer ones (vpminud,

@@ -383,6 +383,20 @@ RS_VINLINE void v32_swapbit(v32_t *a, v32_t *b, const int s)
     }
 }
 
+/* swapbit for 16-bit lanes (bitonic_tmpl.h, cols: 32 rows of 16-bit keys sorted at once):
+ * lane bit 0 by shifting the 32-bit pairs, bits 1..4 as v32_swapbit's bits 0..3. */
+#define V16_COLS 1
+RS_VINLINE void v16_swapbit(v16_t *a, v16_t *b, const int s)
+{
+    if (s == 0) {
+        const v16_t x = *a, y = *b;
+        *a = _mm512_mask_blend_epi16(0xAAAAAAAAu, x, _mm512_slli_epi32(y, 16));
+        *b = _mm512_mask_blend_epi16(0x55555555u, y, _mm512_srli_epi32(x, 16));
+    } else {
+        v32_swapbit(a, b, s - 1);
+    }
+}
+
 /* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). The
  * left side is stored as a whole vector (a masked store costs more on Zen 4): the caller
  * keeps a vector of free space at *l, as for vec_avx2.h; the right side is masked. */
