@@ -359,9 +359,8 @@ END_TEST
 
 /* 16-bit keys alone take different sorts by length and tuning (16-bit lanes, partitioned
  * with or without VBMI2, radix passes, counting with a list of the keys present up to 2^16
- * keys, counting with a dense scan):
- * every tuning of the ISA at the lengths where they meet, every shape (all-equal rows of
- * 2^16 keys wrap a 16-bit counter to 0). */
+ * keys, counting with a dense scan): every tuning of the ISA at the lengths where they meet,
+ * every shape (all-equal rows of 2^16 keys wrap a 16-bit counter to 0). */
 START_TEST(keys_u16_counted)
 {
     static const size_t lens[] = {1500,  4097,  8191,  8192,  16383, 16384, 16385,  23456,

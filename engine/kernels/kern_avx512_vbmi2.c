@@ -32,8 +32,6 @@
 
 extern const rs_kernel_table rs_kernels_avx512_intel;
 
-/* The Intel table's in-place threshold (kern_avx512.c): rows this short never reach it. */
-#define INPLACE_INTEL (256u << 10)
 /* Below this many keys the 16-bit quicksort, up to 2^16 the listing counting sort; longer
  * rows as the Intel table sorts them (the dense counting sort). */
 #define U16_NATIVE_MAX 32768u
@@ -45,7 +43,7 @@ void rs_avx512vbmi2_sort_u16(uint16_t *keys, size_t n, void *scratch)
     if (n <= 1)
         return;
     if (n < U16_NATIVE_MAX)
-        rs_avx512vbmi2_u16_sort(keys, n, scratch, INPLACE_INTEL);
+        rs_avx512vbmi2_u16_sort(keys, n, scratch, rs_kernels_avx512_intel.inplace_min_bytes);
     else if (n <= 65536u)
         rs_count_sort_u16_list(keys, n, scratch);
     else

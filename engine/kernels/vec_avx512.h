@@ -171,18 +171,17 @@ RS_VINLINE void v16_part(v16_t v, v16_t pv, uint16_t **l, uint16_t **r)
 {
     const __mmask32 ge = _mm512_cmpge_epu16_mask(v, pv);
 #ifdef __AVX512VBMI2__
-    {
-        const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
-        _mm512_storeu_si512((void *)*l, _mm512_maskz_compress_epi16((__mmask32)~ge, v));
-        *r -= cg;
-        _mm512_mask_storeu_epi16((void *)*r, (__mmask32)_bzhi_u32(0xFFFFFFFFu, cg),
-                                 _mm512_maskz_compress_epi16(ge, v));
-        *l += 32u - cg;
-        return;
-    }
-#endif
+    /* 16-bit compresses (kern_avx512_vbmi2.c): the 32 keys as they are. */
+    const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
+    _mm512_storeu_si512((void *)*l, _mm512_maskz_compress_epi16((__mmask32)~ge, v));
+    *r -= cg;
+    _mm512_mask_storeu_epi16((void *)*r, (__mmask32)_bzhi_u32(0xFFFFFFFFu, cg),
+                             _mm512_maskz_compress_epi16(ge, v));
+    *l += 32u - cg;
+#else
     v16_part_half(_mm512_castsi512_si256(v), (__mmask16)ge, l, r);
     v16_part_half(_mm512_extracti64x4_epi64(v, 1), (__mmask16)(ge >> 16), l, r);
+#endif
 }
 
 RS_VINLINE uint16_t v16_hmin(v16_t v)
