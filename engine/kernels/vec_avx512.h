@@ -581,15 +581,55 @@ RS_VINLINE void v64_swapbit(v64_t *a, v64_t *b, const int s)
     }
 }
 
+/* Partitioning 8 lanes by one permutation instead of two compresses: for each mask of the
+ * lanes >= the pivot, the lane indices of the others in order, then its own, as bytes (vpermq
+ * reads the low 3 bits of each 64-bit index). A vpcompressq is two uops on port 5 of an Intel
+ * core, as is the compare; a vpermq one. On an Intel Xeon (model 167) against the two
+ * compresses: 8x8192 int64 1.02-1.03x, float64 1.04x, 1024x1024 1.035x, 16M keys 1.007x,
+ * stable argsort of 32-bit keys (packed into 64) 1.02x; the key-payload pairs (p64_part)
+ * float64 argsort 1.06x, int64 1.045x. Not measured on Zen 4. The table is
+ * built by the preprocessor: lane j of mask m goes to byte RS_PPOS(m, j). */
+#define RS_POP8(x)                                                                          \
+    (((x) & 1u) + ((x) >> 1 & 1u) + ((x) >> 2 & 1u) + ((x) >> 3 & 1u) + ((x) >> 4 & 1u) +  \
+     ((x) >> 5 & 1u) + ((x) >> 6 & 1u) + ((x) >> 7 & 1u))
+#define RS_PPOS(m, j)                                                                       \
+    (((m) >> (j) & 1u) ? 8u - RS_POP8(m) + RS_POP8((m) & ((1u << (j)) - 1u))                \
+                       : RS_POP8(~(m) & ((1u << (j)) - 1u)))
+#define RS_PENT(m, j) ((uint64_t)(j) << (8u * RS_PPOS(m, j)))
+#define RS_PERM(m)                                                                          \
+    (RS_PENT(m, 0u) | RS_PENT(m, 1u) | RS_PENT(m, 2u) | RS_PENT(m, 3u) | RS_PENT(m, 4u) |   \
+     RS_PENT(m, 5u) | RS_PENT(m, 6u) | RS_PENT(m, 7u))
+#define RS_PERM4(m)  RS_PERM(m), RS_PERM((m) + 1u), RS_PERM((m) + 2u), RS_PERM((m) + 3u)
+#define RS_PERM16(m) RS_PERM4(m), RS_PERM4((m) + 4u), RS_PERM4((m) + 8u), RS_PERM4((m) + 12u)
+#define RS_PERM64(m)                                                                        \
+    RS_PERM16(m), RS_PERM16((m) + 16u), RS_PERM16((m) + 32u), RS_PERM16((m) + 48u)
+static _Alignas(64) const uint64_t rs_v64_part_perm[256] = {
+    RS_PERM64(0u), RS_PERM64(64u), RS_PERM64(128u), RS_PERM64(192u)};
+#undef RS_PERM64
+#undef RS_PERM16
+#undef RS_PERM4
+#undef RS_PERM
+#undef RS_PENT
+#undef RS_PPOS
+#undef RS_POP8
+
+/* The permutation that moves the lanes outside ge to the front, those in ge behind them. */
+RS_VINLINE __m512i v64_part_perm(__mmask8 ge)
+{
+    return _mm512_srlv_epi64(_mm512_set1_epi64((long long)rs_v64_part_perm[(unsigned)ge]),
+                             _mm512_set_epi64(56, 48, 40, 32, 24, 16, 8, 0));
+}
+
 /* Stores the lanes of v outside ge at *l (a whole vector), those in ge just below *r. */
 RS_VINLINE void v64_part_mask(v64_t v, __mmask8 ge, uint64_t **l, uint64_t **r)
 {
     const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
     const unsigned cl = 8u - cg;
-    _mm512_storeu_si512((void *)*l, _mm512_maskz_compress_epi64((__mmask8)~ge, v));
+    const v64_t w = _mm512_permutexvar_epi64(v64_part_perm(ge), v);
+    _mm512_storeu_si512((void *)*l, w);
+    /* The same vector, its last cg lanes ending at *r. */
+    _mm512_mask_storeu_epi64((void *)(*r - 8), (__mmask8)~_bzhi_u32(0xFFu, cl), w);
     *r -= cg;
-    _mm512_mask_storeu_epi64((void *)*r, (__mmask8)_bzhi_u32(0xFFu, cg),
-                             _mm512_maskz_compress_epi64(ge, v));
     *l += cl;
 }
 
@@ -675,12 +715,14 @@ RS_VINLINE void p64_part(v64_t k, v64_t p, v64_t pv, uint64_t *K, uint64_t *P, s
 {
     const __mmask8 ge = _mm512_cmpge_epu64_mask(k, pv);
     const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
-    const __mmask8 rmask = (__mmask8)_bzhi_u32(0xFFu, cg);
-    _mm512_storeu_si512((void *)(K + *l), _mm512_maskz_compress_epi64((__mmask8)~ge, k));
-    _mm512_storeu_si512((void *)(P + *l), _mm512_maskz_compress_epi64((__mmask8)~ge, p));
+    const __mmask8 rmask = (__mmask8)~_bzhi_u32(0xFFu, 8u - cg);
+    const __m512i perm = v64_part_perm(ge);
+    const v64_t wk = _mm512_permutexvar_epi64(perm, k), wp = _mm512_permutexvar_epi64(perm, p);
+    _mm512_storeu_si512((void *)(K + *l), wk);
+    _mm512_storeu_si512((void *)(P + *l), wp);
+    _mm512_mask_storeu_epi64((void *)(K + *r - 8), rmask, wk);
+    _mm512_mask_storeu_epi64((void *)(P + *r - 8), rmask, wp);
     *r -= cg;
-    _mm512_mask_storeu_epi64((void *)(K + *r), rmask, _mm512_maskz_compress_epi64(ge, k));
-    _mm512_mask_storeu_epi64((void *)(P + *r), rmask, _mm512_maskz_compress_epi64(ge, p));
     *l += 8u - cg;
 }
 
