@@ -5,7 +5,7 @@
  * export rowsort_* without clashing; each gets a kept one-thread context.
  *
  *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
- *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable]
+ *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort]
  *     e.g. build/ab_libs /tmp/a/obj/engine/librowsort.so build/engine/librowsort.so int16 8 8192 300
  *   the committed engine as LIB_A:
  *     mkdir -p /tmp/a/src && git archive HEAD | tar -x -C /tmp/a/src
@@ -13,7 +13,9 @@
  *         -DROWSORT_BUILD_CLI=OFF && cmake --build /tmp/a/obj --target rowsort
  *
  * DTYPE: int16, int32, int64, float32, float64 (values uniform over the range; floats
- * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (argsort).
+ * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (the keys
+ * sorted in place too); "argsort" asks for the int32 indices only (values not wanted), as
+ * rowsort_argsort_rows and bench_sort.py's argsort do.
  * Prints each library's median and minimum in ns per element and B's speedup over A
  * (A's median / B's; above 1: B is faster). Both outputs are compared byte for byte.
  */
@@ -122,7 +124,7 @@ static void fill(void *dst, size_t count, rowsort_dtype dtype)
 int main(int argc, char **argv)
 {
     if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable]\n", argv[0]);
+        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort]\n", argv[0]);
         return 2;
     }
     size_t d = 0;
@@ -130,18 +132,20 @@ int main(int argc, char **argv)
         d++;
     const size_t rows = strtoull(argv[4], NULL, 10), n = strtoull(argv[5], NULL, 10);
     const int calls = atoi(argv[6]);
-    const int stable = argc == 8 && strcmp(argv[7], "stable") == 0;
+    const int only_idx = argc == 8 && strcmp(argv[7], "argsort") == 0;
+    const int stable = only_idx || (argc == 8 && strcmp(argv[7], "stable") == 0);
     if (d == sizeof dtypes / sizeof dtypes[0] || rows * n == 0 || calls <= 0 ||
         (argc == 8 && !stable)) {
         fprintf(stderr, "%s: bad DTYPE, ROWS, N, CALLS or flag\n", argv[0]);
         return 2;
     }
     const size_t count = rows * n, bytes = count * dtypes[d].size;
+    const size_t out_bytes = bytes > count * sizeof(int32_t) ? bytes : count * sizeof(int32_t);
     lib libs[2];
     if (load(&libs[0], argv[1]) != 0 || load(&libs[1], argv[2]) != 0)
         return 1;
-    unsigned char *src = malloc(bytes), *work = malloc(bytes), *out[2] = {malloc(bytes),
-                                                                          malloc(bytes)};
+    unsigned char *src = malloc(bytes), *work = malloc(bytes);
+    unsigned char *out[2] = {malloc(out_bytes), malloc(out_bytes)};
     int32_t *idx = malloc(count * sizeof *idx);
     double *t[2] = {malloc((size_t)calls * sizeof(double)), malloc((size_t)calls * sizeof(double))};
     if (!src || !work || !out[0] || !out[1] || !idx || !t[0] || !t[1]) {
@@ -156,6 +160,7 @@ int main(int argc, char **argv)
             rowsort_request q;
             libs[m].request_init(&q);
             const rowsort_array op = {work, dtypes[d].dtype, 0};
+            const rowsort_array no_values = {NULL, dtypes[d].dtype, 0};
             q.rows = rows;
             q.n = n;
             q.operands = &op;
@@ -163,6 +168,8 @@ int main(int argc, char **argv)
             if (stable) {
                 q.flags = ROWSORT_STABLE;
                 q.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
+                if (only_idx)
+                    q.outputs = &no_values;
             }
             const double t0 = now_ns();
             const rowsort_status st = libs[m].sort(libs[m].ctx, &q);
@@ -184,7 +191,7 @@ int main(int argc, char **argv)
         qsort(t[m], (size_t)calls, sizeof *t[m], cmp_double);
         med[m] = t[m][calls / 2] / (double)count;
         printf("%c %s: %zux%zu %s%s: median %.3f ns/el, min %.3f\n", 'A' + m, argv[1 + m], rows,
-               n, argv[3], stable ? " argsort" : "", med[m], t[m][0] / (double)count);
+               n, argv[3], only_idx ? " argsort" : stable ? " stable+idx" : "", med[m], t[m][0] / (double)count);
         libs[m].destroy(libs[m].ctx);
         free(t[m]);
         free(out[m]);
