@@ -284,6 +284,54 @@ static void check_pairs(unsigned bits, unsigned ibits, size_t n, int pat, size_t
     zoned_check_free(&sc, "scratch", n);
 }
 
+static void call_argsort(unsigned bits, unsigned ibits, void *keys, void *pos, size_t n,
+                         void *scratch)
+{
+    if (ibits == 32) {
+        if (bits == 16)
+            table->argsort_u16_i32(keys, pos, n, scratch);
+        else
+            table->argsort_u32_i32(keys, pos, n, scratch);
+    } else {
+        if (bits == 16)
+            table->argsort_u16_i64(keys, pos, n, scratch);
+        else
+            table->argsort_u32_i64(keys, pos, n, scratch);
+    }
+}
+
+/* The argsort entries against qsort of (key, position): every position once, equal keys'
+ * positions ascending. */
+static void check_argsort(unsigned bits, unsigned ibits, size_t n, int pat, size_t misalign)
+{
+    const size_t size = bits / 8;
+    uint64_t s = seed ^ (n * 40503u) ^ (uint64_t)pat << 36 ^ bits ^ (uint64_t)ibits << 12;
+    zoned k = zoned_new(n, size, misalign);
+    zoned x = zoned_new(n, ibits / 8, misalign);
+    zoned sc = scratch_new(n);
+    pair *ref = malloc((n + 1) * sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < n; i++) {
+        ref[i].key = gen_key(pat, i, n, bits, &s);
+        ref[i].idx = i;
+        put(k.data, i, bits, ref[i].key);
+        put(x.data, i, ibits, UINT64_MAX); /* nothing of the output's old contents survives */
+    }
+    qsort(ref, n, sizeof *ref, cmp_pair);
+    call_argsort(bits, ibits, k.data, x.data, n, sc.data);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t got = get(x.data, i, ibits);
+        CK_EXPECT(got == ref[i].idx,
+                  "%s argsort u%u/i%u n=%zu pattern=%d misalign=%zu: pos[%zu]=%llu, want %llu",
+                  table->name, bits, ibits, n, pat, misalign, i, (unsigned long long)got,
+                  (unsigned long long)ref[i].idx);
+    }
+    free(ref);
+    zoned_check_free(&k, "keys", n);
+    zoned_check_free(&x, "pos", n);
+    zoned_check_free(&sc, "scratch", n);
+}
+
 static const unsigned key_bits[3] = {16, 32, 64};
 
 /* Loop index: the key width. */
@@ -406,6 +454,23 @@ START_TEST(pairs_pow2)
             }
         }
     }
+}
+END_TEST
+
+/* Loop index: key width (16, 32) x index width. Short rows every shape, then around powers
+ * of two (16-bit keys pack into 32 bits up to 2^16 keys, into 64 beyond). */
+START_TEST(argsort_entries)
+{
+    const unsigned bits = _i % 2 == 0 ? 16 : 32, ibits = _i < 2 ? 32 : 64;
+    for (size_t n = 0; n <= 600; n++)
+        for (int pat = 0; pat < P_COUNT; pat++)
+            if (n <= 300 || pat == P_RANDOM || (int)(n % P_COUNT) == pat)
+                check_argsort(bits, ibits, n, pat, n & 1);
+    for (unsigned k = 10, kmax = max_log2(); k <= kmax; k++)
+        for (size_t n = ((size_t)1 << k) - 1; n <= ((size_t)1 << k) + 1; n++)
+            for (int pat = 0; pat < P_COUNT; pat++)
+                if (k <= 14 || pat == P_RANDOM || pat == P_FEW)
+                    check_argsort(bits, ibits, n, pat, (n + (size_t)pat) & 1);
 }
 END_TEST
 
@@ -1311,6 +1376,7 @@ static Suite *kernels_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, pairs_short, 0, 6);
     tcase_add_loop_test(tc, pairs_pow2, 0, 6);
+    tcase_add_loop_test(tc, argsort_entries, 0, 4);
     suite_add_tcase(s, tc);
     tc = tcase_create("batch");
     tcase_set_timeout(tc, 600);

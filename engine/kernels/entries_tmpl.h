@@ -411,6 +411,60 @@ static void RS_E(sort_u32_i64)(uint32_t *keys, uint64_t *idx, size_t n, void *sc
     RS_PACKED_PAIRS(uint32_t, uint64_t)
 }
 
+/* Stable argsort of keys of at most 32 bits: (key, position) packed into one wider key as
+ * RS_PACKED_PAIRS does, without an index array to read or keys to write back: only the
+ * positions come out. Rows of 2^32 keys or more (positions past 32 bits) take the pairs
+ * entry on the identity. */
+#define RS_PACKED_POS(KEYT, IDXT, PAIRS)                                                    \
+    if (n <= 1) {                                                                           \
+        if (n == 1)                                                                         \
+            pos[0] = 0;                                                                     \
+        return;                                                                             \
+    }                                                                                       \
+    if (sizeof(KEYT) == 2 && n <= 65536u) {                                                 \
+        uint32_t *w = (uint32_t *)scratch;                                                  \
+        for (size_t i = 0; i < n; i++)                                                      \
+            w[i] = (uint32_t)keys[i] << 16 | (uint32_t)i;                                   \
+        RS_S(32, w, n, RS_AFTER(w, n));                                                     \
+        for (size_t i = 0; i < n; i++)                                                      \
+            pos[i] = (IDXT)(w[i] & 0xFFFFu);                                                \
+        return;                                                                             \
+    }                                                                                       \
+    if ((uint64_t)(n - 1) <= UINT32_MAX) {                                                  \
+        uint64_t *w = (uint64_t *)scratch;                                                  \
+        for (size_t i = 0; i < n; i++)                                                      \
+            w[i] = (uint64_t)keys[i] << 32 | (uint64_t)i;                                   \
+        RS_S(64, w, n, RS_AFTER(w, n));                                                     \
+        for (size_t i = 0; i < n; i++)                                                      \
+            pos[i] = (IDXT)(uint32_t)w[i];                                                  \
+        return;                                                                             \
+    }                                                                                       \
+    for (size_t i = 0; i < n; i++)                                                          \
+        pos[i] = (IDXT)i;                                                                   \
+    PAIRS(keys, pos, n, scratch);
+
+static void RS_E(argsort_u16_i32)(uint16_t *keys, uint32_t *pos, size_t n, void *scratch)
+{
+    RS_PACKED_POS(uint16_t, uint32_t, RS_E(sort_u16_i32))
+}
+
+static void RS_E(argsort_u32_i32)(uint32_t *keys, uint32_t *pos, size_t n, void *scratch)
+{
+    RS_PACKED_POS(uint32_t, uint32_t, RS_E(sort_u32_i32))
+}
+
+static void RS_E(argsort_u16_i64)(uint16_t *keys, uint64_t *pos, size_t n, void *scratch)
+{
+    RS_PACKED_POS(uint16_t, uint64_t, RS_E(sort_u16_i64))
+}
+
+static void RS_E(argsort_u32_i64)(uint32_t *keys, uint64_t *pos, size_t n, void *scratch)
+{
+    RS_PACKED_POS(uint32_t, uint64_t, RS_E(sort_u32_i64))
+}
+
+#undef RS_PACKED_POS
+
 /* Pairs of u64 keys and indices: the pair quicksort of pairs_tmpl.h (ties by index), on
  * the indices widened to 64 bits in the scratch for 32-bit ones. */
 #define RS_P(x) RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _p64_), x)

@@ -123,6 +123,10 @@
         .sort_u64_i32 = rs_avx512##V##_e_sort_u64_i32,   \
         .sort_u16_i64 = rs_avx512##V##_e_sort_u16_i64,   \
         .sort_u32_i64 = rs_avx512##V##_e_sort_u32_i64,   \
+        .argsort_u16_i32 = rs_avx512##V##_e_argsort_u16_i32, \
+        .argsort_u32_i32 = rs_avx512##V##_e_argsort_u32_i32, \
+        .argsort_u16_i64 = rs_avx512##V##_e_argsort_u16_i64, \
+        .argsort_u32_i64 = rs_avx512##V##_e_argsort_u32_i64, \
         .sort_u64_i64 = rs_avx512##V##_e_sort_u64_i64,   \
         .sort_rows_u16 = SORT_ROWS_U16,                  \
         .sort_rows_u32 = rs_avx512##V##_e_sort_rows_u32, \

@@ -63,6 +63,14 @@ typedef struct rs_kernel_table {
     void (*sort_u32_i64)(uint32_t *keys, uint64_t *idx, size_t n, void *scratch);
     void (*sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *scratch);
 
+    /* Stable argsort: pos[j] = the position of the j-th smallest of keys[0..n), positions of
+     * equal keys ascending (what sort_uW_iX gives on the identity, without building it or
+     * moving the keys back). keys[0..n) are left unspecified. */
+    void (*argsort_u16_i32)(uint16_t *keys, uint32_t *pos, size_t n, void *scratch);
+    void (*argsort_u32_i32)(uint32_t *keys, uint32_t *pos, size_t n, void *scratch);
+    void (*argsort_u16_i64)(uint16_t *keys, uint64_t *pos, size_t n, void *scratch);
+    void (*argsort_u32_i64)(uint32_t *keys, uint64_t *pos, size_t n, void *scratch);
+
     /* Sort each of `rows` contiguous rows of n keys (row r at keys + r * n) ascending in
      * place: what sort_uW does per row, for any n, in one call; for n <= 64 the rows go
      * through one inlined network each (no per-row call or length dispatch), which is what

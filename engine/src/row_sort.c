@@ -107,6 +107,38 @@ void rs_row_kern_sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigne
     }
 }
 
+static void fill_identity(void *perm, unsigned perm_bytes, size_t n)
+{
+    if (perm_bytes == 4) {
+        uint32_t *p = perm;
+        for (size_t i = 0; i < n; i++)
+            p[i] = (uint32_t)i;
+    } else {
+        uint64_t *p = perm;
+        for (size_t i = 0; i < n; i++)
+            p[i] = i;
+    }
+}
+
+void rs_row_kern_argsort(const rs_kernel_table *k, unsigned key_bits, unsigned idx_bytes,
+                         void *keys, void *pos, size_t n, void *scratch)
+{
+    if (key_bits == 64) {
+        fill_identity(pos, idx_bytes, n);
+        rs_row_kern_sort_pairs(k, key_bits, idx_bytes, keys, pos, n, scratch);
+    } else if (idx_bytes == 4) {
+        if (key_bits == 16)
+            k->argsort_u16_i32(keys, pos, n, scratch);
+        else
+            k->argsort_u32_i32(keys, pos, n, scratch);
+    } else {
+        if (key_bits == 16)
+            k->argsort_u16_i64(keys, pos, n, scratch);
+        else
+            k->argsort_u32_i64(keys, pos, n, scratch);
+    }
+}
+
 /* Unsigned integers in ascending order are their own keys: no pass over the row at all
  * (a copy where the keys go elsewhere). 16x1048576 uint64, one thread, Intel Xeon: the two
  * passes (encode and decode: 8 MiB rows, beyond the L2 cache) were 6.5% of the time. */
@@ -162,18 +194,6 @@ static void decode_keys(const rs_kernel_table *k, unsigned key_bits, const void 
     }
 }
 
-static void fill_identity(void *perm, unsigned perm_bytes, size_t n)
-{
-    if (perm_bytes == 4) {
-        uint32_t *p = perm;
-        for (size_t i = 0; i < n; i++)
-            p[i] = (uint32_t)i;
-    } else {
-        uint64_t *p = perm;
-        for (size_t i = 0; i < n; i++)
-            p[i] = i;
-    }
-}
 
 static inline size_t perm_get(const void *perm, unsigned perm_bytes, size_t i)
 {
@@ -213,9 +233,14 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
                                 w->keys);
                 rs_keys_encode(op->info, job->order, 1, w->keys, n);
             }
-            fill_identity(w->pass_idx, job->perm_bytes, n);
-            rs_row_kern_sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys,
-                                   w->pass_idx, n, w->scratch);
+            if (have_perm) {
+                fill_identity(w->pass_idx, job->perm_bytes, n);
+                rs_row_kern_sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys,
+                                       w->pass_idx, n, w->scratch);
+            } else {
+                rs_row_kern_argsort(job->kern, op->info->key_bits, job->perm_bytes, w->keys,
+                                    w->pass_idx, n, w->scratch);
+            }
             if (have_perm)
                 compose(w->perm, w->pass_idx, job->perm_bytes, n);
             void *t = w->perm;
@@ -457,6 +482,21 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     rs_row_decode_store(job, op, keys, job->n, dst);
 }
 
+/* The index row of `row` when the job's only output is the stable argsort of one plain key
+ * into indices as wide as the permutation's: the kernel then writes the positions there
+ * (no permutation buffer, no copy). NULL otherwise. */
+static void *direct_index_row(const rs_job *job, size_t row)
+{
+    if (job->idx_out == NULL || job->num_keys != 1 || job->ops[0].info->words != 1 ||
+        job->out_n != job->n || job->idx_out_bytes != job->perm_bytes)
+        return NULL;
+    for (size_t o = 0; o < job->num_operands; o++)
+        if (job->ops[o].out != NULL)
+            return NULL;
+    unsigned char *dst = job->idx_out + row * job->idx_stride_bytes;
+    return (uintptr_t)dst % job->perm_bytes == 0 ? dst : NULL;
+}
+
 void rs_row_sort(const rs_job *job, size_t row, void *ws)
 {
     workspace w = carve(job, ws);
@@ -464,6 +504,14 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
         return;
     if (job->values_only) {
         sort_row_values(job, row, &w);
+        return;
+    }
+    void *direct = direct_index_row(job, row);
+    if (direct != NULL) {
+        const rs_operand_plan *op = &job->ops[0];
+        rs_row_encode(job, op, op->in + row * op->in_stride_bytes, job->n, 1, w.keys);
+        rs_row_kern_argsort(job->kern, op->info->key_bits, job->perm_bytes, w.keys, direct,
+                            job->n, w.scratch);
         return;
     }
     compute_permutation(job, row, &w);

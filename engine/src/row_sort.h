@@ -39,6 +39,10 @@ void rs_row_kern_sort(const rs_kernel_table *k, unsigned key_bits, void *keys, s
                       void *scratch);
 void rs_row_kern_sort_pairs(const rs_kernel_table *k, unsigned key_bits, unsigned idx_bytes,
                             void *keys, void *idx, size_t n, void *scratch);
+/* pos[0..n) = the stable argsort of keys[0..n) (positions of equal keys ascending); the keys
+ * are left unspecified. */
+void rs_row_kern_argsort(const rs_kernel_table *k, unsigned key_bits, unsigned idx_bytes,
+                         void *keys, void *pos, size_t n, void *scratch);
 
 /* keys[0..n) = the keys of elements src[0..n) of operand op (a one-word dtype), injective or
  * canonical, through the table's fused recipe entries when the encoding is a recipe. */
