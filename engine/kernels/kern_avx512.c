@@ -50,6 +50,13 @@
 #ifdef RS_NREGS_MAX64
 #define RS_NREGS_MAX RS_NREGS_MAX64
 #endif
+/* 64-bit keys take the transposed networks (net_t) at every register count: on an Intel
+ * Xeon (model 167), with the compare-and-blend mix of vec_avx512.h, against net below 3/4
+ * of the registers: 8x8192 int64 1.10x, float64 1.05x, rows of 70 int64 1.16x, 140 1.15x
+ * (float64 1.15x), 200 and 256 unchanged, 64x65536 1.07x, 32-bit argsort (packed in 64
+ * bits) 8x8192 1.10x. (32-bit keys keep 5/8: there rows of 140 measured 14% slower.) Not
+ * measured on Zen 4, where the threshold was set. */
+#define RS_NET_T_MIN64(R) ((R) / 2 + 1)
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx512_u64_sort, ... */
 #define RS_VTAG i64

@@ -399,6 +399,15 @@ RS_VINLINE void v16_swapbit(v16_t *a, v16_t *b, const int s)
 /* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). The
  * left side is stored as a whole vector (a masked store costs more on Zen 4): the caller
  * keeps a vector of free space at *l, as for vec_avx2.h; the right side is masked. */
+RS_VINLINE void v32_cx_blend(v32_t *a, v32_t *b)
+{
+    const __mmask16 gt = _mm512_cmpgt_epu32_mask(*a, *b);
+    const v32_t lo = _mm512_mask_blend_epi32(gt, *a, *b);
+    *b = _mm512_mask_blend_epi32(gt, *b, *a);
+    *a = lo;
+}
+#define V32_CX_BLEND 1
+
 RS_VINLINE void v32_part_mask(v32_t v, __mmask16 ge, uint32_t **l, uint32_t **r)
 {
     const unsigned cg = (unsigned)_mm_popcnt_u32(ge);
@@ -580,6 +589,15 @@ RS_VINLINE void v64_swapbit(v64_t *a, v64_t *b, const int s)
         break;
     }
 }
+
+RS_VINLINE void v64_cx_blend(v64_t *a, v64_t *b)
+{
+    const __mmask8 gt = _mm512_cmpgt_epu64_mask(*a, *b);
+    const v64_t lo = _mm512_mask_blend_epi64(gt, *a, *b);
+    *b = _mm512_mask_blend_epi64(gt, *b, *a);
+    *a = lo;
+}
+#define V64_CX_BLEND 1
 
 /* Partitioning 8 lanes by one permutation instead of two compresses: for each mask of the
  * lanes >= the pivot, the lane indices of the others in order, then its own, as bytes (vpermq
@@ -966,6 +984,17 @@ RS_VINLINE vi32_t vi32_load_pad(const uint32_t *p, size_t cnt)
     return _mm512_mask_loadu_epi32(_mm512_set1_epi32(INT32_MAX), m, (const void *)p);
 }
 
+/* A compare-exchange by a compare and two blends (port 5 and either port) instead of
+ * min and max (port 0 only on Intel cores): networks mix the two (bitonic_tmpl.h, CX). */
+RS_VINLINE void vi32_cx_blend(vi32_t *a, vi32_t *b)
+{
+    const __mmask16 gt = _mm512_cmpgt_epi32_mask(*a, *b);
+    const vi32_t lo = _mm512_mask_blend_epi32(gt, *a, *b);
+    *b = _mm512_mask_blend_epi32(gt, *b, *a);
+    *a = lo;
+}
+#define Vi32_CX_BLEND 1
+
 RS_VINLINE vi32_t vi32_min(vi32_t a, vi32_t b)
 {
     return _mm512_min_epi32(a, b);
@@ -1039,6 +1068,15 @@ RS_VINLINE vi64_t vi64_load_pad(const uint64_t *p, size_t cnt)
     const __mmask8 m = (__mmask8)_bzhi_u32(0xFFu, (unsigned)cnt);
     return _mm512_mask_loadu_epi64(_mm512_set1_epi64(INT64_MAX), m, (const void *)p);
 }
+
+RS_VINLINE void vi64_cx_blend(vi64_t *a, vi64_t *b)
+{
+    const __mmask8 gt = _mm512_cmpgt_epi64_mask(*a, *b);
+    const vi64_t lo = _mm512_mask_blend_epi64(gt, *a, *b);
+    *b = _mm512_mask_blend_epi64(gt, *b, *a);
+    *a = lo;
+}
+#define Vi64_CX_BLEND 1
 
 RS_VINLINE vi64_t vi64_min(vi64_t a, vi64_t b)
 {
