@@ -108,8 +108,9 @@ _Static_assert(NREGS_MAX >= 8, "pivot needs ranges of more than 8 vectors");
  * (13000 of them in the 32-bit leaf code against 4600 shuffles on port 5). On an Intel
  * Xeon (model 167), 2 of 5 against none: 8x8192 int32 1.13-1.14x, 1024x1024 1.18x, rows
  * of 256 1.16x; int64 rows of 100 1.11x, of 256 1.14x; 1 of 3 and 3 of 7 measured close,
- * 1 of 4 or 6 half the gain. Float keys keep vminps/vminpd (ports 0 and 5). Not measured
- * on Zen 4, which shares the networks. */
+ * 1 of 4 or 6 half the gain; 16-bit keys 1.02-1.03x (their shuffles keep port 5 busier).
+ * Float keys keep vminps/vminpd (ports 0 and 5). Not measured on Zen 4, which shares the
+ * networks. */
 #if RS_CAT(RS_CAT(V, RS_VTAG), _CX_BLEND) + 0
 #ifdef RS_CX_MIX
 #define NET_MIX RS_CX_MIX

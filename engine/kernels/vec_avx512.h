@@ -67,6 +67,15 @@ RS_VINLINE void v16_store_part(uint16_t *p, v16_t v, size_t cnt)
     _mm512_mask_storeu_epi16((void *)p, v16_first(cnt), v);
 }
 
+RS_VINLINE void v16_cx_blend(v16_t *a, v16_t *b)
+{
+    const __mmask32 gt = _mm512_cmpgt_epu16_mask(*a, *b);
+    const v16_t lo = _mm512_mask_blend_epi16(gt, *a, *b);
+    *b = _mm512_mask_blend_epi16(gt, *b, *a);
+    *a = lo;
+}
+#define V16_CX_BLEND 1
+
 RS_VINLINE v16_t v16_min(v16_t a, v16_t b)
 {
     return _mm512_min_epu16(a, b);
