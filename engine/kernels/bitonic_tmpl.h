@@ -109,11 +109,18 @@ _Static_assert(NREGS_MAX >= 8, "pivot needs ranges of more than 8 vectors");
  * Xeon (model 167), 2 of 5 against none: 8x8192 int32 1.13-1.14x, 1024x1024 1.18x, rows
  * of 256 1.16x; int64 rows of 100 1.11x, of 256 1.14x; 1 of 3 and 3 of 7 measured close,
  * 1 of 4 or 6 half the gain; 16-bit keys 1.02-1.03x (their shuffles keep port 5 busier).
+ * 64-bit networks (8 lanes, fewer shuffles) take 2 of 3: against 2 of 5, 8x8192 int64
+ * 1.03x, rows of 100 1.04x, 32-bit argsort 1.02-1.03x (1 of 2 and 3 of 4 less). The column
+ * networks (cols) keep 2 of 5 for every width (RS_CX_MIX64 / RS_CX_MIX: experiments).
  * Float keys keep vminps/vminpd (ports 0 and 5). Not measured on Zen 4, which shares the
  * networks. */
 #if RS_CAT(RS_CAT(V, RS_VTAG), _CX_BLEND) + 0
-#ifdef RS_CX_MIX
+#if defined(RS_CX_MIX64) && RS_BITS == 64
+#define NET_MIX RS_CX_MIX64
+#elif defined(RS_CX_MIX)
 #define NET_MIX RS_CX_MIX
+#elif RS_BITS == 64
+#define NET_MIX 3, 2
 #else
 #define NET_MIX 5, 2
 #endif
@@ -970,7 +977,7 @@ RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
  * registers of 32-bit keys 1-4% slower. */
 #define CX(x, y)                                                                           \
     if (S == 32 || (S == 16 && RS_BITS == 64)) {                                           \
-        NET_CX(c[x], c[y], (x) * 3 + (y));                                                 \
+        NET_CX_X(c[x], c[y], (x) * 3 + (y), 5, 2);                                         \
     } else {                                                                               \
         const VT lo_ = RS_V(min)(c[x], c[y]);                                              \
         c[y] = RS_V(max)(c[x], c[y]);                                                      \
