@@ -972,8 +972,8 @@ RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
         }
     RS_NAME(swap_lane_bits)(c, S);
 /* The compare-and-blend mix (NET_CX) where it measured faster: 32-register networks (rows
- * of 17..32 keys: int32 1.11x, on an Intel Xeon), and 16-register ones of 64-bit keys
- * (rows of 9..16 int64: 1.08x); the 64-register networks, which spill, 7% slower, 16
+ * of 17..32 keys: int32 1.11x, int16 1.09x, on an Intel Xeon), and 16-register ones of
+ * 64-bit keys (rows of 9..16 int64: 1.08x); the 64-register networks, which spill, 7% slower, 16
  * registers of 32-bit keys 1-4% slower. */
 #define CX(x, y)                                                                           \
     if (S == 32 || (S == 16 && RS_BITS == 64)) {                                           \
