@@ -2,7 +2,8 @@
  * ab_libs.c - two builds of librowsort timed against each other in one process: A/B of an
  * engine change, interleaved call by call on identical data (the machine is noisy; two runs
  * of two programs are not comparable). Each library is dlopen'ed with RTLD_LOCAL, so both
- * export rowsort_* without clashing; each gets a kept one-thread context.
+ * export rowsort_* without clashing; each gets a kept context of one thread (AB_THREADS=t in the
+ * environment: t threads, default pin).
  *
  *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
  *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort]
@@ -67,7 +68,8 @@ static int load(lib *l, const char *path)
 #undef SYM
     rowsort_options o;
     l->options_init(&o);
-    o.threads = 1;
+    const char *threads = getenv("AB_THREADS");
+    o.threads = threads != NULL ? (unsigned)strtoul(threads, NULL, 10) : 1;
     rowsort_status st;
     l->ctx = l->create(&o, &st);
     if (l->ctx == NULL) {
