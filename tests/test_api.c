@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ck_expect.h"
+#include "ctx.h" /* rs_ctx_team: the context's scratch */
 #include "rowsort.h"
 
 static rowsort_ctx *make_ctx(unsigned threads)
@@ -710,6 +711,66 @@ START_TEST(test_memory_limit)
 }
 END_TEST
 
+/* Scratch kept between calls: a call that fits in the buffers held reuses them, even where
+ * holding them beside new ones would pass the limit (they were freed and allocated again
+ * on every call before: a 16M-key argsort paid its page faults each time); a call that
+ * needs more replaces them, and what is held stays within the limit. */
+START_TEST(test_scratch_reused)
+{
+    enum { N = 1 << 16 };
+    int32_t *keys = malloc(2 * N * sizeof *keys), *idx = malloc(2 * N * sizeof *idx);
+    ck_assert_ptr_nonnull(keys);
+    ck_assert_ptr_nonnull(idx);
+    rowsort_options o;
+    rowsort_options_init(&o);
+    o.threads = 1;
+    /* One argsort of N int32 keys holds about 32 bytes per key: one fits, two do not. */
+    o.memory_limit_bytes = (size_t)N * 48;
+    rowsort_status st;
+    rowsort_ctx *ctx = rowsort_create(&o, &st);
+    ck_assert_ptr_nonnull(ctx);
+    const rs_sched_team *team = rs_ctx_team(ctx);
+    rowsort_array a = {keys, ROWSORT_DTYPE_I32, 0};
+    rowsort_request req;
+    rowsort_request_init(&req);
+    req.rows = 1;
+    req.n = N;
+    req.operands = &a;
+    req.num_operands = 1;
+    req.flags = ROWSORT_STABLE;
+    req.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
+    ck_assert_uint_eq(rs_sched_allocations(team), 0);
+    for (int call = 0; call < 3; call++) {
+        uint32_t s = 777u + (uint32_t)call;
+        for (size_t i = 0; i < N; i++) {
+            s = s * 1664525u + 1013904223u;
+            keys[i] = (int32_t)(s >> 8);
+        }
+        ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+        for (size_t i = 1; i < N; i++)
+            CK_EXPECT(keys[i - 1] <= keys[i], "call %d: not sorted at %zu", call, i);
+        ck_assert_uint_eq(rs_sched_allocations(team), 1);
+        ck_assert_uint_gt(rs_sched_held_bytes(team), (size_t)N * 16);
+        ck_assert_uint_le(rs_sched_held_bytes(team), o.memory_limit_bytes);
+    }
+    /* Shorter rows fit in the same buffer. */
+    req.rows = 2;
+    req.n = N / 2;
+    ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+    ck_assert_uint_eq(rs_sched_allocations(team), 1);
+    /* Longer ones do not: the buffer held goes before the larger one comes (both at once
+     * would pass the limit). */
+    req.rows = 1;
+    req.n = N + N / 4;
+    ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+    ck_assert_uint_eq(rs_sched_allocations(team), 2);
+    ck_assert_uint_le(rs_sched_held_bytes(team), o.memory_limit_bytes);
+    rowsort_destroy(ctx);
+    free(keys);
+    free(idx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("api");
@@ -730,6 +791,7 @@ int main(void)
     tcase_add_test(tc, test_helpers_validation);
     tcase_add_test(tc, test_helpers_examples);
     tcase_add_test(tc, test_memory_limit);
+    tcase_add_test(tc, test_scratch_reused);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ctx.h"
 #include "dispatch.h"
 #include "dtype.h"
 #include "keys.h"
@@ -142,6 +143,11 @@ void rowsort_destroy(rowsort_ctx *ctx)
         return;
     rs_sched_team_destroy(ctx->team);
     free(ctx);
+}
+
+rs_sched_team *rs_ctx_team(const rowsort_ctx *ctx)
+{
+    return ctx->team;
 }
 
 rowsort_isa rowsort_ctx_isa(const rowsort_ctx *ctx)

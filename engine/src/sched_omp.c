@@ -54,6 +54,8 @@ struct rs_sched_team {
     rs_topo *topo;                 /* NULL until needed */
     ws_slot *ws;                   /* config.threads slots */
     ws_slot shared[RS_SPLIT_BUFS]; /* buffers of split rows */
+    atomic_size_t allocations;     /* scratch buffers allocated so far (tests); threads
+                                    * reserve their own slots at once */
 };
 
 static char *copy_string(const char *s)
@@ -82,6 +84,7 @@ rowsort_status rs_sched_team_create(const rs_sched_config *config, rs_sched_team
     rs_sched_team *team = calloc(1, sizeof *team);
     if (team == NULL)
         return ROWSORT_E_NOMEM;
+    atomic_init(&team->allocations, 0);
     team->config = *config;
     team->synthetic = copy_string(config->topology_synthetic);
     team->xml = copy_string(config->topology_xml);
@@ -180,7 +183,7 @@ static void *alloc_huge(size_t bytes)
 /* The slot's buffer of at least `bytes`, allocated (not touched) by the calling thread:
  * bound to the node of `cpuset` when bind_node (multi-node plans that bind), else placed by
  * first touch. */
-static void *slot_reserve(const rs_sched_team *team, ws_slot *slot, size_t bytes, int bind_node,
+static void *slot_reserve(rs_sched_team *team, ws_slot *slot, size_t bytes, int bind_node,
                           hwloc_const_bitmap_t cpuset)
 {
     if (slot->ptr != NULL && slot->bytes >= bytes)
@@ -201,11 +204,13 @@ static void *slot_reserve(const rs_sched_team *team, ws_slot *slot, size_t bytes
         slot->hwloc_alloc = 0;
     }
     slot->bytes = slot->ptr != NULL ? bytes : 0;
+    if (slot->ptr != NULL)
+        atomic_fetch_add(&team->allocations, 1);
     return slot->ptr;
 }
 
 /* Slot t's workspace of at least `bytes`, allocated by thread t (first touch). */
-static void *thread_ws(const rs_sched_team *team, unsigned t, size_t bytes, int bind_node,
+static void *thread_ws(rs_sched_team *team, unsigned t, size_t bytes, int bind_node,
                        hwloc_const_bitmap_t cpuset)
 {
     return slot_reserve(team, &team->ws[t], bytes, bind_node, cpuset);
@@ -222,17 +227,49 @@ static size_t held_bytes(const rs_sched_team *team)
     return total;
 }
 
+size_t rs_sched_held_bytes(const rs_sched_team *team)
+{
+    return held_bytes(team);
+}
+
+size_t rs_sched_allocations(const rs_sched_team *team)
+{
+    return atomic_load(&team->allocations);
+}
+
 static size_t keep_limit(const rs_sched_team *team)
 {
     return team->config.memory_limit_bytes ? team->config.memory_limit_bytes : RS_SCHED_KEEP_BYTES;
 }
 
-/* Before a call that needs `need` bytes of scratch: what is held goes if keeping it beside
- * the new buffers could pass the limit. */
-static void make_room(rs_sched_team *team, size_t need)
+static size_t add_sat(size_t a, size_t b)
 {
-    const size_t held = held_bytes(team);
-    if (held > 0 && (need > keep_limit(team) || held > keep_limit(team) - need))
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* What the team would hold at the peak of a call whose threads [0, threads) want ws_bytes
+ * each and whose split buffers want shared[b] (shared may be NULL): a slot too small is
+ * freed and allocated again at the new size; the others are reused as they are. */
+static size_t peak_bytes(const rs_sched_team *team, unsigned threads, size_t ws_bytes,
+                         const size_t *shared)
+{
+    size_t peak = held_bytes(team);
+    for (unsigned t = 0; t < threads && t < team->config.threads; t++)
+        if (team->ws[t].bytes < ws_bytes)
+            peak = add_sat(peak - team->ws[t].bytes, ws_bytes);
+    for (int b = 0; shared != NULL && b < RS_SPLIT_BUFS; b++)
+        if (team->shared[b].bytes < shared[b])
+            peak = add_sat(peak - team->shared[b].bytes, shared[b]);
+    return peak;
+}
+
+/* Before a call: what is held goes if keeping it beside the buffers the call adds could pass
+ * the limit. Buffers large enough are kept (a 16M-key argsort wants 512 MiB: freeing and
+ * faulting it in again on every call took ~40% of the call). */
+static void make_room(rs_sched_team *team, unsigned threads, size_t ws_bytes,
+                      const size_t *shared)
+{
+    if (held_bytes(team) > 0 && peak_bytes(team, threads, ws_bytes, shared) > keep_limit(team))
         release_all(team);
 }
 
@@ -368,11 +405,6 @@ static rowsort_status run_single(rs_sched_team *team, const rs_job *job)
     return ROWSORT_OK;
 }
 
-static size_t add_sat(size_t a, size_t b)
-{
-    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
-}
-
 /* Scratch bytes a plan needs: a workspace per thread, and the split buffers. */
 static size_t plan_need(const rs_job *job, const rs_plan *plan)
 {
@@ -491,7 +523,7 @@ static rowsort_status run_single_within(rs_sched_team *team, const rs_job *job)
     const size_t need = rs_row_workspace_bytes(job);
     if (team->config.memory_limit_bytes && need > team->config.memory_limit_bytes)
         return ROWSORT_E_NOMEM;
-    make_room(team, need);
+    make_room(team, 1, need, NULL);
     return run_single(team, job);
 }
 
@@ -515,8 +547,13 @@ static rowsort_status run_job(rs_sched_team *team, const rs_job *job)
     rowsort_status status;
     if (team->config.memory_limit_bytes && need > team->config.memory_limit_bytes) {
         status = run_single_within(team, job); /* the threads' scratch would not fit */
+    } else if (plan.split) {
+        size_t shared[RS_SPLIT_BUFS];
+        rs_sched_split_sizes(job, plan.threads, shared);
+        make_room(team, plan.threads, rs_sched_split_scratch_bytes(job, plan.threads), shared);
+        status = run_plan(team, job, &plan);
     } else {
-        make_room(team, need);
+        make_room(team, plan.threads, rs_row_workspace_bytes(job), NULL);
         status = run_plan(team, job, &plan);
     }
     rs_plan_free(&plan);

@@ -44,6 +44,12 @@ void rs_sched_team_destroy(rs_sched_team *team);
  * cannot be read. One call at a time per team. */
 rowsort_status rs_sched_run(rs_sched_team *team, const rs_job *job);
 
+/* Bytes of scratch the team holds between calls, and how many scratch buffers it has
+ * allocated since its creation (tests: a buffer large enough is reused, not allocated
+ * again). */
+size_t rs_sched_held_bytes(const rs_sched_team *team);
+size_t rs_sched_allocations(const rs_sched_team *team);
+
 /* The workload a job puts to the plan. */
 rs_plan_workload rs_sched_workload(const rs_sched_team *team, const rs_job *job);
 
