@@ -288,8 +288,11 @@ static rowsort_status plan_job(const rowsort_ctx *ctx, const rowsort_request *re
     job->ops = ops;
     job->order = rs_order_from_flags(flags);
     job->perm_bytes = n <= UINT32_MAX ? 4 : 8;
-    job->values_only = req->num_operands == 1 && !(flags & ROWSORT_STABLE) && !top_k &&
-                       job->idx_out == NULL && ops[0].info->words == 1 && ops[0].out != NULL;
+    /* One operand without indices: stability shows only where equal values differ in bits. */
+    const int stable =
+        (flags & ROWSORT_STABLE) && !rs_keys_equal_is_identical(ops[0].info, job->order);
+    job->values_only = req->num_operands == 1 && !stable && !top_k && job->idx_out == NULL &&
+                       ops[0].info->words == 1 && ops[0].out != NULL;
     return ROWSORT_OK;
 }
 

@@ -265,6 +265,20 @@ void rs_keys_store(const rs_dtype_info *info, const void *keys, size_t n, void *
         out[i] = (unsigned char)k[i];
 }
 
+int rs_keys_equal_is_identical(const rs_dtype_info *info, rs_order order)
+{
+    switch (info->key_class) {
+    case RS_KEY_UINT:
+    case RS_KEY_SINT:
+        return 1;
+    case RS_KEY_FLOAT:
+        return order >= RS_ORDER_TOTAL_ASC;
+    case RS_KEY_BOOL:
+        break;
+    }
+    return 0;
+}
+
 int rs_keys_xform(const rs_dtype_info *info, rs_order order, int canonical, rs_key_xform *x)
 {
     if (info->words != 1 || info->size * 8 != info->key_bits)

@@ -44,6 +44,11 @@ static inline size_t rs_key_word_bytes(const rs_dtype_info *info)
 void rs_keys_extract(const rs_dtype_info *info, const void *row, unsigned word, const void *perm,
                      unsigned perm_bytes, size_t n, void *keys);
 
+/* Whether values that compare equal in this order are always the same bits (integers; floats
+ * in totalOrder): then the canonical keys are the injective ones, and a stable sort of the
+ * values alone is any sort of them. Not bool (any nonzero byte is true). */
+int rs_keys_equal_is_identical(const rs_dtype_info *info, rs_order order);
+
 /* Turns raw bits into keys in place. canonical: equal-comparing values get equal keys. */
 void rs_keys_encode(const rs_dtype_info *info, rs_order order, int canonical, void *keys, size_t n);
 
