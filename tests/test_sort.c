@@ -178,8 +178,10 @@ START_TEST(test_long_values)
             continue;
         const unsigned picks[2] = {orders[(k + (unsigned)_i) % 3],
                                    orders[3 + (k + (unsigned)_i) % 4]};
-        for (int o = 0; o < 2; o++) {
-            th_spec s = th_spec_one(dtype, (th_kind)k, 1, n, picks[o],
+        for (int o = 0; o < 4; o++) {
+            /* o >= 2: stable (floats: refilled zeros and NaNs, row_refill.h) */
+            th_spec s = th_spec_one(dtype, (th_kind)k, 1, n,
+                                    picks[o % 2] | (o >= 2 ? ROWSORT_STABLE : 0),
                                     th_seed(14, dtype, k, (uint64_t)o));
             s.outputs = (int)((k + (unsigned)o) % 2);
             RUN_CASE(ctx, &s);
@@ -234,6 +236,14 @@ START_TEST(test_huge_row)
         s.kinds[1] = TH_RANDOM;
     }
     RUN_CASE(ctx, &s);
+    if (stable && s.num_ops == 1 && oracle_dtype_is_float(dtype)) {
+        /* stable values alone: refilled after an unstable sort when the row is not split,
+         * else split as any stable sort (sched_omp.c, run_job) */
+        s.index_dtype = -1;
+        s.outputs = 1;
+        s.seed = th_seed(4, dtype, (uint64_t)_i, n + 2);
+        RUN_CASE(ctx, &s);
+    }
     /* many equal keys: every merge step sees ties */
     s.kinds[0] = TH_FEW;
     s.seed = th_seed(4, dtype, (uint64_t)_i, n + 1);

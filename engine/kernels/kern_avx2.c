@@ -91,14 +91,17 @@
 #define RS_XFORM_T      uint16_t
 #define RS_XFORM_ENCODE rs_avx2_encode_u16
 #define RS_XFORM_DECODE rs_avx2_decode_u16
+#define RS_XFORM_ANY    rs_avx2_zero_or_nan_u16
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint32_t
 #define RS_XFORM_ENCODE rs_avx2_encode_u32
 #define RS_XFORM_DECODE rs_avx2_decode_u32
+#define RS_XFORM_ANY    rs_avx2_zero_or_nan_u32
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint64_t
 #define RS_XFORM_ENCODE rs_avx2_encode_u64
 #define RS_XFORM_DECODE rs_avx2_decode_u64
+#define RS_XFORM_ANY    rs_avx2_zero_or_nan_u64
 #include "xform_tmpl.h"
 #undef RS_ISA
 
@@ -152,4 +155,7 @@ const rs_kernel_table rs_kernels_avx2 = {
     .decode_u16 = rs_avx2_decode_u16,
     .decode_u32 = rs_avx2_decode_u32,
     .decode_u64 = rs_avx2_decode_u64,
+    .zero_or_nan_u16 = rs_avx2_zero_or_nan_u16,
+    .zero_or_nan_u32 = rs_avx2_zero_or_nan_u32,
+    .zero_or_nan_u64 = rs_avx2_zero_or_nan_u64,
 };

@@ -105,14 +105,17 @@
 #define RS_XFORM_T      uint16_t
 #define RS_XFORM_ENCODE rs_avx512_encode_u16
 #define RS_XFORM_DECODE rs_avx512_decode_u16
+#define RS_XFORM_ANY    rs_avx512_zero_or_nan_u16
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint32_t
 #define RS_XFORM_ENCODE rs_avx512_encode_u32
 #define RS_XFORM_DECODE rs_avx512_decode_u32
+#define RS_XFORM_ANY    rs_avx512_zero_or_nan_u32
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint64_t
 #define RS_XFORM_ENCODE rs_avx512_encode_u64
 #define RS_XFORM_DECODE rs_avx512_decode_u64
+#define RS_XFORM_ANY    rs_avx512_zero_or_nan_u64
 #include "xform_tmpl.h"
 #undef RS_ISA
 
@@ -164,6 +167,9 @@
         .decode_u16 = rs_avx512_decode_u16,              \
         .decode_u32 = rs_avx512_decode_u32,              \
         .decode_u64 = rs_avx512_decode_u64,              \
+        .zero_or_nan_u16 = rs_avx512_zero_or_nan_u16,    \
+        .zero_or_nan_u32 = rs_avx512_zero_or_nan_u32,    \
+        .zero_or_nan_u64 = rs_avx512_zero_or_nan_u64,    \
     }
 
 #ifdef RS_INPLACE_MIN_BYTES

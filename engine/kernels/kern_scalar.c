@@ -99,14 +99,17 @@ static size_t partition_u32(uint32_t *keys, size_t n, uint32_t p)
 #define RS_XFORM_T      uint16_t
 #define RS_XFORM_ENCODE encode_u16
 #define RS_XFORM_DECODE decode_u16
+#define RS_XFORM_ANY    zero_or_nan_u16
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint32_t
 #define RS_XFORM_ENCODE encode_u32
 #define RS_XFORM_DECODE decode_u32
+#define RS_XFORM_ANY    zero_or_nan_u32
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint64_t
 #define RS_XFORM_ENCODE encode_u64
 #define RS_XFORM_DECODE decode_u64
+#define RS_XFORM_ANY    zero_or_nan_u64
 #include "xform_tmpl.h"
 
 const rs_kernel_table rs_kernels_scalar = {
@@ -141,4 +144,7 @@ const rs_kernel_table rs_kernels_scalar = {
     .decode_u16 = decode_u16,
     .decode_u32 = decode_u32,
     .decode_u64 = decode_u64,
+    .zero_or_nan_u16 = zero_or_nan_u16,
+    .zero_or_nan_u32 = zero_or_nan_u32,
+    .zero_or_nan_u64 = zero_or_nan_u64,
 };

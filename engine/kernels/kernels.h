@@ -135,6 +135,11 @@ typedef struct rs_kernel_table {
     void (*decode_u16)(const uint16_t *src, uint16_t *dst, size_t n, const rs_key_xform *x);
     void (*decode_u32)(const uint32_t *src, uint32_t *dst, size_t n, const rs_key_xform *x);
     void (*decode_u64)(const uint64_t *src, uint64_t *dst, size_t n, const rs_key_xform *x);
+    /* Whether any of src[0..n) is a float zero or NaN, the float's infinity having the
+     * magnitude inf_abs (stable float values, row_refill.c). NULL: the scalar table's. */
+    int (*zero_or_nan_u16)(const uint16_t *src, size_t n, uint64_t inf_abs);
+    int (*zero_or_nan_u32)(const uint32_t *src, size_t n, uint64_t inf_abs);
+    int (*zero_or_nan_u64)(const uint64_t *src, size_t n, uint64_t inf_abs);
 } rs_kernel_table;
 
 /* The portable path: always available. */

@@ -2,7 +2,7 @@
  * xform_tmpl.h - the encode/decode entries of a kernel table (recipe in kernels.h), written
  * as plain loops that the compiler vectorizes with the including file's ISA flags.
  * Re-included per key width: no include guard. Inputs: RS_XFORM_T (uint16_t, uint32_t,
- * uint64_t), RS_XFORM_ENCODE, RS_XFORM_DECODE (function names).
+ * uint64_t), RS_XFORM_ENCODE, RS_XFORM_DECODE, RS_XFORM_ANY (function names).
  */
 
 /* All ones where the top bit of v is set, else 0. */
@@ -86,8 +86,22 @@ static void RS_XFORM_DECODE(const RS_XFORM_T *src, RS_XFORM_T *dst, size_t n,
     }
 }
 
+/* Whether any of src[0..n) is a float zero or NaN, for the dtype whose infinity has the
+ * magnitude inf_abs (the sign is the top bit): the magnitude minus one wraps past inf_abs
+ * for a zero and stays above it for a NaN. One compare per key, no early exit: a loop the
+ * compiler vectorizes (row_refill.c, stable float values). */
+static int RS_XFORM_ANY(const RS_XFORM_T *src, size_t n, uint64_t inf_abs)
+{
+    const RS_XFORM_T mask = (RS_XFORM_T)(~(RS_XFORM_T)0 >> 1), inf = (RS_XFORM_T)inf_abs;
+    RS_XFORM_T any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= (RS_XFORM_T)((RS_XFORM_T)((RS_XFORM_T)(src[i] & mask) - 1u) >= inf);
+    return any != 0;
+}
+
 #undef RS_XFORM_TOP
 #undef RS_XFORM_UNFOLD
 #undef RS_XFORM_T
 #undef RS_XFORM_ENCODE
 #undef RS_XFORM_DECODE
+#undef RS_XFORM_ANY

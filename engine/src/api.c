@@ -288,11 +288,16 @@ static rowsort_status plan_job(const rowsort_ctx *ctx, const rowsort_request *re
     job->ops = ops;
     job->order = rs_order_from_flags(flags);
     job->perm_bytes = n <= UINT32_MAX ? 4 : 8;
-    /* One operand without indices: stability shows only where equal values differ in bits. */
-    const int stable =
-        (flags & ROWSORT_STABLE) && !rs_keys_equal_is_identical(ops[0].info, job->order);
-    job->values_only = req->num_operands == 1 && !stable && !top_k && job->idx_out == NULL &&
-                       ops[0].info->words == 1 && ops[0].out != NULL;
+    /* One operand without indices: stability shows only where equal values differ in bits:
+     * nowhere for integers and totalOrder, only among zeros and NaNs for floats, which the
+     * unstable sort then puts back in input order (row_refill.h). */
+    const int one_value = req->num_operands == 1 && !top_k && job->idx_out == NULL &&
+                          ops[0].info->words == 1 && ops[0].out != NULL;
+    const int stable = (flags & ROWSORT_STABLE) != 0;
+    const int identical = rs_keys_equal_is_identical(ops[0].info, job->order);
+    job->stable_refill = one_value && stable && !identical &&
+                         ops[0].info->key_class == RS_KEY_FLOAT;
+    job->values_only = one_value && (!stable || identical || job->stable_refill);
     return ROWSORT_OK;
 }
 

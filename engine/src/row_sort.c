@@ -17,14 +17,30 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "row_refill.h"
 
-/* Workspace layout: [perm | pass_idx | keys | kernel scratch]. */
+/* Rows encoded, sorted and decoded together in blocks of this many bytes (rs_row_sort_range). */
+#define RS_ROW_BLOCK_BYTES ((size_t)8 * 1024)
+
+/* Workspace layout: [perm | pass_idx | keys | kernel scratch | refill], refill (stable float
+ * values: the zeros and NaNs of a block of rows, and their counts per row) only where the
+ * job has stable_refill. */
 typedef struct workspace {
     void *perm;
     void *pass_idx;
     void *keys;
     void *scratch;
+    void *refill;
+    rs_refill_counts *refill_counts;
 } workspace;
+
+static size_t refill_bytes(const rs_job *job, size_t *saved_bytes)
+{
+    const size_t row_bytes = job->n * job->ops[0].info->size;
+    const size_t block_rows = row_bytes >= RS_ROW_BLOCK_BYTES ? 1 : RS_ROW_BLOCK_BYTES / row_bytes;
+    *saved_bytes = rs_round64(row_bytes > RS_ROW_BLOCK_BYTES ? row_bytes : RS_ROW_BLOCK_BYTES);
+    return *saved_bytes + rs_round64(block_rows * sizeof(rs_refill_counts));
+}
 
 int rs_row_values_in_place(const rs_job *job)
 {
@@ -35,10 +51,25 @@ int rs_row_values_in_place(const rs_job *job)
 size_t rs_row_workspace_bytes(const rs_job *job)
 {
     const size_t n = job->n;
+    size_t saved;
+    const size_t refill = job->stable_refill && n > 0 ? refill_bytes(job, &saved) : 0;
     if (job->values_only && rs_row_values_in_place(job)) /* keys built in the output row */
-        return rs_round64(RS_KERNEL_SCRATCH_BYTES(n));
+        return rs_round64(RS_KERNEL_SCRATCH_BYTES(n)) + refill;
     return 2 * rs_round64(n * job->perm_bytes) + rs_round64(n * 8) +
-           rs_round64(RS_KERNEL_SCRATCH_BYTES(n));
+           rs_round64(RS_KERNEL_SCRATCH_BYTES(n)) + refill;
+}
+
+/* The refill part of a workspace whose kernel scratch starts at `scratch`. */
+static void carve_refill(const rs_job *job, workspace *w)
+{
+    w->refill = NULL;
+    w->refill_counts = NULL;
+    if (!job->stable_refill || job->n == 0)
+        return;
+    size_t saved;
+    (void)refill_bytes(job, &saved);
+    w->refill = (unsigned char *)w->scratch + rs_round64(RS_KERNEL_SCRATCH_BYTES(job->n));
+    w->refill_counts = (rs_refill_counts *)((unsigned char *)w->refill + saved);
 }
 
 static workspace carve(const rs_job *job, void *ws)
@@ -49,6 +80,7 @@ static workspace carve(const rs_job *job, void *ws)
     if (job->values_only && rs_row_values_in_place(job)) {
         w.perm = w.pass_idx = w.keys = NULL;
         w.scratch = ws;
+        carve_refill(job, &w);
         return w;
     }
     w.perm = p;
@@ -58,6 +90,7 @@ static workspace carve(const rs_job *job, void *ws)
     w.keys = p;
     p += rs_round64(n * 8);
     w.scratch = p;
+    carve_refill(job, &w);
     return w;
 }
 
@@ -468,11 +501,17 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     const unsigned char *src = op->in + row * op->in_stride_bytes;
     unsigned char *dst = op->out + row * op->out_stride_bytes;
     const native_kind native = native_kind_of(job);
+    rs_refill_counts saved = {0, 0};
+    if (job->stable_refill)
+        saved = rs_refill_save(op->info, job->kern, src, job->n, w->refill);
     if (native != NATIVE_NONE) {
         if (dst != src)
             memcpy(dst, src, job->n * op->info->size);
-        if (sort_native(job, native, dst, 1, w->scratch))
+        if (sort_native(job, native, dst, 1, w->scratch)) {
+            if (job->stable_refill)
+                rs_refill_apply(op->info, job->order, dst, job->n, saved, w->refill);
             return;
+        }
         /* a NaN: src is as it was */
     }
     /* With a recipe, keys are built in the output row itself and sorted there. */
@@ -480,6 +519,8 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     rs_row_encode(job, op, src, job->n, 0, keys);
     rs_row_kern_sort(job->kern, op->info->key_bits, keys, job->n, w->scratch);
     rs_row_decode_store(job, op, keys, job->n, dst);
+    if (job->stable_refill)
+        rs_refill_apply(op->info, job->order, dst, job->n, saved, w->refill);
 }
 
 /* The index row of `row` when the job's only output is the stable argsort of one plain key
@@ -547,6 +588,16 @@ static sort_rows_fn batch_entry(const rs_kernel_table *k, unsigned key_bits)
     }
 }
 
+/* The zeros and NaNs saved from `count` contiguous rows at dst put back after their sort. */
+static void refill_block(const rs_job *job, unsigned char *dst, size_t count, const workspace *w)
+{
+    const rs_operand_plan *op = &job->ops[0];
+    const size_t row_bytes = job->n * op->info->size;
+    for (size_t r = 0; r < count; r++)
+        rs_refill_apply(op->info, job->order, dst + r * row_bytes, job->n, w->refill_counts[r],
+                        (const unsigned char *)w->refill + r * row_bytes);
+}
+
 void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
 {
     if (begin >= end || job->n == 0)
@@ -568,21 +619,34 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
      * float64 1.50 -> 1.40 ns/key, int64 1.43 -> 1.26, 4096x16 int64 0.77 -> 0.69 (4 KiB
      * measured about as fast; 16 KiB in between). */
     const unsigned bits = op->info->key_bits;
-    const size_t block_bytes = 8 * 1024;
-    const size_t block_rows = row_bytes >= block_bytes ? 1 : block_bytes / row_bytes;
-    void *scratch = carve(job, ws).scratch;
+    const size_t block_rows = row_bytes >= RS_ROW_BLOCK_BYTES ? 1 : RS_ROW_BLOCK_BYTES / row_bytes;
+    const workspace w = carve(job, ws);
+    void *scratch = w.scratch;
     const native_kind native = native_kind_of(job);
     for (size_t first = begin; first < end; first += block_rows) {
         const size_t count = end - first < block_rows ? end - first : block_rows;
         unsigned char *dst = op->out + first * row_bytes;
+        /* Zeros and NaNs saved for the refill of stable float values; one pass over a packed
+         * block finds most blocks free of them (then nothing to save or refill). */
+        const int refill =
+            job->stable_refill &&
+            (op->in_stride_bytes != row_bytes ||
+             rs_refill_any(op->info, job->kern, op->in + first * row_bytes, count * job->n));
+        for (size_t r = 0; refill && r < count; r++)
+            w.refill_counts[r] =
+                rs_refill_save(op->info, job->kern, op->in + (first + r) * op->in_stride_bytes, job->n,
+                               (unsigned char *)w.refill + r * row_bytes);
         if (native != NATIVE_NONE) {
             for (size_t r = 0; r < count; r++) {
                 const unsigned char *src = op->in + (first + r) * op->in_stride_bytes;
                 if (src != dst + r * row_bytes)
                     memcpy(dst + r * row_bytes, src, row_bytes);
             }
-            if (sort_native(job, native, dst, count, scratch))
+            if (sort_native(job, native, dst, count, scratch)) {
+                if (refill)
+                    refill_block(job, dst, count, &w);
                 continue;
+            }
             /* a NaN: the input rows are as they were (in place, rows sorted before the refusal
              * hold the same values: sorting them again is harmless) */
         }
@@ -595,6 +659,8 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
         }
         batch(dst, count, job->n, scratch);
         decode_keys(job->kern, bits, dst, dst, count * job->n, &x);
+        if (refill)
+            refill_block(job, dst, count, &w);
     }
 }
 

@@ -28,6 +28,8 @@ typedef struct rs_job {
     const rs_operand_plan *ops;
     rs_order order;
     int values_only;        /* one key, no payload, no indices, unstable, whole row */
+    int stable_refill;      /* values_only for a stable float sort: zeros and NaNs put back
+                             * in input order after the sort (row_refill.h) */
     unsigned char *idx_out; /* NULL: no index output */
     size_t idx_stride_bytes;
     unsigned idx_out_bytes; /* 4 or 8 */

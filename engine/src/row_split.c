@@ -7,7 +7,9 @@
 
 int rs_split_supported(const rs_job *job)
 {
-    return job->num_keys == 1 && job->ops[0].info->words == 1;
+    /* Not the refill of stable float values (row_refill.h), which works on whole rows: the
+     * scheduler splits such rows as the stable sort they stand for (rs_sched_run). */
+    return job->num_keys == 1 && job->ops[0].info->words == 1 && !job->stable_refill;
 }
 
 size_t rs_split_key_bytes(const rs_job *job)

@@ -529,9 +529,20 @@ static rowsort_status run_single_within(rs_sched_team *team, const rs_job *job)
 
 static rowsort_status run_job(rs_sched_team *team, const rs_job *job)
 {
-    const rs_plan_workload work = rs_sched_workload(team, job);
-    int split;
     const rs_plan_options opts = plan_options(team);
+    int split;
+    rs_job stable;
+    if (job->stable_refill) {
+        /* Stable float values are sorted unstable and refilled, row by row; rows long
+         * enough to be split across threads go the way of any stable sort instead. */
+        stable = *job;
+        stable.values_only = 0;
+        stable.stable_refill = 0;
+        const rs_plan_workload w = rs_sched_workload(team, &stable);
+        if (rs_plan_threads(&w, &opts, &split) > 1 && split)
+            job = &stable;
+    }
+    const rs_plan_workload work = rs_sched_workload(team, job);
     if (rs_plan_threads(&work, &opts, &split) <= 1)
         return run_single_within(team, job);
     if (team->config.pin != ROWSORT_PIN_NONE) {
