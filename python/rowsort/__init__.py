@@ -281,10 +281,20 @@ def sort(operand, dimension=-1, is_stable=True, num_keys=1, *, descending=False,
     Returns:
       One NumPy array for one array, a tuple for a sequence.
     """
+    flags = _flags(is_stable, descending, nans_last, total_order)
+    if (type(operand) is np.ndarray and dtype is None and type(num_keys) is int
+            and num_keys == 1 and type(dimension) is int and operand.ndim >= 1
+            and dimension in (-1, operand.ndim - 1) and operand.dtype.isnative):
+        # The common call (one native array, its last axis): straight to the extension,
+        # which checks the rest; about 2 us less per call than the general path below.
+        code = _CODES.get((operand.dtype.kind, operand.dtype.itemsize))
+        if code is not None:
+            outs, _ = _rowsort.sort_rows([operand], [code], 1, flags, 0, 0, [True], 0,
+                                         _threads_arg(threads))
+            return outs[0]
     arrays, codes, single = _prepare(operand, dtype)
     num_keys = _check_num_keys(num_keys, len(arrays))
-    outs, _ = _run(arrays, codes, num_keys, dimension,
-                   _flags(is_stable, descending, nans_last, total_order), threads=threads)
+    outs, _ = _run(arrays, codes, num_keys, dimension, flags, threads=threads)
     return outs[0] if single else tuple(outs)
 
 
