@@ -314,9 +314,17 @@ def argsort(a, axis=-1, stable=True, descending=False, *, nans_last=False, total
         else:
             a = np.ravel(_to_numpy(a))
         axis = -1
+    flags = _flags(stable, descending, nans_last, total_order)
+    if (type(a) is np.ndarray and dtype is None and index_dtype is None and type(axis) is int
+            and a.ndim >= 1 and axis in (-1, a.ndim - 1) and a.dtype.isnative):
+        code = _CODES.get((a.dtype.kind, a.dtype.itemsize))  # the common call, as in sort()
+        if code is not None:
+            ibytes = 4 if a.shape[-1] < _INT32_LIMIT else 8
+            _, idx = _rowsort.sort_rows([a], [code], 1, flags, 0, 0, [False], ibytes,
+                                        _threads_arg(threads))
+            return idx
     arrays, codes, _ = _prepare(a, dtype, "a")
-    _, idx = _run(arrays, codes, len(arrays), axis,
-                  _flags(stable, descending, nans_last, total_order),
+    _, idx = _run(arrays, codes, len(arrays), axis, flags,
                   values=[False] * len(arrays),
                   index=_DEFAULT_INDEX if index_dtype is None else index_dtype,
                   threads=threads)
