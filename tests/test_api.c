@@ -765,6 +765,17 @@ START_TEST(test_scratch_reused)
     ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
     ck_assert_uint_eq(rs_sched_allocations(team), 2);
     ck_assert_uint_le(rs_sched_held_bytes(team), o.memory_limit_bytes);
+    /* The public view of it, and its release: the next call allocates again and sorts. */
+    ck_assert_uint_eq(rowsort_ctx_scratch_bytes(ctx), rs_sched_held_bytes(team));
+    ck_assert_uint_gt(rowsort_ctx_scratch_bytes(ctx), 0);
+    rowsort_ctx_release_scratch(ctx);
+    ck_assert_uint_eq(rowsort_ctx_scratch_bytes(ctx), 0);
+    ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+    for (size_t i = 1; i < req.n; i++)
+        CK_EXPECT(keys[i - 1] <= keys[i], "after the release: not sorted at %zu", i);
+    ck_assert_uint_eq(rs_sched_allocations(team), 3);
+    ck_assert_uint_eq(rowsort_ctx_scratch_bytes(NULL), 0);
+    rowsort_ctx_release_scratch(NULL);
     rowsort_destroy(ctx);
     free(keys);
     free(idx);

@@ -205,6 +205,14 @@ ROWSORT_API unsigned rowsort_ctx_threads(const rowsort_ctx *ctx);
  * CPU vendor (and feature), chosen with it. A static string; "" for a NULL ctx. */
 ROWSORT_API const char *rowsort_ctx_kernel_tuning(const rowsort_ctx *ctx);
 
+/** \brief Bytes of scratch the context holds between calls (kept so that the next call of
+ * the same size neither allocates nor faults pages in); 0 for a NULL ctx. */
+ROWSORT_API size_t rowsort_ctx_scratch_bytes(const rowsort_ctx *ctx);
+/** \brief Frees the scratch the context holds; its threads and topology stay, and the next
+ * call allocates what it needs again. Not while a call runs on the same context. NULL is
+ * accepted. */
+ROWSORT_API void rowsort_ctx_release_scratch(rowsort_ctx *ctx);
+
 /**
  * \brief Describes, as text, the machine a context plans for and the placement plan it
  * would make for `rows` rows of `n` elements of `dtype` (values only): allowed CPUs, cores,

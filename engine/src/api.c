@@ -165,6 +165,17 @@ unsigned rowsort_ctx_threads(const rowsort_ctx *ctx)
     return ctx ? ctx->threads : 0;
 }
 
+size_t rowsort_ctx_scratch_bytes(const rowsort_ctx *ctx)
+{
+    return ctx ? rs_sched_held_bytes(ctx->team) : 0;
+}
+
+void rowsort_ctx_release_scratch(rowsort_ctx *ctx)
+{
+    if (ctx != NULL)
+        rs_sched_release_scratch(ctx->team);
+}
+
 rowsort_status rowsort_ctx_describe(rowsort_ctx *ctx, size_t rows, size_t n, rowsort_dtype dtype,
                                     char *buf, size_t cap, size_t *length)
 {

@@ -237,6 +237,11 @@ size_t rs_sched_allocations(const rs_sched_team *team)
     return atomic_load(&team->allocations);
 }
 
+void rs_sched_release_scratch(rs_sched_team *team)
+{
+    release_all(team);
+}
+
 static size_t keep_limit(const rs_sched_team *team)
 {
     return team->config.memory_limit_bytes ? team->config.memory_limit_bytes : RS_SCHED_KEEP_BYTES;

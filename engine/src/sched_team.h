@@ -49,6 +49,8 @@ rowsort_status rs_sched_run(rs_sched_team *team, const rs_job *job);
  * again). */
 size_t rs_sched_held_bytes(const rs_sched_team *team);
 size_t rs_sched_allocations(const rs_sched_team *team);
+/* Frees the scratch the team holds (not during a call). */
+void rs_sched_release_scratch(rs_sched_team *team);
 
 /* The workload a job puts to the plan. */
 rs_plan_workload rs_sched_workload(const rs_sched_team *team, const rs_job *job);

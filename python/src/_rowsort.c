@@ -11,8 +11,9 @@
  * new one per call cost more than the sort itself (8x8192 float32 on 2 threads: 350 us, of
  * which ~270 loading the topology, against 62 for the sort on a kept context). A context
  * serves one call at a time: a Python thread that finds every fitting one busy (another
- * thread is sorting with the GIL released) creates its own. After a call on more than
- * RS_PY_KEEP_BYTES of data the context goes, so that its scratch does not stay held.
+ * thread is sorting with the GIL released) creates its own. A kept context that holds more
+ * than RS_PY_KEEP_BYTES of scratch after a call frees it (rowsort_ctx_release_scratch), so
+ * that a large call does not leave its scratch held; the team and topology stay.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -25,8 +26,7 @@
 
 #include "rowsort.h"
 
-/* Contexts kept between calls: their number, and the largest call (bytes of its arrays)
- * after which a context is kept with its scratch. */
+/* Contexts kept between calls: their number, and the most scratch one keeps between calls. */
 #define RS_PY_CTX_SLOTS 4
 #define RS_PY_KEEP_BYTES ((size_t)64 << 20)
 
@@ -128,16 +128,17 @@ static rowsort_ctx *ctx_take(module_state *st, unsigned threads, ctx_slot **slot
     return ctx;
 }
 
-/* With the GIL held: the end of a call on ctx (from ctx_take). keep: whether a kept context
- * stays (else it goes with its scratch). */
-static void ctx_give_back(rowsort_ctx *ctx, ctx_slot *slot, int keep)
+/* With the GIL held: the end of a call on ctx (from ctx_take). A kept context keeps at most
+ * RS_PY_KEEP_BYTES of scratch; one made for this call alone goes. */
+static void ctx_give_back(rowsort_ctx *ctx, ctx_slot *slot)
 {
-    if (slot == NULL)
+    if (slot == NULL) {
         rowsort_destroy(ctx);
-    else if (!keep)
-        slot_clear(slot);
-    else
-        slot->busy = 0;
+        return;
+    }
+    if (rowsort_ctx_scratch_bytes(ctx) > RS_PY_KEEP_BYTES)
+        rowsort_ctx_release_scratch(ctx);
+    slot->busy = 0;
 }
 
 /* Raises the Python exception that fits a status; returns NULL for `return raise(...)`. */
@@ -390,10 +391,6 @@ static PyObject *sort_rows(PyObject *self, PyObject *args, PyObject *kwargs)
         req.indices.row_stride_bytes = 0;
     }
 
-    size_t call_bytes = index_bytes != 0 ? (size_t)index_bytes : 0;
-    for (Py_ssize_t o = 0; o < nops; o++)
-        call_bytes += rowsort_dtype_size(in_arrays[o].dtype);
-    const int keep = rows == 0 || n == 0 || call_bytes <= RS_PY_KEEP_BYTES / rows / n;
     rowsort_status status = ROWSORT_OK;
     ctx_slot *slot;
     rowsort_ctx *ctx = ctx_take(mst, threads, &slot, &status);
@@ -401,7 +398,7 @@ static PyObject *sort_rows(PyObject *self, PyObject *args, PyObject *kwargs)
         Py_BEGIN_ALLOW_THREADS
         status = rowsort_sort(ctx, &req);
         Py_END_ALLOW_THREADS
-        ctx_give_back(ctx, slot, keep);
+        ctx_give_back(ctx, slot);
     }
     if (status != ROWSORT_OK) {
         raise_status(status);
@@ -463,7 +460,26 @@ static PyObject *info(PyObject *self, PyObject *args, PyObject *kwargs)
     return d;
 }
 
+static const char scratch_held_doc[] =
+    "_scratch_held()\n--\n\n"
+    "Bytes of scratch held by the contexts kept between calls, and their number (for tests).";
+
+static PyObject *scratch_held(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    module_state *st = PyModule_GetState(self);
+    size_t bytes = 0;
+    int kept = 0;
+    for (int i = 0; i < RS_PY_CTX_SLOTS; i++)
+        if (st->slot[i].ctx != NULL) {
+            bytes += rowsort_ctx_scratch_bytes(st->slot[i].ctx);
+            kept++;
+        }
+    return Py_BuildValue("(ni)", (Py_ssize_t)bytes, kept);
+}
+
 static PyMethodDef methods[] = {
+    {"_scratch_held", scratch_held, METH_NOARGS, scratch_held_doc},
     {"sort_rows", (PyCFunction)(void (*)(void))sort_rows, METH_VARARGS | METH_KEYWORDS,
      sort_rows_doc},
     {"info", (PyCFunction)(void (*)(void))info, METH_VARARGS | METH_KEYWORDS, info_doc},

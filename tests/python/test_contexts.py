@@ -73,7 +73,16 @@ def test_environment_is_followed(monkeypatch):
 
 
 def test_large_call_then_small():
-    big = RNG.standard_normal((2, 5_000_000)).astype(np.float64)  # 80 MB: its context goes
-    _check(big, rowsort.sort(big, threads=2))
+    """A call whose scratch passes 64 MiB frees it afterwards; smaller scratch is kept."""
+    from rowsort import _rowsort
+
     small = RNG.standard_normal((4, 100)).astype(np.float64)
+    _check(small, rowsort.sort(small, threads=2))
+    held, kept = _rowsort._scratch_held()
+    assert kept >= 1 and 0 < held <= 64 << 20
+    big = RNG.standard_normal((2, 5_000_000)).astype(np.float64)  # 80 MB of keys
+    _check(big, rowsort.sort(big, threads=2))
+    held, kept = _rowsort._scratch_held()
+    assert kept >= 1 and held <= 4 * (64 << 20)  # every kept context within its cap
+    assert held < big.nbytes  # the big call's scratch (more than its data) went
     _check(small, rowsort.sort(small, threads=2))
