@@ -27,6 +27,18 @@ static rowsort_ctx *make_ctx(unsigned threads)
     return ctx;
 }
 
+/* A request for `rows` rows of n elements of one operand, everything else at its default. */
+static rowsort_request one_operand(const rowsort_array *op, size_t rows, size_t n)
+{
+    rowsort_request req;
+    rowsort_request_init(&req);
+    req.rows = rows;
+    req.n = n;
+    req.operands = op;
+    req.num_operands = 1;
+    return req;
+}
+
 /* ------------------------------------------------------------------ version, statuses */
 
 START_TEST(test_version)
@@ -363,12 +375,7 @@ START_TEST(test_options_validation)
         for (int i = 0; i < 20000; i++)
             x[r][i] = (float)((i * 7919) % 20000);
     rowsort_array op = {x, ROWSORT_DTYPE_F32, 0};
-    rowsort_request req;
-    rowsort_request_init(&req);
-    req.rows = 2;
-    req.n = 20000;
-    req.operands = &op;
-    req.num_operands = 1;
+    rowsort_request req = one_operand(&op, 2, 20000);
     ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
     for (int r = 0; r < 2; r++)
         for (int i = 0; i < 20000; i++)
@@ -682,12 +689,7 @@ START_TEST(test_memory_limit)
     rowsort_ctx *tight = rowsort_create(&o, &st);
     ck_assert_ptr_nonnull(tight);
     rowsort_array a = {data, ROWSORT_DTYPE_I32, 0};
-    rowsort_request req;
-    rowsort_request_init(&req);
-    req.rows = 1;
-    req.n = N;
-    req.operands = &a;
-    req.num_operands = 1;
+    rowsort_request req = one_operand(&a, 1, N);
     ck_assert_int_eq(rowsort_sort(tight, &req), ROWSORT_E_NOMEM);
     ck_assert(memcmp(data, want, N * sizeof *data) == 0);
     rowsort_destroy(tight);
@@ -731,12 +733,7 @@ START_TEST(test_scratch_reused)
     ck_assert_ptr_nonnull(ctx);
     const rs_sched_team *team = rs_ctx_team(ctx);
     rowsort_array a = {keys, ROWSORT_DTYPE_I32, 0};
-    rowsort_request req;
-    rowsort_request_init(&req);
-    req.rows = 1;
-    req.n = N;
-    req.operands = &a;
-    req.num_operands = 1;
+    rowsort_request req = one_operand(&a, 1, N);
     req.flags = ROWSORT_STABLE;
     req.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
     ck_assert_uint_eq(rs_sched_allocations(team), 0);
