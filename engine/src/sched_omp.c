@@ -410,21 +410,26 @@ static rowsort_status run_single(rs_sched_team *team, const rs_job *job)
     return ROWSORT_OK;
 }
 
-/* Scratch bytes a plan needs: a workspace per thread, and the split buffers. */
+/* The scratch a plan wants: the workspace of each thread (returned) and the split buffers
+ * (shared; zeros when rows are not split). */
+static size_t plan_wants(const rs_job *job, const rs_plan *plan, size_t shared[RS_SPLIT_BUFS])
+{
+    if (!plan->split) {
+        memset(shared, 0, RS_SPLIT_BUFS * sizeof *shared);
+        return rs_row_workspace_bytes(job);
+    }
+    rs_sched_split_sizes(job, plan->threads, shared);
+    return rs_sched_split_scratch_bytes(job, plan->threads);
+}
+
+/* Scratch bytes a plan needs in all: a workspace per thread, and the split buffers. */
 static size_t plan_need(const rs_job *job, const rs_plan *plan)
 {
     int overflow = 0;
-    size_t need;
-    if (plan->split) {
-        need =
-            rs_mul_size(plan->threads, rs_sched_split_scratch_bytes(job, plan->threads), &overflow);
-        size_t bytes[RS_SPLIT_BUFS];
-        rs_sched_split_sizes(job, plan->threads, bytes);
-        for (int b = 0; b < RS_SPLIT_BUFS; b++)
-            need = add_sat(need, bytes[b]);
-    } else {
-        need = rs_mul_size(plan->threads, rs_row_workspace_bytes(job), &overflow);
-    }
+    size_t shared[RS_SPLIT_BUFS];
+    size_t need = rs_mul_size(plan->threads, plan_wants(job, plan, shared), &overflow);
+    for (int b = 0; b < RS_SPLIT_BUFS; b++)
+        need = add_sat(need, shared[b]);
     return overflow ? SIZE_MAX : need;
 }
 
@@ -563,13 +568,10 @@ static rowsort_status run_job(rs_sched_team *team, const rs_job *job)
     rowsort_status status;
     if (team->config.memory_limit_bytes && need > team->config.memory_limit_bytes) {
         status = run_single_within(team, job); /* the threads' scratch would not fit */
-    } else if (plan.split) {
-        size_t shared[RS_SPLIT_BUFS];
-        rs_sched_split_sizes(job, plan.threads, shared);
-        make_room(team, plan.threads, rs_sched_split_scratch_bytes(job, plan.threads), shared);
-        status = run_plan(team, job, &plan);
     } else {
-        make_room(team, plan.threads, rs_row_workspace_bytes(job), NULL);
+        size_t shared[RS_SPLIT_BUFS];
+        const size_t ws_bytes = plan_wants(job, &plan, shared);
+        make_room(team, plan.threads, ws_bytes, shared);
         status = run_plan(team, job, &plan);
     }
     rs_plan_free(&plan);
