@@ -158,6 +158,24 @@ static int cmp_pair(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/* Whether a[0..n) and b[0..n), keys of `size` bytes (4 or 8), hold the same multiset: what a
+ * refusing float entry leaves (its first partition may have moved the keys). */
+static int same_keys(const void *a, const void *b, size_t n, size_t size)
+{
+    uint64_t *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+    ck_assert(x != NULL && y != NULL);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = size == 4 ? ((const uint32_t *)a)[i] : ((const uint64_t *)a)[i];
+        y[i] = size == 4 ? ((const uint32_t *)b)[i] : ((const uint64_t *)b)[i];
+    }
+    qsort(x, n, sizeof *x, cmp_u64);
+    qsort(y, n, sizeof *y, cmp_u64);
+    const int same = memcmp(x, y, n * sizeof *x) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
 static uint64_t get(const void *p, size_t i, unsigned bits)
 {
     switch (bits) {
@@ -667,45 +685,62 @@ START_TEST(f64_rows)
 }
 END_TEST
 
-/* A NaN anywhere, or MXCSR.DAZ set, and the f64 entries refuse, leaving the keys as they
- * were. */
+/* The positions where the refusal tests put a NaN: both ends (the partitions' scalar parts),
+ * a few between. */
+static size_t nan_pos(size_t n, size_t k)
+{
+    return k == 0 ? n - 1 : k == 1 ? n / 2 : (k - 2) * (n / 5 + 1);
+}
+#define NAN_POS_COUNT 8
+
+/* A NaN anywhere, or MXCSR.DAZ set, and the f64 entries refuse, leaving the same keys (the
+ * first partition, which finds the NaN, may have moved them). Rows of 40000 keys are
+ * partitioned in place first where a table's threshold is 256 KiB (Intel), out of place
+ * elsewhere. */
 START_TEST(f64_refuses)
 {
-    if (table->sort_f64 == NULL)
-        return;
     uint64_t s = seed ^ 0xF64u;
-    const size_t lens[] = {1, 7, 8, 9, 31, 32, 33, 64, 65, 1000, 4097};
-    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
-        const size_t n = lens[li];
-        uint64_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
-        zoned scz = scratch_new(n);
-        void *sc = scz.data;
-        ck_assert(keys != NULL && copy != NULL);
-        for (size_t pos = 0; pos < n; pos += n / 5 + 1) {
-            for (size_t i = 0; i < n; i++)
-                keys[i] = gen_f64(P_RANDOM, i, n, &s);
-            keys[pos] =
-                (rnd(&s) & 1 ? UINT64_C(0xFFF8000000000000) : UINT64_C(0x7FF0000000000001)) |
-                (rnd(&s) & 0xFFFF);
-            memcpy(copy, keys, n * sizeof *keys);
-            ck_assert_int_eq(table->sort_f64(keys, n, sc), 0);
-            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
-            ck_assert_int_eq(table->sort_rows_f64(keys, 1, n, sc), 0);
-            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
-        }
+    const size_t lens[] = {1, 7, 8, 9, 31, 32, 33, 64, 65, 257, 1000, 4097, 40000};
+    /* the suite's table, and the low-threshold build (in place first from 4097 keys) */
+    for (int ti = 0; ti < 2; ti++) {
+        const rs_kernel_table *t = ti == 0 ? table : table_low;
+        if (t == NULL || t->sort_f64 == NULL)
+            continue;
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+            const size_t n = lens[li];
+            uint64_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
+            zoned scz = scratch_new(n);
+            void *sc = scz.data;
+            ck_assert(keys != NULL && copy != NULL);
+            for (size_t k = 0; k < NAN_POS_COUNT; k++) {
+                const size_t pos = nan_pos(n, k);
+                if (pos >= n)
+                    continue;
+                for (size_t i = 0; i < n; i++)
+                    keys[i] = gen_f64(P_RANDOM, i, n, &s);
+                keys[pos] =
+                    (rnd(&s) & 1 ? UINT64_C(0xFFF8000000000000) : UINT64_C(0x7FF0000000000001)) |
+                    (rnd(&s) & 0xFFFF);
+                memcpy(copy, keys, n * sizeof *keys);
+                ck_assert_msg(t->sort_f64(keys, n, sc) == 0, "n=%zu NaN at %zu", n, pos);
+                ck_assert(same_keys(keys, copy, n, 8));
+                ck_assert_int_eq(t->sort_rows_f64(keys, 1, n, sc), 0);
+                ck_assert(same_keys(keys, copy, n, 8));
+            }
 #if defined(__x86_64__) || defined(__i386__)
-        for (size_t i = 0; i < n; i++)
-            keys[i] = copy[i] = gen_f64(F_SPECIAL, i, n, &s);
-        const unsigned csr = _mm_getcsr();
-        _mm_setcsr(csr | 0x40u); /* DAZ */
-        const int took = table->sort_f64(keys, n, sc);
-        _mm_setcsr(csr);
-        ck_assert_int_eq(took, 0);
-        ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+            for (size_t i = 0; i < n; i++)
+                keys[i] = copy[i] = gen_f64(F_SPECIAL, i, n, &s);
+            const unsigned csr = _mm_getcsr();
+            _mm_setcsr(csr | 0x40u); /* DAZ */
+            const int took = t->sort_f64(keys, n, sc);
+            _mm_setcsr(csr);
+            ck_assert_int_eq(took, 0);
+            ck_assert(same_keys(keys, copy, n, 8));
 #endif
-        free(keys);
-        free(copy);
-        zoned_check_free(&scz, "scratch", n);
+            free(keys);
+            free(copy);
+            zoned_check_free(&scz, "scratch", n);
+        }
     }
 }
 END_TEST
@@ -834,41 +869,50 @@ START_TEST(f32_rows)
 }
 END_TEST
 
-/* A NaN anywhere, or MXCSR.DAZ set, and sort_f32 refuses, leaving the keys as they were. */
+/* A NaN anywhere, or MXCSR.DAZ set, and sort_f32 refuses, leaving the same keys (as
+ * f64_refuses; 70000 keys: partitioned in place first with a 256 KiB threshold). */
 START_TEST(f32_refuses)
 {
-    if (table->sort_f32 == NULL)
-        return;
     uint64_t s = seed ^ 0xF32u;
-    const size_t lens[] = {1, 15, 16, 17, 63, 64, 65, 1000, 4097};
-    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
-        const size_t n = lens[li];
-        uint32_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
-        zoned scz = scratch_new(n);
-        ck_assert(keys != NULL && copy != NULL);
-        for (size_t pos = 0; pos < n; pos += n / 5 + 1) {
-            for (size_t i = 0; i < n; i++)
-                keys[i] = gen_f32(P_RANDOM, i, n, &s);
-            keys[pos] = (rnd(&s) & 1 ? 0xFFC00000u : 0x7F800001u) | (uint32_t)(rnd(&s) & 0xFFFF);
-            memcpy(copy, keys, n * sizeof *keys);
-            ck_assert_int_eq(table->sort_f32(keys, n, scz.data), 0);
-            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
-            ck_assert_int_eq(table->sort_rows_f32(keys, 1, n, scz.data), 0);
-            ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
-        }
+    const size_t lens[] = {1, 15, 16, 17, 63, 64, 65, 513, 1000, 4097, 70000};
+    /* the suite's table, and the low-threshold build (in place first from 4097 keys) */
+    for (int ti = 0; ti < 2; ti++) {
+        const rs_kernel_table *t = ti == 0 ? table : table_low;
+        if (t == NULL || t->sort_f32 == NULL)
+            continue;
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+            const size_t n = lens[li];
+            uint32_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
+            zoned scz = scratch_new(n);
+            ck_assert(keys != NULL && copy != NULL);
+            for (size_t k = 0; k < NAN_POS_COUNT; k++) {
+                const size_t pos = nan_pos(n, k);
+                if (pos >= n)
+                    continue;
+                for (size_t i = 0; i < n; i++)
+                    keys[i] = gen_f32(P_RANDOM, i, n, &s);
+                keys[pos] =
+                    (rnd(&s) & 1 ? 0xFFC00000u : 0x7F800001u) | (uint32_t)(rnd(&s) & 0xFFFF);
+                memcpy(copy, keys, n * sizeof *keys);
+                ck_assert_msg(t->sort_f32(keys, n, scz.data) == 0, "n=%zu NaN at %zu", n, pos);
+                ck_assert(same_keys(keys, copy, n, 4));
+                ck_assert_int_eq(t->sort_rows_f32(keys, 1, n, scz.data), 0);
+                ck_assert(same_keys(keys, copy, n, 4));
+            }
 #if defined(__x86_64__) || defined(__i386__)
-        for (size_t i = 0; i < n; i++)
-            keys[i] = copy[i] = gen_f32(F_SPECIAL, i, n, &s);
-        const unsigned csr = _mm_getcsr();
-        _mm_setcsr(csr | 0x40u); /* DAZ */
-        const int took = table->sort_f32(keys, n, scz.data);
-        _mm_setcsr(csr);
-        ck_assert_int_eq(took, 0);
-        ck_assert(memcmp(keys, copy, n * sizeof *keys) == 0);
+            for (size_t i = 0; i < n; i++)
+                keys[i] = copy[i] = gen_f32(F_SPECIAL, i, n, &s);
+            const unsigned csr = _mm_getcsr();
+            _mm_setcsr(csr | 0x40u); /* DAZ */
+            const int took = t->sort_f32(keys, n, scz.data);
+            _mm_setcsr(csr);
+            ck_assert_int_eq(took, 0);
+            ck_assert(same_keys(keys, copy, n, 4));
 #endif
-        free(keys);
-        free(copy);
-        zoned_check_free(&scz, "scratch", n);
+            free(keys);
+            free(copy);
+            zoned_check_free(&scz, "scratch", n);
+        }
     }
 }
 END_TEST

@@ -155,10 +155,7 @@ RS_PARTITION_ENTRY(partition_f64, uint64_t, Vf64_N, f64, RS_LESS_F64)
 /* float64 rows without NaNs, sorted as numbers by the f64 vocabulary (no key transform). */
 static int RS_E(sort_f64)(uint64_t *keys, size_t n, void *scratch)
 {
-    if (!vf64_usable(keys, n))
-        return 0;
-    RS_S(f64, keys, n, scratch);
-    return 1;
+    return RS_K(f64, sort_chk)(keys, n, scratch, INPLACE_BYTES);
 }
 
 /* Whether sort_f64 takes keys[0..n) (no NaN, MXCSR.DAZ clear), and sort_f64 for keys it took
@@ -175,10 +172,7 @@ static void RS_E(sort_f64_checked)(uint64_t *keys, size_t n, void *scratch)
 
 static int RS_E(sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scratch)
 {
-    if (!vf64_usable(keys, rows * n))
-        return 0;
-    RS_SR(f64, keys, rows, n, scratch);
-    return 1;
+    return RS_K(f64, sort_rows_chk)(keys, rows, n, scratch, INPLACE_BYTES);
 }
 #endif
 
@@ -213,18 +207,12 @@ static void RS_E(sort_f32_checked)(uint32_t *keys, size_t n, void *scratch)
 /* float32 rows without NaNs, as sort_f64. */
 static int RS_E(sort_f32)(uint32_t *keys, size_t n, void *scratch)
 {
-    if (!vf32_usable(keys, n))
-        return 0;
-    RS_S(f32, keys, n, scratch);
-    return 1;
+    return RS_K(f32, sort_chk)(keys, n, scratch, INPLACE_BYTES);
 }
 
 static int RS_E(sort_rows_f32)(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
-    if (!vf32_usable(keys, rows * n))
-        return 0;
-    RS_SR(f32, keys, rows, n, scratch);
-    return 1;
+    return RS_K(f32, sort_rows_chk)(keys, rows, n, scratch, INPLACE_BYTES);
 }
 #endif
 

@@ -82,9 +82,10 @@ typedef struct rs_kernel_table {
 
     /* float64 values as bit patterns, sorted ascending as numbers (-0.0 and +0.0 equal, in
      * either order), in place: keys[0..n), or each of `rows` rows of n as sort_rows_u64.
-     * They return 0, leaving the keys untouched, when a key is a NaN or the FPU treats
-     * denormals as zero (the caller then sorts transformed keys); else 1. NULL in a table
-     * that has none (the key transform and sort_u64 are used). */
+     * They return 0 when a key is a NaN or the FPU treats denormals as zero (the caller
+     * then sorts transformed keys), leaving the same keys, maybe moved (the NaN is found by
+     * the first partition, which has moved them; rows before a refused one sorted); else 1.
+     * NULL in a table that has none (the key transform and sort_u64 are used). */
     int (*sort_f64)(uint64_t *keys, size_t n, void *scratch);
     int (*sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
     /* The same for float32 rows; f32_native(n): whether rows of n keys sort faster through

@@ -719,6 +719,29 @@ RS_VINLINE uint64_t vf64_hmax(vf64_t v)
     return (uint64_t)_mm256_extract_epi64(v, 0);
 }
 
+/* The NaN check of sort_chk (bitonic_tmpl.h), fused into the first partition: the lanes that
+ * were ever unordered with themselves. */
+#define Vf64_CHECKS 1
+RS_VINLINE vf64_t vf64_chk_init(void)
+{
+    return _mm256_setzero_si256();
+}
+
+RS_VINLINE vf64_t vf64_chk_acc(vf64_t acc, vf64_t v)
+{
+    return _mm256_or_si256(acc, RS_SI(_mm256_cmp_pd(RS_PD(v), RS_PD(v), _CMP_UNORD_Q)));
+}
+
+RS_VINLINE int vf64_chk_ok(vf64_t acc)
+{
+    return _mm256_testz_si256(acc, acc);
+}
+
+RS_VINLINE int vf64_chk_env(void)
+{
+    return !(_mm_getcsr() & RS_MXCSR_DAZ);
+}
+
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
 RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
 {
@@ -823,6 +846,28 @@ RS_VINLINE uint32_t vf32_hmax(vf32_t v)
     v = vf32_max(v, v32_x2(v));
     v = vf32_max(v, v32_x1(v));
     return (uint32_t)_mm256_extract_epi32(v, 0);
+}
+
+/* As vf64_chk_*, for float32. */
+#define Vf32_CHECKS 1
+RS_VINLINE vf32_t vf32_chk_init(void)
+{
+    return _mm256_setzero_si256();
+}
+
+RS_VINLINE vf32_t vf32_chk_acc(vf32_t acc, vf32_t v)
+{
+    return _mm256_or_si256(acc, RS_SI32(_mm256_cmp_ps(RS_PS(v), RS_PS(v), _CMP_UNORD_Q)));
+}
+
+RS_VINLINE int vf32_chk_ok(vf32_t acc)
+{
+    return _mm256_testz_si256(acc, acc);
+}
+
+RS_VINLINE int vf32_chk_env(void)
+{
+    return !(_mm_getcsr() & RS_MXCSR_DAZ);
 }
 
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */

@@ -841,6 +841,29 @@ RS_VINLINE uint64_t vf64_hmax(vf64_t v)
     return vf64_bits(_mm512_reduce_max_pd(RS_PD(v)));
 }
 
+/* As vf32_chk_*: the NaN check fused into sort_chk's first partition. */
+#define Vf64_CHECKS 1
+RS_VINLINE vf64_t vf64_chk_init(void)
+{
+    return _mm512_setzero_si512();
+}
+
+RS_VINLINE vf64_t vf64_chk_acc(vf64_t acc, vf64_t v)
+{
+    return _mm512_max_epu64(acc,
+                            _mm512_and_si512(v, _mm512_set1_epi64(INT64_C(0x7FFFFFFFFFFFFFFF))));
+}
+
+RS_VINLINE int vf64_chk_ok(vf64_t acc)
+{
+    return _mm512_reduce_max_epu64(acc) <= Kf64_MAX;
+}
+
+RS_VINLINE int vf64_chk_env(void)
+{
+    return !(_mm_getcsr() & RS_MXCSR_DAZ);
+}
+
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
 RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
 {
@@ -941,6 +964,30 @@ RS_VINLINE uint32_t vf32_hmin(vf32_t v)
 RS_VINLINE uint32_t vf32_hmax(vf32_t v)
 {
     return vf32_bits(_mm512_reduce_max_ps(RS_PS(v)));
+}
+
+/* The NaN check of sort_chk (bitonic_tmpl.h), fused into the first partition: the largest
+ * magnitude seen, as bits (a NaN's exceed +inf's); an and and an integer max (ports 0 and
+ * 5, 0) beside the partition's compare and compresses (port 5). */
+#define Vf32_CHECKS 1
+RS_VINLINE vf32_t vf32_chk_init(void)
+{
+    return _mm512_setzero_si512();
+}
+
+RS_VINLINE vf32_t vf32_chk_acc(vf32_t acc, vf32_t v)
+{
+    return _mm512_max_epu32(acc, _mm512_and_si512(v, _mm512_set1_epi32(0x7FFFFFFF)));
+}
+
+RS_VINLINE int vf32_chk_ok(vf32_t acc)
+{
+    return _mm512_reduce_max_epu32(acc) <= Kf32_MAX;
+}
+
+RS_VINLINE int vf32_chk_env(void)
+{
+    return !(_mm_getcsr() & RS_MXCSR_DAZ);
 }
 
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */

@@ -462,7 +462,9 @@ void rs_row_canon_zeros_f64(uint64_t *keys, size_t n)
 }
 
 /* Sorts `rows` contiguous rows of n keys at keys with the native entries of `kind`; returns
- * 0, the keys untouched, where the entries refuse them (a float NaN, or MXCSR.DAZ set). */
+ * 0 where the entries refuse them (a float NaN, or MXCSR.DAZ set), the same keys there but
+ * maybe moved: what a later sort of them gives does not depend on their order (values
+ * alone; a stable sort's zeros and NaNs were saved before, row_refill.c). */
 static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows, void *scratch)
 {
     const rs_kernel_table *k = job->kern;
@@ -524,7 +526,7 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
                 rs_refill_apply(op->info, job->order, dst, job->n, saved, w->refill);
             return;
         }
-        /* a NaN: src is as it was */
+        /* a NaN: src holds the same values (moved, where src == dst) */
     }
     /* With a recipe, keys are built in the output row itself and sorted there. */
     void *keys = rs_row_values_in_place(job) ? (void *)dst : w->keys;
@@ -659,8 +661,8 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
                     refill_block(job, dst, count, &w);
                 continue;
             }
-            /* a NaN: the input rows are as they were (in place, rows sorted before the refusal
-             * hold the same values: sorting them again is harmless) */
+            /* a NaN: the input rows hold the same values (in place, maybe moved, or rows
+             * sorted before the refusal: sorting them again is harmless) */
         }
         if (op->in_stride_bytes == row_bytes) {
             encode_keys(job->kern, bits, op->in + first * row_bytes, dst, count * job->n, &x);
