@@ -1011,6 +1011,106 @@ START_TEST(signed_keys)
 }
 END_TEST
 
+/* The sort_from entries (src into dst): src unchanged, dst what the in-place entry's
+ * contract gives (ints: qsort's signed order bit for bit; floats: ascending as numbers, the
+ * same keys); a float NaN anywhere refused, src unchanged. kind: 0 i32, 1 i64, 2 f32,
+ * 3 f64. */
+static void check_from(const rs_kernel_table *t, int kind, size_t n, int pat)
+{
+    const size_t size = kind == 0 || kind == 2 ? 4 : 8;
+    uint64_t s = seed ^ (n * 2654435761u) ^ (uint64_t)pat << 44 ^ (uint64_t)kind << 50;
+    zoned src = zoned_new(n, size, (size_t)pat & 1), dst = zoned_new(n, size, 0);
+    zoned sc = scratch_new(n);
+    unsigned char *copy = malloc(n * size + 1), *ref = malloc(n * size + 1);
+    ck_assert(copy != NULL && ref != NULL);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t v = kind == 0   ? gen_signed(pat % S_COUNT, i, n, 32, &s)
+                           : kind == 1 ? gen_signed(pat % S_COUNT, i, n, 64, &s)
+                           : kind == 2 ? gen_f32(pat % F_COUNT, i, n, &s)
+                                       : gen_f64(pat % F_COUNT, i, n, &s);
+        if (size == 4) {
+            const uint32_t w = (uint32_t)v;
+            memcpy((unsigned char *)src.data + 4 * i, &w, 4);
+        } else {
+            memcpy((unsigned char *)src.data + 8 * i, &v, 8);
+        }
+    }
+    memcpy(copy, src.data, n * size);
+    memcpy(ref, src.data, n * size);
+    switch (kind) {
+    case 0:
+        t->sort_from_i32(src.data, dst.data, n, sc.data);
+        qsort(ref, n, 4, cmp_s32);
+        ck_assert_msg(memcmp(dst.data, ref, n * 4) == 0, "%s sort_from_i32 n=%zu pat=%d",
+                      t->name, n, pat);
+        break;
+    case 1:
+        t->sort_from_i64(src.data, dst.data, n, sc.data);
+        qsort(ref, n, 8, cmp_s64);
+        ck_assert_msg(memcmp(dst.data, ref, n * 8) == 0, "%s sort_from_i64 n=%zu pat=%d",
+                      t->name, n, pat);
+        break;
+    case 2:
+        ck_assert_int_eq(t->sort_from_f32(src.data, dst.data, n, sc.data), 1);
+        check_f32_row(dst.data, (uint32_t *)ref, n, "sort_from_f32");
+        break;
+    default:
+        ck_assert_int_eq(t->sort_from_f64(src.data, dst.data, n, sc.data), 1);
+        check_f64_row(dst.data, (uint64_t *)ref, n, "sort_from_f64");
+        break;
+    }
+    ck_assert_msg(memcmp(src.data, copy, n * size) == 0, "%s sort_from kind %d n=%zu: src changed",
+                  t->name, kind, n);
+    if (kind >= 2 && n > 0) {
+        /* a NaN at one end or the middle */
+        const size_t pos = (size_t)pat % 3 == 0 ? 0 : (size_t)pat % 3 == 1 ? n - 1 : n / 2;
+        if (size == 4) {
+            const uint32_t nan = 0xFFC00001u;
+            memcpy((unsigned char *)src.data + 4 * pos, &nan, 4);
+        } else {
+            const uint64_t nan = UINT64_C(0x7FF0000000000003);
+            memcpy((unsigned char *)src.data + 8 * pos, &nan, 8);
+        }
+        memcpy(copy, src.data, n * size);
+        const int took = kind == 2 ? t->sort_from_f32(src.data, dst.data, n, sc.data)
+                                   : t->sort_from_f64(src.data, dst.data, n, sc.data);
+        ck_assert_msg(took == 0, "%s sort_from kind %d n=%zu: NaN at %zu taken", t->name, kind, n,
+                      pos);
+        ck_assert(memcmp(src.data, copy, n * size) == 0);
+    }
+    free(copy);
+    free(ref);
+    zoned_check_free(&src, "src", n);
+    zoned_check_free(&dst, "dst", n);
+    zoned_check_free(&sc, "scratch", n);
+}
+
+START_TEST(from_entries)
+{
+    const int kind = _i;
+    const rs_kernel_table *list[2 + 3] = {table, table_low};
+    size_t count = 2;
+    for (size_t k = 0; k < ntunings; k++)
+        list[count++] = tunings[k];
+    const size_t lens[] = {0, 1, 2, 3, 15, 16, 17, 33, 64, 65, 100, 255, 256, 257, 511, 512, 513,
+                           1000, 4097, 20000, 70000};
+    for (size_t ti = 0; ti < count; ti++) {
+        const rs_kernel_table *t = list[ti];
+        if (t == NULL)
+            continue;
+        const void *entry = kind == 0   ? (const void *)t->sort_from_i32
+                            : kind == 1 ? (const void *)t->sort_from_i64
+                            : kind == 2 ? (const void *)t->sort_from_f32
+                                        : (const void *)t->sort_from_f64;
+        if (entry == NULL)
+            continue;
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+            for (int pat = 0; pat < (kind < 2 ? S_COUNT : F_COUNT); pat++)
+                check_from(t, kind, lens[li], pat);
+    }
+}
+END_TEST
+
 START_TEST(signed_rows)
 {
     const unsigned bits = _i == 0 ? 32 : 64;
@@ -1444,6 +1544,7 @@ static Suite *kernels_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, signed_keys, 0, 2);
     tcase_add_loop_test(tc, signed_rows, 0, 2);
+    tcase_add_loop_test(tc, from_entries, 0, 4);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,7 +6,7 @@
  * environment: t threads, default pin).
  *
  *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
- *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort]
+ *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy]
  *     e.g. build/ab_libs /tmp/a/obj/engine/librowsort.so build/engine/librowsort.so int16 8 8192 300
  *   the committed engine as LIB_A:
  *     mkdir -p /tmp/a/src && git archive HEAD | tar -x -C /tmp/a/src
@@ -16,7 +16,8 @@
  * DTYPE: int16, int32, int64, float32, float64 (values uniform over the range; floats
  * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (the keys
  * sorted in place too); "argsort" asks for the int32 indices only (values not wanted), as
- * rowsort_argsort_rows and bench_sort.py's argsort do.
+ * rowsort_argsort_rows and bench_sort.py's argsort do; "copy" writes the sorted values to
+ * another array (out of place, as rowsort.sort in Python), else they are sorted in place.
  * Prints each library's median and minimum in ns per element and B's speedup over A
  * (A's median / B's; above 1: B is faster). Both outputs are compared byte for byte.
  */
@@ -126,7 +127,7 @@ static void fill(void *dst, size_t count, rowsort_dtype dtype)
 int main(int argc, char **argv)
 {
     if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort]\n", argv[0]);
+        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy]\n", argv[0]);
         return 2;
     }
     size_t d = 0;
@@ -136,8 +137,9 @@ int main(int argc, char **argv)
     const int calls = atoi(argv[6]);
     const int only_idx = argc == 8 && strcmp(argv[7], "argsort") == 0;
     const int stable = only_idx || (argc == 8 && strcmp(argv[7], "stable") == 0);
+    const int copy = argc == 8 && strcmp(argv[7], "copy") == 0;
     if (d == sizeof dtypes / sizeof dtypes[0] || rows * n == 0 || calls <= 0 ||
-        (argc == 8 && !stable)) {
+        (argc == 8 && !stable && !copy)) {
         fprintf(stderr, "%s: bad DTYPE, ROWS, N, CALLS or flag\n", argv[0]);
         return 2;
     }
@@ -146,11 +148,11 @@ int main(int argc, char **argv)
     lib libs[2];
     if (load(&libs[0], argv[1]) != 0 || load(&libs[1], argv[2]) != 0)
         return 1;
-    unsigned char *src = malloc(bytes), *work = malloc(bytes);
+    unsigned char *src = malloc(bytes), *work = malloc(bytes), *dest = malloc(bytes);
     unsigned char *out[2] = {malloc(out_bytes), malloc(out_bytes)};
     int32_t *idx = malloc(count * sizeof *idx);
     double *t[2] = {malloc((size_t)calls * sizeof(double)), malloc((size_t)calls * sizeof(double))};
-    if (!src || !work || !out[0] || !out[1] || !idx || !t[0] || !t[1]) {
+    if (!src || !work || !dest || !out[0] || !out[1] || !idx || !t[0] || !t[1]) {
         fprintf(stderr, "out of memory\n");
         return 1;
     }
@@ -163,10 +165,13 @@ int main(int argc, char **argv)
             libs[m].request_init(&q);
             const rowsort_array op = {work, dtypes[d].dtype, 0};
             const rowsort_array no_values = {NULL, dtypes[d].dtype, 0};
+            const rowsort_array elsewhere = {dest, dtypes[d].dtype, 0};
             q.rows = rows;
             q.n = n;
             q.operands = &op;
             q.num_operands = 1;
+            if (copy)
+                q.outputs = &elsewhere;
             if (stable) {
                 q.flags = ROWSORT_STABLE;
                 q.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
@@ -183,7 +188,7 @@ int main(int argc, char **argv)
             if (c >= 0)
                 t[m][c] = dt;
             else
-                memcpy(out[m], stable ? (void *)idx : (void *)work,
+                memcpy(out[m], stable ? (void *)idx : copy ? (void *)dest : (void *)work,
                        stable ? count * sizeof *idx : bytes);
         }
     if (memcmp(out[0], out[1], stable ? count * sizeof *idx : bytes) != 0)
@@ -193,7 +198,8 @@ int main(int argc, char **argv)
         qsort(t[m], (size_t)calls, sizeof *t[m], cmp_double);
         med[m] = t[m][calls / 2] / (double)count;
         printf("%c %s: %zux%zu %s%s: median %.3f ns/el, min %.3f\n", 'A' + m, argv[1 + m], rows,
-               n, argv[3], only_idx ? " argsort" : stable ? " stable+idx" : "", med[m], t[m][0] / (double)count);
+               n, argv[3], only_idx ? " argsort" : stable ? " stable+idx" : copy ? " copy" : "",
+               med[m], t[m][0] / (double)count);
         libs[m].destroy(libs[m].ctx);
         free(t[m]);
         free(out[m]);
@@ -201,6 +207,7 @@ int main(int argc, char **argv)
     printf("B/A speedup (median): %.3f\n", med[0] / med[1]);
     free(src);
     free(work);
+    free(dest);
     free(idx);
     return 0;
 }

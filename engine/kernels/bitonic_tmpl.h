@@ -1068,6 +1068,48 @@ static int RS_NAME(sort_chk)(KT *keys, size_t n, void *scratch, size_t inplace_m
 }
 #endif
 
+#ifdef RS_SORT_FROM
+#if RS_CAT(RS_CAT(V, RS_VTAG), _PRE_MOVES)
+#error "sort_from reads the keys as they are: not for a vocabulary whose pre moves them"
+#endif
+/* Sorts src[0..n) into dst[0..n) (no overlap; src unchanged): the first partition reads src
+ * and writes dst, in place of a copy and then a partition of the copy (where the kernel
+ * file asks for it: RS_SORT_FROM). Returns 0, dst undefined, where the vocabulary refuses
+ * the keys (as sort_chk); else 1. */
+static int RS_NAME(sort_from)(const KT *src, KT *dst, size_t n, void *scratch,
+                              size_t inplace_min_bytes)
+{
+    if (n <= RS_NAME(BLOCK)) {
+#if HAVE_CHK
+        if (!RS_V(usable)(src, n))
+            return 0;
+#endif
+        RS_NAME(small2)(src, dst, n);
+        return 1;
+    }
+#if HAVE_CHK
+    if (!RS_V(chk_env)())
+        return 0;
+#endif
+    int depth = 0;
+    for (size_t m = n; m > 1; m >>= 1)
+        depth += 2;
+    const KT p = RS_NAME(pivot)(src, n);
+    VT chk = CHK_INIT();
+    const size_t m = HAVE_CHK ? RS_NAME(part_oop_chk)(src, dst, n, p, &chk)
+                              : RS_NAME(part_oop)(src, dst, n, p);
+    if (!CHK_OK(chk))
+        return 0;
+    KT *alt = (KT *)scratch;
+    /* m == 0: p was the smallest key; the next partition of the whole splits its run off */
+    RS_NAME(qsort)(dst, alt, m > 0 ? m : n, depth + 3, inplace_min_bytes, NULL);
+    if (m > 0)
+        RS_NAME(qsort)(dst + m, alt != NULL ? alt + m : NULL, n - m, depth + 3,
+                       inplace_min_bytes, NULL);
+    return 1;
+}
+#endif
+
 #ifdef HAVE_COLS
 /* Keys of register b (of S / VN) of a row of n keys. */
 #define COLS_COUNT(b) (n > (size_t)(b) * VN ? (n - (size_t)(b) * VN < VN ? n - (size_t)(b) * VN : VN) : 0)
@@ -1248,6 +1290,7 @@ static int RS_NAME(sort_rows_chk)(KT *keys, size_t rows, size_t n, void *scratch
 #endif
 
 #undef PREFETCH_BLOCKS
+#undef RS_SORT_FROM
 #undef HAVE_CHK
 #undef CHK_INIT
 #undef CHK_ACC

@@ -158,6 +158,11 @@ static int RS_E(sort_f64)(uint64_t *keys, size_t n, void *scratch)
     return RS_K(f64, sort_chk)(keys, n, scratch, INPLACE_BYTES);
 }
 
+static int RS_E(sort_from_f64)(const uint64_t *src, uint64_t *dst, size_t n, void *scratch)
+{
+    return RS_K(f64, sort_from)(src, dst, n, scratch, INPLACE_BYTES);
+}
+
 /* Whether sort_f64 takes keys[0..n) (no NaN, MXCSR.DAZ clear), and sort_f64 for keys it took
  * on the same thread. */
 static int RS_E(f64_usable)(const uint64_t *keys, size_t n)
@@ -210,6 +215,11 @@ static int RS_E(sort_f32)(uint32_t *keys, size_t n, void *scratch)
     return RS_K(f32, sort_chk)(keys, n, scratch, INPLACE_BYTES);
 }
 
+static int RS_E(sort_from_f32)(const uint32_t *src, uint32_t *dst, size_t n, void *scratch)
+{
+    return RS_K(f32, sort_from)(src, dst, n, scratch, INPLACE_BYTES);
+}
+
 static int RS_E(sort_rows_f32)(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
     return RS_K(f32, sort_rows_chk)(keys, rows, n, scratch, INPLACE_BYTES);
@@ -224,6 +234,11 @@ static void RS_E(sort_i32)(uint32_t *keys, size_t n, void *scratch)
     RS_S(i32, keys, n, scratch);
 }
 
+static void RS_E(sort_from_i32)(const uint32_t *src, uint32_t *dst, size_t n, void *scratch)
+{
+    RS_K(i32, sort_from)(src, dst, n, scratch, INPLACE_BYTES);
+}
+
 static void RS_E(sort_rows_i32)(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
     RS_SR(i32, keys, rows, n, scratch);
@@ -234,6 +249,11 @@ static void RS_E(sort_rows_i32)(uint32_t *keys, size_t rows, size_t n, void *scr
 static void RS_E(sort_i64)(uint64_t *keys, size_t n, void *scratch)
 {
     RS_S(i64, keys, n, scratch);
+}
+
+static void RS_E(sort_from_i64)(const uint64_t *src, uint64_t *dst, size_t n, void *scratch)
+{
+    RS_K(i64, sort_from)(src, dst, n, scratch, INPLACE_BYTES);
 }
 
 static void RS_E(sort_rows_i64)(uint64_t *keys, size_t rows, size_t n, void *scratch)

@@ -23,8 +23,10 @@
 #define RS_BITS 32
 #include "bitonic_tmpl.h" /* rs_avx2_u32_sort, ... */
 #define RS_VTAG i32
+#define RS_SORT_FROM
 #include "bitonic_tmpl.h" /* rs_avx2_ui32_sort, ...: int32 compared as signed */
 #define RS_VTAG     f32
+#define RS_SORT_FROM
 #define RS_KEY_SUCC vf32_succ
 #include "bitonic_tmpl.h" /* rs_avx2_uf32_sort, ...: float32 compared as numbers */
 #undef RS_KEY_SUCC
@@ -37,8 +39,10 @@
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx2_u64_sort, ... */
 #define RS_VTAG i64
+#define RS_SORT_FROM
 #include "bitonic_tmpl.h" /* rs_avx2_ui64_sort, ...: int64 as they are (v64 without flips) */
 #define RS_VTAG     f64
+#define RS_SORT_FROM
 #define RS_KEY_SUCC vf64_succ
 #include "bitonic_tmpl.h" /* rs_avx2_uf64_sort, ...: float64 compared as numbers */
 #undef RS_KEY_SUCC
@@ -138,6 +142,10 @@ const rs_kernel_table rs_kernels_avx2 = {
     .sort_i64 = rs_avx2_e_sort_i64,
     .sort_rows_i32 = rs_avx2_e_sort_rows_i32,
     .sort_rows_i64 = rs_avx2_e_sort_rows_i64,
+    .sort_from_i32 = rs_avx2_e_sort_from_i32,
+    .sort_from_i64 = rs_avx2_e_sort_from_i64,
+    .sort_from_f32 = rs_avx2_e_sort_from_f32,
+    .sort_from_f64 = rs_avx2_e_sort_from_f64,
     .merge_u32 = rs_avx2_e_merge_u32,
     .merge_u64 = NULL, /* 64-bit keys are compared as signed here (pre/post): scalar merge */
     .partition_u32 = rs_avx2_e_partition_u32,

@@ -40,8 +40,10 @@
 #define RS_BITS 32
 #include "bitonic_tmpl.h" /* rs_avx512_u32_sort, ... */
 #define RS_VTAG i32
+#define RS_SORT_FROM
 #include "bitonic_tmpl.h" /* rs_avx512_ui32_sort, ...: int32 compared as signed */
 #define RS_VTAG     f32
+#define RS_SORT_FROM
 #define RS_KEY_SUCC vf32_succ
 #include "bitonic_tmpl.h" /* rs_avx512_uf32_sort, ...: float32 compared as numbers */
 #undef RS_KEY_SUCC
@@ -60,8 +62,10 @@
 #define RS_BITS 64
 #include "bitonic_tmpl.h" /* rs_avx512_u64_sort, ... */
 #define RS_VTAG i64
+#define RS_SORT_FROM
 #include "bitonic_tmpl.h" /* rs_avx512_ui64_sort, ...: int64 compared as signed */
 #define RS_VTAG      f64
+#define RS_SORT_FROM
 #define RS_KEY_SUCC  vf64_succ
 #include "bitonic_tmpl.h" /* rs_avx512_uf64_sort, ...: float64 compared as numbers */
 #undef RS_KEY_SUCC
@@ -150,6 +154,10 @@
         .sort_i64 = rs_avx512##V##_e_sort_i64,           \
         .sort_rows_i32 = rs_avx512##V##_e_sort_rows_i32, \
         .sort_rows_i64 = rs_avx512##V##_e_sort_rows_i64, \
+        .sort_from_i32 = rs_avx512##V##_e_sort_from_i32, \
+        .sort_from_i64 = rs_avx512##V##_e_sort_from_i64, \
+        .sort_from_f32 = rs_avx512##V##_e_sort_from_f32, \
+        .sort_from_f64 = rs_avx512##V##_e_sort_from_f64, \
         .merge_u32 = rs_avx512_e_merge_u32,              \
         .merge_u64 = rs_avx512_e_merge_u64,              \
         .partition_u32 = rs_avx512##V##_e_partition_u32, \

@@ -102,6 +102,15 @@ typedef struct rs_kernel_table {
     void (*sort_rows_i32)(uint32_t *keys, size_t rows, size_t n, void *scratch);
     void (*sort_rows_i64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
 
+    /* sort_i32, sort_i64, sort_f32 and sort_f64 of src[0..n) into dst[0..n) (no overlap;
+     * src unchanged): what a copy and then the sort in place give, the copy's pass saved
+     * (the first partition reads src). The float ones return 0, dst undefined, where
+     * sort_f32 / sort_f64 would refuse the keys. NULL in a table that has none. */
+    void (*sort_from_i32)(const uint32_t *src, uint32_t *dst, size_t n, void *scratch);
+    void (*sort_from_i64)(const uint64_t *src, uint64_t *dst, size_t n, void *scratch);
+    int (*sort_from_f32)(const uint32_t *src, uint32_t *dst, size_t n, void *scratch);
+    int (*sort_from_f64)(const uint64_t *src, uint64_t *dst, size_t n, void *scratch);
+
     /* out[0..count) = the first count keys of the merge of the ascending runs a[0..na) and
      * b[0..nb) (count <= na + nb; out overlaps neither). NULL in a table: scalar code. */
     void (*merge_u32)(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out,

@@ -508,6 +508,8 @@ RS_VINLINE void v64_flip(uint64_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         p[i] ^= UINT64_C(0x8000000000000000);
 }
+/* v64 keys are sorted with their sign bits flipped (bitonic_tmpl.h: no sort_from). */
+#define V64_PRE_MOVES 1
 RS_VINLINE void v64_pre(uint64_t *p, size_t n)
 {
     v64_flip(p, n);

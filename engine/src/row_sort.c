@@ -461,41 +461,80 @@ void rs_row_canon_zeros_f64(uint64_t *keys, size_t n)
     canon_zeros_uint64_t(keys, n);
 }
 
-/* Sorts `rows` contiguous rows of n keys at keys with the native entries of `kind`; returns
- * 0 where the entries refuse them (a float NaN, or MXCSR.DAZ set), the same keys there but
- * maybe moved: what a later sort of them gives does not depend on their order (values
- * alone; a stable sort's zeros and NaNs were saved before, row_refill.c). */
-static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t rows, void *scratch)
+/* The native entries of `kind` on `rows` contiguous rows of n keys, in place: 1 sorted, 0
+ * refused. */
+static int native_in_place(const rs_kernel_table *k, native_kind kind, void *keys, size_t rows,
+                           size_t n, void *scratch)
 {
-    const rs_kernel_table *k = job->kern;
-    const size_t n = job->n;
-    size_t size = 8;
     switch (kind) {
     case NATIVE_F64:
-        if (!(rows == 1 ? k->sort_f64(keys, n, scratch) : k->sort_rows_f64(keys, rows, n, scratch)))
-            return 0;
-        break;
+        return rows == 1 ? k->sort_f64(keys, n, scratch) : k->sort_rows_f64(keys, rows, n, scratch);
     case NATIVE_F32:
-        size = 4;
-        if (!(rows == 1 ? k->sort_f32(keys, n, scratch) : k->sort_rows_f32(keys, rows, n, scratch)))
-            return 0;
-        break;
+        return rows == 1 ? k->sort_f32(keys, n, scratch) : k->sort_rows_f32(keys, rows, n, scratch);
     case NATIVE_I32:
-        size = 4;
         if (rows == 1)
             k->sort_i32(keys, n, scratch);
         else
             k->sort_rows_i32(keys, rows, n, scratch);
-        break;
+        return 1;
     case NATIVE_I64:
         if (rows == 1)
             k->sort_i64(keys, n, scratch);
         else
             k->sort_rows_i64(keys, rows, n, scratch);
-        break;
+        return 1;
     case NATIVE_NONE:
-        return 0;
+        break;
     }
+    return 0;
+}
+
+/* One row of n keys sorted from src into dst (no overlap) by the sort_from entry of `kind`,
+ * which saves the copy's pass: 1 sorted, 0 refused (dst undefined), -1 where the table has
+ * no such entry. */
+static int native_from(const rs_kernel_table *k, native_kind kind, const void *src, void *dst,
+                       size_t n, void *scratch)
+{
+    switch (kind) {
+    case NATIVE_F64:
+        return k->sort_from_f64 != NULL ? k->sort_from_f64(src, dst, n, scratch) : -1;
+    case NATIVE_F32:
+        return k->sort_from_f32 != NULL ? k->sort_from_f32(src, dst, n, scratch) : -1;
+    case NATIVE_I32:
+        if (k->sort_from_i32 == NULL)
+            return -1;
+        k->sort_from_i32(src, dst, n, scratch);
+        return 1;
+    case NATIVE_I64:
+        if (k->sort_from_i64 == NULL)
+            return -1;
+        k->sort_from_i64(src, dst, n, scratch);
+        return 1;
+    case NATIVE_NONE:
+        break;
+    }
+    return -1;
+}
+
+/* Sorts `rows` contiguous rows of n keys into keys with the native entries of `kind`, from
+ * src (rows as contiguous) where src != keys, else in place; returns 0 where the entries
+ * refuse them (a float NaN, or MXCSR.DAZ set), src then holding the same keys, maybe moved
+ * where src == keys: what a later sort of them gives does not depend on their order (values
+ * alone; a stable sort's zeros and NaNs were saved before, row_refill.c). */
+static int sort_native(const rs_job *job, native_kind kind, const void *src, void *keys,
+                       size_t rows, void *scratch)
+{
+    const rs_kernel_table *k = job->kern;
+    const size_t n = job->n;
+    const size_t size = kind == NATIVE_F32 || kind == NATIVE_I32 ? 4 : 8;
+    int sorted = src != keys && rows == 1 ? native_from(k, kind, src, keys, n, scratch) : -1;
+    if (sorted < 0) {
+        if (src != keys)
+            memcpy(keys, src, rows * n * size);
+        sorted = native_in_place(k, kind, keys, rows, n, scratch);
+    }
+    if (!sorted)
+        return 0;
     if ((kind == NATIVE_F32 || kind == NATIVE_F64) && n >= RS_CANON_ZEROS_MIN)
         for (size_t r = 0; r < rows; r++) {
             if (kind == NATIVE_F32)
@@ -509,6 +548,34 @@ static int sort_native(const rs_job *job, native_kind kind, void *keys, size_t r
     return 1;
 }
 
+/* Rows from this long, out of place, are sorted one call each, from the input (the copy's
+ * pass saved, native_from); shorter ones are copied and sorted together (sort_rows: one
+ * network per row without a call each). */
+#define RS_FROM_MIN_N 256u
+
+/* sort_native on `count` rows from `first`, into their contiguous output rows at dst. */
+static int sort_native_block(const rs_job *job, native_kind kind, size_t first, size_t count,
+                             unsigned char *dst, void *scratch)
+{
+    const rs_operand_plan *op = &job->ops[0];
+    const size_t row_bytes = job->n * op->info->size;
+    const unsigned char *in = op->in + first * op->in_stride_bytes;
+    if (in == dst)
+        return sort_native(job, kind, dst, dst, count, scratch);
+    if (count == 1 || job->n >= RS_FROM_MIN_N) {
+        for (size_t r = 0; r < count; r++)
+            if (!sort_native(job, kind, in + r * op->in_stride_bytes, dst + r * row_bytes, 1,
+                             scratch))
+                return 0;
+        return 1;
+    }
+    if (op->in_stride_bytes == row_bytes)
+        return sort_native(job, kind, in, dst, count, scratch);
+    for (size_t r = 0; r < count; r++)
+        memcpy(dst + r * row_bytes, in + r * op->in_stride_bytes, row_bytes);
+    return sort_native(job, kind, dst, dst, count, scratch);
+}
+
 static void sort_row_values(const rs_job *job, size_t row, workspace *w)
 {
     const rs_operand_plan *op = &job->ops[0];
@@ -519,9 +586,7 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     if (job->stable_refill)
         saved = rs_refill_save(op->info, job->kern, src, job->n, w->refill);
     if (native != NATIVE_NONE) {
-        if (dst != src)
-            memcpy(dst, src, job->n * op->info->size);
-        if (sort_native(job, native, dst, 1, w->scratch)) {
+        if (sort_native(job, native, src, dst, 1, w->scratch)) {
             if (job->stable_refill)
                 rs_refill_apply(op->info, job->order, dst, job->n, saved, w->refill);
             return;
@@ -651,12 +716,7 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
                 rs_refill_save(op->info, job->kern, op->in + (first + r) * op->in_stride_bytes, job->n,
                                (unsigned char *)w.refill + r * row_bytes);
         if (native != NATIVE_NONE) {
-            for (size_t r = 0; r < count; r++) {
-                const unsigned char *src = op->in + (first + r) * op->in_stride_bytes;
-                if (src != dst + r * row_bytes)
-                    memcpy(dst + r * row_bytes, src, row_bytes);
-            }
-            if (sort_native(job, native, dst, count, scratch)) {
+            if (sort_native_block(job, native, first, count, dst, scratch)) {
                 if (refill)
                     refill_block(job, dst, count, &w);
                 continue;
