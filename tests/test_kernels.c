@@ -686,12 +686,16 @@ START_TEST(f64_rows)
 END_TEST
 
 /* The positions where the refusal tests put a NaN: both ends (the partitions' scalar parts),
- * a few between. */
+ * the last few vectors (the out-of-place partition's one-vector loop, n - 2 * 4 * VN .. n -
+ * VN), a few between. Positions past the row are skipped. */
 static size_t nan_pos(size_t n, size_t k)
 {
-    return k == 0 ? n - 1 : k == 1 ? n / 2 : (k - 2) * (n / 5 + 1);
+    static const size_t from_end[] = {1, 9, 20, 40, 70, 100};
+    if (k < 6)
+        return n >= from_end[k] ? n - from_end[k] : n;
+    return k == 6 ? n / 2 : (k - 7) * (n / 5 + 1);
 }
-#define NAN_POS_COUNT 8
+#define NAN_POS_COUNT 13
 
 /* A NaN anywhere, or MXCSR.DAZ set, and the f64 entries refuse, leaving the same keys (the
  * first partition, which finds the NaN, may have moved them). Rows of 40000 keys are
@@ -741,6 +745,21 @@ START_TEST(f64_refuses)
             free(copy);
             zoned_check_free(&scz, "scratch", n);
         }
+        /* 3 rows longer than a network, the NaN in the last: refused, the same keys (the
+         * rows before it sorted) */
+        const size_t rows = 3, n = 1000;
+        uint64_t *keys = malloc(rows * n * sizeof *keys), *copy = malloc(rows * n * sizeof *copy);
+        zoned scz = scratch_new(n);
+        ck_assert(keys != NULL && copy != NULL);
+        for (size_t i = 0; i < rows * n; i++)
+            keys[i] = gen_f64(P_RANDOM, i % n, n, &s);
+        keys[2 * n + 500] = UINT64_C(0x7FF8000000000000);
+        memcpy(copy, keys, rows * n * sizeof *keys);
+        ck_assert_int_eq(t->sort_rows_f64(keys, rows, n, scz.data), 0);
+        ck_assert(same_keys(keys, copy, rows * n, 8));
+        free(keys);
+        free(copy);
+        zoned_check_free(&scz, "scratch", n);
     }
 }
 END_TEST
@@ -913,6 +932,21 @@ START_TEST(f32_refuses)
             free(copy);
             zoned_check_free(&scz, "scratch", n);
         }
+        /* 3 rows longer than a network, the NaN in the last: refused, the same keys (the
+         * rows before it sorted) */
+        const size_t rows = 3, n = 1000;
+        uint32_t *keys = malloc(rows * n * sizeof *keys), *copy = malloc(rows * n * sizeof *copy);
+        zoned scz = scratch_new(n);
+        ck_assert(keys != NULL && copy != NULL);
+        for (size_t i = 0; i < rows * n; i++)
+            keys[i] = gen_f32(P_RANDOM, i % n, n, &s);
+        keys[2 * n + 500] = 0x7FC00000u;
+        memcpy(copy, keys, rows * n * sizeof *keys);
+        ck_assert_int_eq(t->sort_rows_f32(keys, rows, n, scz.data), 0);
+        ck_assert(same_keys(keys, copy, rows * n, 4));
+        free(keys);
+        free(copy);
+        zoned_check_free(&scz, "scratch", n);
     }
 }
 END_TEST
@@ -1062,8 +1096,8 @@ static void check_from(const rs_kernel_table *t, int kind, size_t n, int pat)
     ck_assert_msg(memcmp(src.data, copy, n * size) == 0, "%s sort_from kind %d n=%zu: src changed",
                   t->name, kind, n);
     if (kind >= 2 && n > 0) {
-        /* a NaN at one end or the middle */
-        const size_t pos = (size_t)pat % 3 == 0 ? 0 : (size_t)pat % 3 == 1 ? n - 1 : n / 2;
+        /* a NaN at one of nan_pos's positions */
+        const size_t at = nan_pos(n, (size_t)pat % NAN_POS_COUNT), pos = at < n ? at : 0;
         if (size == 4) {
             const uint32_t nan = 0xFFC00001u;
             memcpy((unsigned char *)src.data + 4 * pos, &nan, 4);

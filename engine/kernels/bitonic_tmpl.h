@@ -1043,6 +1043,9 @@ static void RS_NAME(sort)(KT *keys, size_t n, void *scratch, size_t inplace_min_
 }
 
 #if HAVE_CHK
+#if RS_CAT(RS_CAT(V, RS_VTAG), _PRE_MOVES)
+#error "sort_chk reads the keys as they are: not for a vocabulary whose pre moves them"
+#endif
 /* RS_NAME(sort) for keys that the vocabulary may refuse (RS_V(usable): float NaNs, or
  * MXCSR.DAZ set): returns 0 when it does, the keys then a permutation of what they were;
  * else sorts them and returns 1. Rows longer than a network are checked as the first
