@@ -697,73 +697,6 @@ static size_t nan_pos(size_t n, size_t k)
 }
 #define NAN_POS_COUNT 13
 
-/* A NaN anywhere, or MXCSR.DAZ set, and the f64 entries refuse, leaving the same keys (the
- * first partition, which finds the NaN, may have moved them). Rows of 40000 keys are
- * partitioned in place first where a table's threshold is 256 KiB (Intel), out of place
- * elsewhere. */
-START_TEST(f64_refuses)
-{
-    uint64_t s = seed ^ 0xF64u;
-    const size_t lens[] = {1, 7, 8, 9, 31, 32, 33, 64, 65, 257, 1000, 4097, 40000};
-    /* the suite's table, and the low-threshold build (in place first from 4097 keys) */
-    for (int ti = 0; ti < 2; ti++) {
-        const rs_kernel_table *t = ti == 0 ? table : table_low;
-        if (t == NULL || t->sort_f64 == NULL)
-            continue;
-        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
-            const size_t n = lens[li];
-            uint64_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
-            zoned scz = scratch_new(n);
-            void *sc = scz.data;
-            ck_assert(keys != NULL && copy != NULL);
-            for (size_t k = 0; k < NAN_POS_COUNT; k++) {
-                const size_t pos = nan_pos(n, k);
-                if (pos >= n)
-                    continue;
-                for (size_t i = 0; i < n; i++)
-                    keys[i] = gen_f64(P_RANDOM, i, n, &s);
-                keys[pos] =
-                    (rnd(&s) & 1 ? UINT64_C(0xFFF8000000000000) : UINT64_C(0x7FF0000000000001)) |
-                    (rnd(&s) & 0xFFFF);
-                memcpy(copy, keys, n * sizeof *keys);
-                ck_assert_msg(t->sort_f64(keys, n, sc) == 0, "n=%zu NaN at %zu", n, pos);
-                ck_assert(same_keys(keys, copy, n, 8));
-                ck_assert_int_eq(t->sort_rows_f64(keys, 1, n, sc), 0);
-                ck_assert(same_keys(keys, copy, n, 8));
-            }
-#if defined(__x86_64__) || defined(__i386__)
-            for (size_t i = 0; i < n; i++)
-                keys[i] = copy[i] = gen_f64(F_SPECIAL, i, n, &s);
-            const unsigned csr = _mm_getcsr();
-            _mm_setcsr(csr | 0x40u); /* DAZ */
-            const int took = t->sort_f64(keys, n, sc);
-            _mm_setcsr(csr);
-            ck_assert_int_eq(took, 0);
-            ck_assert(same_keys(keys, copy, n, 8));
-#endif
-            free(keys);
-            free(copy);
-            zoned_check_free(&scz, "scratch", n);
-        }
-        /* 3 rows longer than a network, the NaN in the last: refused, the same keys (the
-         * rows before it sorted) */
-        const size_t rows = 3, n = 1000;
-        uint64_t *keys = malloc(rows * n * sizeof *keys), *copy = malloc(rows * n * sizeof *copy);
-        zoned scz = scratch_new(n);
-        ck_assert(keys != NULL && copy != NULL);
-        for (size_t i = 0; i < rows * n; i++)
-            keys[i] = gen_f64(P_RANDOM, i % n, n, &s);
-        keys[2 * n + 500] = UINT64_C(0x7FF8000000000000);
-        memcpy(copy, keys, rows * n * sizeof *keys);
-        ck_assert_int_eq(t->sort_rows_f64(keys, rows, n, scz.data), 0);
-        ck_assert(same_keys(keys, copy, rows * n, 8));
-        free(keys);
-        free(copy);
-        zoned_check_free(&scz, "scratch", n);
-    }
-}
-END_TEST
-
 /* ---- float32 compared as numbers (sort_f32), where a table has it */
 
 /* As gen_f64, for float32 bit patterns. */
@@ -888,20 +821,52 @@ START_TEST(f32_rows)
 }
 END_TEST
 
-/* A NaN anywhere, or MXCSR.DAZ set, and sort_f32 refuses, leaving the same keys (as
- * f64_refuses; 70000 keys: partitioned in place first with a 256 KiB threshold). */
-START_TEST(f32_refuses)
+/* Key i of an array of keys of `bits` (32 or 64) set to v. */
+static void put_key(void *keys, size_t i, unsigned bits, uint64_t v)
 {
-    uint64_t s = seed ^ 0xF32u;
-    const size_t lens[] = {1, 15, 16, 17, 63, 64, 65, 513, 1000, 4097, 70000};
+    if (bits == 32) {
+        const uint32_t w = (uint32_t)v;
+        memcpy((unsigned char *)keys + 4 * i, &w, 4);
+    } else {
+        memcpy((unsigned char *)keys + 8 * i, &v, 8);
+    }
+}
+
+/* gen_f32 or gen_f64, by `bits`. */
+static uint64_t gen_float(unsigned bits, int pat, size_t i, size_t n, uint64_t *s)
+{
+    return bits == 32 ? gen_f32(pat, i, n, s) : gen_f64(pat, i, n, s);
+}
+
+/* The float entries of t for keys of `bits`: sort_fW (rows == 0) or sort_rows_fW. */
+static int sort_float(const rs_kernel_table *t, unsigned bits, void *keys, size_t rows, size_t n,
+                      void *scratch)
+{
+    if (bits == 32)
+        return rows == 0 ? t->sort_f32(keys, n, scratch) : t->sort_rows_f32(keys, rows, n, scratch);
+    return rows == 0 ? t->sort_f64(keys, n, scratch) : t->sort_rows_f64(keys, rows, n, scratch);
+}
+
+/* A NaN anywhere, or MXCSR.DAZ set, and the float entries (_i: 0 float64, 1 float32) refuse,
+ * leaving the same keys (the first partition, which finds the NaN, may have moved them).
+ * Rows of 40000 float64 / 70000 float32 keys are partitioned in place first where a table's
+ * threshold is 256 KiB (Intel), out of place elsewhere. */
+START_TEST(float_refuses)
+{
+    const unsigned bits = _i == 0 ? 64 : 32;
+    const size_t size = bits / 8;
+    uint64_t s = seed ^ (bits == 64 ? 0xF64u : 0xF32u);
+    static const size_t lens64[] = {1, 7, 8, 9, 31, 32, 33, 64, 65, 257, 1000, 4097, 40000, 0};
+    static const size_t lens32[] = {1, 15, 16, 17, 63, 64, 65, 513, 1000, 4097, 70000, 0};
+    const size_t *lens = bits == 64 ? lens64 : lens32;
     /* the suite's table, and the low-threshold build (in place first from 4097 keys) */
     for (int ti = 0; ti < 2; ti++) {
         const rs_kernel_table *t = ti == 0 ? table : table_low;
-        if (t == NULL || t->sort_f32 == NULL)
+        if (t == NULL || (bits == 64 ? t->sort_f64 == NULL : t->sort_f32 == NULL))
             continue;
-        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+        for (size_t li = 0; lens[li] != 0; li++) {
             const size_t n = lens[li];
-            uint32_t *keys = malloc(n * sizeof *keys), *copy = malloc(n * sizeof *copy);
+            unsigned char *keys = malloc(n * size), *copy = malloc(n * size);
             zoned scz = scratch_new(n);
             ck_assert(keys != NULL && copy != NULL);
             for (size_t k = 0; k < NAN_POS_COUNT; k++) {
@@ -909,24 +874,29 @@ START_TEST(f32_refuses)
                 if (pos >= n)
                     continue;
                 for (size_t i = 0; i < n; i++)
-                    keys[i] = gen_f32(P_RANDOM, i, n, &s);
-                keys[pos] =
-                    (rnd(&s) & 1 ? 0xFFC00000u : 0x7F800001u) | (uint32_t)(rnd(&s) & 0xFFFF);
-                memcpy(copy, keys, n * sizeof *keys);
-                ck_assert_msg(t->sort_f32(keys, n, scz.data) == 0, "n=%zu NaN at %zu", n, pos);
-                ck_assert(same_keys(keys, copy, n, 4));
-                ck_assert_int_eq(t->sort_rows_f32(keys, 1, n, scz.data), 0);
-                ck_assert(same_keys(keys, copy, n, 4));
+                    put_key(keys, i, bits, gen_float(bits, P_RANDOM, i, n, &s));
+                const uint64_t nan =
+                    bits == 64 ? (rnd(&s) & 1 ? UINT64_C(0xFFF8000000000000)
+                                              : UINT64_C(0x7FF0000000000001))
+                               : (rnd(&s) & 1 ? UINT64_C(0xFFC00000) : UINT64_C(0x7F800001));
+                put_key(keys, pos, bits, nan | (rnd(&s) & 0xFFFF));
+                memcpy(copy, keys, n * size);
+                ck_assert_msg(sort_float(t, bits, keys, 0, n, scz.data) == 0,
+                              "f%u n=%zu NaN at %zu", bits, n, pos);
+                ck_assert(same_keys(keys, copy, n, size));
+                ck_assert_int_eq(sort_float(t, bits, keys, 1, n, scz.data), 0);
+                ck_assert(same_keys(keys, copy, n, size));
             }
 #if defined(__x86_64__) || defined(__i386__)
             for (size_t i = 0; i < n; i++)
-                keys[i] = copy[i] = gen_f32(F_SPECIAL, i, n, &s);
+                put_key(keys, i, bits, gen_float(bits, F_SPECIAL, i, n, &s));
+            memcpy(copy, keys, n * size);
             const unsigned csr = _mm_getcsr();
             _mm_setcsr(csr | 0x40u); /* DAZ */
-            const int took = t->sort_f32(keys, n, scz.data);
+            const int took = sort_float(t, bits, keys, 0, n, scz.data);
             _mm_setcsr(csr);
             ck_assert_int_eq(took, 0);
-            ck_assert(same_keys(keys, copy, n, 4));
+            ck_assert(same_keys(keys, copy, n, size));
 #endif
             free(keys);
             free(copy);
@@ -935,15 +905,16 @@ START_TEST(f32_refuses)
         /* 3 rows longer than a network, the NaN in the last: refused, the same keys (the
          * rows before it sorted) */
         const size_t rows = 3, n = 1000;
-        uint32_t *keys = malloc(rows * n * sizeof *keys), *copy = malloc(rows * n * sizeof *copy);
+        unsigned char *keys = malloc(rows * n * size), *copy = malloc(rows * n * size);
         zoned scz = scratch_new(n);
         ck_assert(keys != NULL && copy != NULL);
         for (size_t i = 0; i < rows * n; i++)
-            keys[i] = gen_f32(P_RANDOM, i % n, n, &s);
-        keys[2 * n + 500] = 0x7FC00000u;
-        memcpy(copy, keys, rows * n * sizeof *keys);
-        ck_assert_int_eq(t->sort_rows_f32(keys, rows, n, scz.data), 0);
-        ck_assert(same_keys(keys, copy, rows * n, 4));
+            put_key(keys, i, bits, gen_float(bits, P_RANDOM, i % n, n, &s));
+        put_key(keys, 2 * n + 500, bits,
+                bits == 64 ? UINT64_C(0x7FF8000000000000) : UINT64_C(0x7FC00000));
+        memcpy(copy, keys, rows * n * size);
+        ck_assert_int_eq(sort_float(t, bits, keys, rows, n, scz.data), 0);
+        ck_assert(same_keys(keys, copy, rows * n, size));
         free(keys);
         free(copy);
         zoned_check_free(&scz, "scratch", n);
@@ -1058,16 +1029,9 @@ static void check_from(const rs_kernel_table *t, int kind, size_t n, int pat)
     unsigned char *copy = malloc(n * size + 1), *ref = malloc(n * size + 1);
     ck_assert(copy != NULL && ref != NULL);
     for (size_t i = 0; i < n; i++) {
-        const uint64_t v = kind == 0   ? gen_signed(pat % S_COUNT, i, n, 32, &s)
-                           : kind == 1 ? gen_signed(pat % S_COUNT, i, n, 64, &s)
-                           : kind == 2 ? gen_f32(pat % F_COUNT, i, n, &s)
-                                       : gen_f64(pat % F_COUNT, i, n, &s);
-        if (size == 4) {
-            const uint32_t w = (uint32_t)v;
-            memcpy((unsigned char *)src.data + 4 * i, &w, 4);
-        } else {
-            memcpy((unsigned char *)src.data + 8 * i, &v, 8);
-        }
+        const uint64_t v = kind < 2 ? gen_signed(pat % S_COUNT, i, n, (unsigned)size * 8, &s)
+                                    : gen_float((unsigned)size * 8, pat % F_COUNT, i, n, &s);
+        put_key(src.data, i, (unsigned)size * 8, v);
     }
     memcpy(copy, src.data, n * size);
     memcpy(ref, src.data, n * size);
@@ -1098,13 +1062,8 @@ static void check_from(const rs_kernel_table *t, int kind, size_t n, int pat)
     if (kind >= 2 && n > 0) {
         /* a NaN at one of nan_pos's positions */
         const size_t at = nan_pos(n, (size_t)pat % NAN_POS_COUNT), pos = at < n ? at : 0;
-        if (size == 4) {
-            const uint32_t nan = 0xFFC00001u;
-            memcpy((unsigned char *)src.data + 4 * pos, &nan, 4);
-        } else {
-            const uint64_t nan = UINT64_C(0x7FF0000000000003);
-            memcpy((unsigned char *)src.data + 8 * pos, &nan, 8);
-        }
+        put_key(src.data, pos, (unsigned)size * 8,
+                size == 4 ? UINT64_C(0xFFC00001) : UINT64_C(0x7FF0000000000003));
         memcpy(copy, src.data, n * size);
         const int took = kind == 2 ? t->sort_from_f32(src.data, dst.data, n, sc.data)
                                    : t->sort_from_f64(src.data, dst.data, n, sc.data);
@@ -1569,10 +1528,9 @@ static Suite *kernels_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, f64_numbers);
     tcase_add_test(tc, f64_rows);
-    tcase_add_test(tc, f64_refuses);
     tcase_add_test(tc, f32_numbers);
     tcase_add_test(tc, f32_rows);
-    tcase_add_test(tc, f32_refuses);
+    tcase_add_loop_test(tc, float_refuses, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("signed");
     tcase_set_timeout(tc, 600);

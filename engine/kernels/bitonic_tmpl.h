@@ -1023,6 +1023,15 @@ static int RS_NAME(qsort)(KT *a, KT *alt, size_t n, int depth, size_t inplace_mi
     return 1;
 }
 
+/* The quicksort's depth limit for n keys (then heapsort): 2 log2(n) + 4 levels. */
+static int RS_NAME(depth_limit)(size_t n)
+{
+    int depth = 4;
+    for (size_t m = n; m > 1; m >>= 1)
+        depth += 2;
+    return depth;
+}
+
 /* Sorts keys[0..n); scratch (n keys, may be NULL: then in place) holds the copy that the
  * out-of-place partitions write to; parts of inplace_min_bytes or more are partitioned in
  * place (qsort). */
@@ -1034,11 +1043,8 @@ static void RS_NAME(sort)(KT *keys, size_t n, void *scratch, size_t inplace_min_
         RS_V(post)(keys, n);
         return;
     }
-    int depth = 0;
-    for (size_t m = n; m > 1; m >>= 1)
-        depth += 2;
     RS_V(pre)(keys, n);
-    RS_NAME(qsort)(keys, (KT *)scratch, n, depth + 4, inplace_min_bytes, NULL);
+    RS_NAME(qsort)(keys, (KT *)scratch, n, RS_NAME(depth_limit)(n), inplace_min_bytes, NULL);
     RS_V(post)(keys, n);
 }
 
@@ -1063,11 +1069,9 @@ static int RS_NAME(sort_chk)(KT *keys, size_t n, void *scratch, size_t inplace_m
     }
     if (!RS_V(chk_env)())
         return 0;
-    int depth = 0;
-    for (size_t m = n; m > 1; m >>= 1)
-        depth += 2;
     VT chk = CHK_INIT();
-    return RS_NAME(qsort)(keys, (KT *)scratch, n, depth + 4, inplace_min_bytes, &chk);
+    return RS_NAME(qsort)(keys, (KT *)scratch, n, RS_NAME(depth_limit)(n), inplace_min_bytes,
+                          &chk);
 }
 #endif
 
@@ -1094,9 +1098,7 @@ static int RS_NAME(sort_from)(const KT *src, KT *dst, size_t n, void *scratch,
     if (!RS_V(chk_env)())
         return 0;
 #endif
-    int depth = 0;
-    for (size_t m = n; m > 1; m >>= 1)
-        depth += 2;
+    const int depth = RS_NAME(depth_limit)(n) - 1; /* one level: the partition below */
     const KT p = RS_NAME(pivot)(src, n);
     VT chk = CHK_INIT();
     const size_t m = HAVE_CHK ? RS_NAME(part_oop_chk)(src, dst, n, p, &chk)
@@ -1105,10 +1107,10 @@ static int RS_NAME(sort_from)(const KT *src, KT *dst, size_t n, void *scratch,
         return 0;
     KT *alt = (KT *)scratch;
     /* m == 0: p was the smallest key; the next partition of the whole splits its run off */
-    RS_NAME(qsort)(dst, alt, m > 0 ? m : n, depth + 3, inplace_min_bytes, NULL);
+    RS_NAME(qsort)(dst, alt, m > 0 ? m : n, depth, inplace_min_bytes, NULL);
     if (m > 0)
-        RS_NAME(qsort)(dst + m, alt != NULL ? alt + m : NULL, n - m, depth + 3,
-                       inplace_min_bytes, NULL);
+        RS_NAME(qsort)(dst + m, alt != NULL ? alt + m : NULL, n - m, depth, inplace_min_bytes,
+                       NULL);
     return 1;
 }
 #endif

@@ -747,7 +747,7 @@ RS_VINLINE int vf64_chk_env(void)
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
 RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
 {
-    if (_mm_getcsr() & RS_MXCSR_DAZ)
+    if (!vf64_chk_env())
         return 0;
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
@@ -852,30 +852,18 @@ RS_VINLINE uint32_t vf32_hmax(vf32_t v)
 
 /* As vf64_chk_*, for float32. */
 #define Vf32_CHECKS 1
-RS_VINLINE vf32_t vf32_chk_init(void)
-{
-    return _mm256_setzero_si256();
-}
-
+#define vf32_chk_init vf64_chk_init /* the same vector type */
+#define vf32_chk_env  vf64_chk_env
+#define vf32_chk_ok   vf64_chk_ok
 RS_VINLINE vf32_t vf32_chk_acc(vf32_t acc, vf32_t v)
 {
     return _mm256_or_si256(acc, RS_SI32(_mm256_cmp_ps(RS_PS(v), RS_PS(v), _CMP_UNORD_Q)));
 }
 
-RS_VINLINE int vf32_chk_ok(vf32_t acc)
-{
-    return _mm256_testz_si256(acc, acc);
-}
-
-RS_VINLINE int vf32_chk_env(void)
-{
-    return !(_mm_getcsr() & RS_MXCSR_DAZ);
-}
-
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
 RS_VINLINE int vf32_usable(const uint32_t *keys, size_t n)
 {
-    if (_mm_getcsr() & RS_MXCSR_DAZ)
+    if (!vf32_chk_env())
         return 0;
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {

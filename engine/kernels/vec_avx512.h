@@ -867,7 +867,7 @@ RS_VINLINE int vf64_chk_env(void)
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
 RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
 {
-    if (_mm_getcsr() & RS_MXCSR_DAZ)
+    if (!vf64_chk_env())
         return 0;
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
@@ -970,11 +970,8 @@ RS_VINLINE uint32_t vf32_hmax(vf32_t v)
  * magnitude seen, as bits (a NaN's exceed +inf's); an and and an integer max (ports 0 and
  * 5, 0) beside the partition's compare and compresses (port 5). */
 #define Vf32_CHECKS 1
-RS_VINLINE vf32_t vf32_chk_init(void)
-{
-    return _mm512_setzero_si512();
-}
-
+#define vf32_chk_init vf64_chk_init /* the same vector type */
+#define vf32_chk_env  vf64_chk_env
 RS_VINLINE vf32_t vf32_chk_acc(vf32_t acc, vf32_t v)
 {
     return _mm512_max_epu32(acc, _mm512_and_si512(v, _mm512_set1_epi32(0x7FFFFFFF)));
@@ -985,15 +982,10 @@ RS_VINLINE int vf32_chk_ok(vf32_t acc)
     return _mm512_reduce_max_epu32(acc) <= Kf32_MAX;
 }
 
-RS_VINLINE int vf32_chk_env(void)
-{
-    return !(_mm_getcsr() & RS_MXCSR_DAZ);
-}
-
 /* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
 RS_VINLINE int vf32_usable(const uint32_t *keys, size_t n)
 {
-    if (_mm_getcsr() & RS_MXCSR_DAZ)
+    if (!vf32_chk_env())
         return 0;
     size_t i = 0;
     for (; i + 64 <= n; i += 64) {
