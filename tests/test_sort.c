@@ -414,6 +414,115 @@ START_TEST(test_top_k)
 }
 END_TEST
 
+/* Top-k of rows long enough and k small enough for the selection (engine/src/row_topk.c:
+ * a sorted sample's threshold, the keys at or below it sorted): k from 1 to n / 8 and just
+ * past it (the whole-row sort), every kind of data, both directions, every order, with and
+ * without indices and payloads, one and two threads (a row is then not split). */
+START_TEST(test_top_k_select)
+{
+    const rowsort_dtype dtype = (rowsort_dtype)_i;
+    const size_t lengths[] = {1024, 1031, 8192, 70001};
+    const unsigned topk_orders[] = {0, ROWSORT_NANS_LAST, ROWSORT_TOTAL_ORDER,
+                                    ROWSORT_TOTAL_ORDER | ROWSORT_NANS_LAST};
+    rowsort_ctx *ctxs[2] = {make_ctx(1), make_ctx(2)};
+    size_t case_no = 0;
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li];
+        const size_t ks[] = {1, 2, 9, n / 64, n / 8, n / 8 + 1};
+        for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
+            /* the longest rows: fewer cases (the oracle is slow there) */
+            if (n > 10000 && ki % 2 == 1)
+                continue;
+            for (int largest = 0; largest < 2; largest++, case_no++) {
+                const uint64_t seed = th_seed(11, dtype, case_no, n);
+                th_rng rng = th_rng_make(seed);
+                th_kind kind;
+                do
+                    kind = (th_kind)th_below(&rng, TH_KIND_COUNT);
+                while (!th_kind_applies(dtype, kind));
+                th_spec s = th_spec_one(dtype, kind, 1 + (n < 10000 && case_no % 2), n,
+                                        topk_orders[case_no % 4], seed);
+                s.select = largest ? ROWSORT_SELECT_LARGEST : ROWSORT_SELECT_SMALLEST;
+                s.k = ks[ki];
+                s.outputs = 1;
+                s.index_dtype = case_no % 3 == 0 ? -1 : index_dtypes[1 + case_no % 2];
+                if (case_no % 5 == 0) { /* payloads move with the keys */
+                    s.num_ops = 3;
+                    s.dtypes[1] = ROWSORT_DTYPE_U8;
+                    s.kinds[1] = TH_RANDOM;
+                    s.dtypes[2] = ROWSORT_DTYPE_C128;
+                    s.kinds[2] = TH_NANS;
+                }
+                RUN_CASE(ctxs[case_no % 2], &s);
+            }
+        }
+    }
+    rowsort_destroy(ctxs[0]);
+    rowsort_destroy(ctxs[1]);
+    report("top_k_select", _i);
+}
+END_TEST
+
+/* Top-k where the selection's sample misleads it: the positions that a sample at any
+ * stride of 16 or more would read (the middle of each stretch) hold the k-th best keys'
+ * betters, so few keys pass the sample's threshold and the row must be sorted whole;
+ * rows where the best keys sit only between the sample points. int32 and float32, checked
+ * against the oracle. */
+START_TEST(test_top_k_misleading_sample)
+{
+    rowsort_ctx *ctx = make_ctx(1);
+    const size_t n = 8192, k = n / 8;
+    const rowsort_dtype dtypes[] = {ROWSORT_DTYPE_I32, ROWSORT_DTYPE_F32};
+    for (size_t d = 0; d < 2; d++) {
+        for (int largest = 0; largest < 2; largest++) {
+            for (int layout = 0; layout < 2; layout++) {
+                int32_t *in = malloc(n * 4), *out = malloc(n * 4), *idx = malloc(n * 4);
+                ck_assert(in != NULL && out != NULL && idx != NULL);
+                for (size_t i = 0; i < n; i++) {
+                    /* layout 0: every 8th position (each sample point among them) holds a
+                     * good key; layout 1: every position but those */
+                    const int good = (i % 8 == 0) == (layout == 0);
+                    int32_t v = good ? (int32_t)(i % 977) : (int32_t)(100000 + i % 5003);
+                    if (largest)
+                        v = -v;
+                    if (dtypes[d] == ROWSORT_DTYPE_F32) {
+                        const float f = (float)v * 0.5f;
+                        memcpy(&in[i], &f, 4);
+                    } else {
+                        in[i] = v;
+                    }
+                }
+                const rowsort_array op = {in, dtypes[d], 0};
+                const rowsort_array outa = {out, dtypes[d], 0};
+                rowsort_request req;
+                rowsort_request_init(&req);
+                req.operands = &op;
+                req.outputs = &outa;
+                req.num_operands = 1;
+                req.rows = 1;
+                req.n = n;
+                req.select = largest ? ROWSORT_SELECT_LARGEST : ROWSORT_SELECT_SMALLEST;
+                req.k = k;
+                req.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
+                ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+                th_spec s = th_spec_one(dtypes[d], TH_RANDOM, 1, n, 0, 0);
+                s.select = req.select;
+                s.k = k;
+                s.outputs = 1;
+                s.index_dtype = ROWSORT_DTYPE_I32;
+                char msg[4096];
+                const void *ins[1] = {in}, *outs[1] = {out};
+                ck_assert_msg(th_check(&s, ins, outs, idx, msg, sizeof msg) == 0, "%s", msg);
+                free(in);
+                free(out);
+                free(idx);
+            }
+        }
+    }
+    rowsort_destroy(ctx);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ shapes */
 
 START_TEST(test_empty_shapes)
@@ -675,6 +784,7 @@ static Suite *sort_suite(void)
         {"random_requests", test_random_requests, 8},
         {"strides", test_strides_and_red_zones, ALL_DTYPES},
         {"top_k", test_top_k, ALL_DTYPES},
+        {"top_k_select", test_top_k_select, ALL_DTYPES},
         {"many_short_rows", test_many_short_rows, ALL_DTYPES},
         {"helper_sort_rows", test_helper_sort_rows, ALL_DTYPES},
         {"helper_argsort_rows", test_helper_argsort_rows, ALL_DTYPES},
@@ -689,6 +799,9 @@ static Suite *sort_suite(void)
     TCase *tc = tcase_create("shapes");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_empty_shapes);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("top_k_misleading_sample");
+    tcase_add_test(tc, test_top_k_misleading_sample);
     suite_add_tcase(s, tc);
     return s;
 }

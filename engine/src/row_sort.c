@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "row_refill.h"
+#include "row_topk.h"
 
 /* Rows encoded, sorted and decoded together in blocks of this many bytes (rs_row_sort_range). */
 #define RS_ROW_BLOCK_BYTES ((size_t)8 * 1024)
@@ -634,7 +635,14 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
                             job->n, w.scratch);
         return;
     }
-    compute_permutation(job, row, &w);
+    if (rs_row_topk_applies(job)) {
+        const rs_operand_plan *op = &job->ops[0];
+        rs_row_encode(job, op, op->in + row * op->in_stride_bytes, job->n, 1, w.keys);
+        if (!rs_row_topk_perm(job, w.keys, w.perm, w.pass_idx, w.scratch))
+            compute_permutation(job, row, &w);
+    } else {
+        compute_permutation(job, row, &w);
+    }
     for (size_t o = 0; o < job->num_operands; o++) {
         const rs_operand_plan *op = &job->ops[o];
         if (op->out == NULL)

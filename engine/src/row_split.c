@@ -4,12 +4,16 @@
 #include <string.h>
 
 #include "merge_path.h"
+#include "row_topk.h"
 
 int rs_split_supported(const rs_job *job)
 {
     /* Not the refill of stable float values (row_refill.h), which works on whole rows: the
      * scheduler splits such rows as the stable sort they stand for (rs_sched_run). */
-    return job->num_keys == 1 && job->ops[0].info->words == 1 && !job->stable_refill;
+    /* Nor a top-k that selects (row_topk.h): one thread reads the row once, faster than
+     * threads that sort it whole. */
+    return job->num_keys == 1 && job->ops[0].info->words == 1 && !job->stable_refill &&
+           !rs_row_topk_applies(job);
 }
 
 size_t rs_split_key_bytes(const rs_job *job)

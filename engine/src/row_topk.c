@@ -1,0 +1,171 @@
+/*
+ * row_topk.c - top-k by selection (row_topk.h).
+ *
+ * The first k of a stable order are the keys below the k-th smallest key, then the first of
+ * those equal to it in input order. Any threshold t with at least k keys <= t keeps all of
+ * them: collecting every key <= t in input order (with its position) and sorting those
+ * stably gives the same first k as sorting the whole row. t comes from a sorted sample taken
+ * at a fixed stride, at a rank a few standard deviations above k's share of the sample, so
+ * that about k + 3 sqrt(k) + a few keys per sample step pass and too few pass only rarely
+ * (then the row is sorted whole: same result, the old cost).
+ */
+#include "row_topk.h"
+
+#include <string.h>
+
+/* Sample size: n / 16 keys, within these bounds. */
+#define SAMPLE_MIN ((size_t)64)
+#define SAMPLE_MAX ((size_t)4096)
+
+int rs_row_topk_applies(const rs_job *job)
+{
+    return job->out_n < job->n && job->n >= RS_TOPK_MIN_N &&
+           job->out_n * RS_TOPK_MAX_SHARE <= job->n && job->num_keys == 1 &&
+           job->ops[0].info->words == 1;
+}
+
+static size_t isqrt_up(size_t x)
+{
+    size_t r = 0;
+    while (r * r < x)
+        r++;
+    return r;
+}
+
+/* Sample of `count` keys at a fixed stride over keys[0..n), into out. */
+#define RS_SAMPLE_FN(name, KT)                                                              \
+    static void name(const void *keys, size_t n, size_t count, void *out)                  \
+    {                                                                                       \
+        const KT *k = keys;                                                                 \
+        KT *o = out;                                                                        \
+        const size_t step = n / count;                                                      \
+        for (size_t i = 0; i < count; i++)                                                  \
+            o[i] = k[i * step + step / 2];                                                  \
+    }
+RS_SAMPLE_FN(sample_u16, uint16_t)
+RS_SAMPLE_FN(sample_u32, uint32_t)
+RS_SAMPLE_FN(sample_u64, uint64_t)
+
+/* Moves the keys <= t to the front of keys, in input order, their positions to cand;
+ * returns how many. Where few pass (sparse), a branch per key, well predicted; else every
+ * key is written and the count moves by the compare (a branch taken at random costs more). */
+#define RS_FILTER_FN(name, KT, IT)                                                          \
+    static size_t name(void *keys, size_t n, uint64_t t64, void *cand, int sparse)         \
+    {                                                                                       \
+        KT *k = keys;                                                                       \
+        IT *c = cand;                                                                       \
+        const KT t = (KT)t64;                                                               \
+        size_t m = 0;                                                                       \
+        if (sparse) {                                                                       \
+            for (size_t i = 0; i < n; i++) {                                                \
+                const KT x = k[i];                                                          \
+                if (x <= t) {                                                               \
+                    k[m] = x;                                                               \
+                    c[m++] = (IT)i;                                                         \
+                }                                                                           \
+            }                                                                               \
+            return m;                                                                       \
+        }                                                                                   \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            const KT x = k[i];                                                              \
+            k[m] = x;                                                                       \
+            c[m] = (IT)i;                                                                   \
+            m += x <= t;                                                                    \
+        }                                                                                   \
+        return m;                                                                           \
+    }
+RS_FILTER_FN(filter_u16_i32, uint16_t, uint32_t)
+RS_FILTER_FN(filter_u32_i32, uint32_t, uint32_t)
+RS_FILTER_FN(filter_u64_i32, uint64_t, uint32_t)
+RS_FILTER_FN(filter_u16_i64, uint16_t, uint64_t)
+RS_FILTER_FN(filter_u32_i64, uint32_t, uint64_t)
+RS_FILTER_FN(filter_u64_i64, uint64_t, uint64_t)
+
+/* The key at rank r of sorted keys of key_bits. */
+static uint64_t key_at(const void *keys, unsigned key_bits, size_t r)
+{
+    switch (key_bits) {
+    case 16:
+        return ((const uint16_t *)keys)[r];
+    case 32:
+        return ((const uint32_t *)keys)[r];
+    default:
+        return ((const uint64_t *)keys)[r];
+    }
+}
+
+static size_t filter(unsigned key_bits, unsigned perm_bytes, void *keys, size_t n, uint64_t t,
+                     void *cand, int sparse)
+{
+    if (perm_bytes == 4) {
+        switch (key_bits) {
+        case 16:
+            return filter_u16_i32(keys, n, t, cand, sparse);
+        case 32:
+            return filter_u32_i32(keys, n, t, cand, sparse);
+        default:
+            return filter_u64_i32(keys, n, t, cand, sparse);
+        }
+    }
+    switch (key_bits) {
+    case 16:
+        return filter_u16_i64(keys, n, t, cand, sparse);
+    case 32:
+        return filter_u32_i64(keys, n, t, cand, sparse);
+    default:
+        return filter_u64_i64(keys, n, t, cand, sparse);
+    }
+}
+
+int rs_row_topk_perm(const rs_job *job, void *keys, void *perm, void *cand, void *scratch)
+{
+    const size_t n = job->n, k = job->out_n;
+    const unsigned key_bits = job->ops[0].info->key_bits;
+    const unsigned perm_bytes = job->perm_bytes;
+    if (k == 0)
+        return 1;
+
+    /* The sample, sorted in perm (n indices of at least 4 bytes hold n / 2 keys of 8). */
+    size_t count = n / 16;
+    count = count < SAMPLE_MIN ? SAMPLE_MIN : count > SAMPLE_MAX ? SAMPLE_MAX : count;
+    switch (key_bits) {
+    case 16:
+        sample_u16(keys, n, count, perm);
+        break;
+    case 32:
+        sample_u32(keys, n, count, perm);
+        break;
+    default:
+        sample_u64(keys, n, count, perm);
+        break;
+    }
+    rs_row_kern_sort(job->kern, key_bits, perm, count, scratch);
+    /* k's expected share of the sample, plus 2 standard deviations and a margin: the
+     * sample points among the k first keys (binomial, about Poisson for small shares)
+     * reach the rank with a probability under 1% at any share (0.06% at share 1) */
+    const size_t share = (k * count + n - 1) / n;
+    size_t rank = share + 2 * isqrt_up(share) + 2;
+    if (rank >= count)
+        rank = count - 1;
+    const uint64_t t = key_at(perm, key_bits, rank);
+
+    /* about (rank + 1) / count of the keys pass: the branch where under 1 in 32 do */
+    const int sparse = (rank + 1) * 32 <= count;
+    const size_t m = filter(key_bits, perm_bytes, keys, n, t, cand, sparse);
+    if (m < k)
+        return 0;
+    /* The stable argsort of the m kept keys (in input order), mapped back to positions. */
+    rs_row_kern_argsort(job->kern, key_bits, perm_bytes, keys, perm, m, scratch);
+    if (perm_bytes == 4) {
+        uint32_t *p = perm;
+        const uint32_t *c = cand;
+        for (size_t j = 0; j < k; j++)
+            p[j] = c[p[j]];
+    } else {
+        uint64_t *p = perm;
+        const uint64_t *c = cand;
+        for (size_t j = 0; j < k; j++)
+            p[j] = c[p[j]];
+    }
+    return 1;
+}
