@@ -7,6 +7,11 @@ shuffled order) and the median is reported with ratios to rowsort. jax.lax.sort 
 its first call (tracing + XLA compilation + run, a fresh jit per workload) and on later calls.
 Every call takes a NumPy array and gives back a NumPy array (jax: np.asarray of the result).
 
+Then top-k (float32, normal random): rowsort.top_k against jax.lax.top_k (jitted, later
+calls) and NumPy's np.argpartition followed by a sort of the k picked (the usual NumPy
+idiom; ties aside, the same values), on 8x8192 (k = 8, 64, 1024), 1024x1024 (k = 16) and
+4x1048576 (k = 100), interleaved the same way, results checked against jax.lax.top_k.
+
 Then the whole-process time of a script that loads an .npy, sorts every row and saves the
 result, with each library (subprocess, repeated, interleaved, median).
 
@@ -88,6 +93,50 @@ def bench_calls(reps, use_jax):
     return rows_out
 
 
+TOPK_WORKLOADS = [((8, 8192), 8), ((8, 8192), 64), ((8, 8192), 1024), ((1024, 1024), 16),
+                  ((4, 1 << 20), 100)]
+
+
+def np_top_k(x, k):
+    """The k largest per row, largest first: np.argpartition, then a stable sort of the k."""
+    part = np.argpartition(-x, k - 1, axis=-1)[:, :k]
+    vals = np.take_along_axis(x, part, axis=-1)
+    order = np.argsort(-vals, axis=-1, kind="stable")
+    return np.take_along_axis(vals, order, axis=-1), np.take_along_axis(part, order, axis=-1)
+
+
+def bench_topk(reps, use_jax):
+    jax = None
+    if use_jax:
+        try:
+            import jax
+        except ImportError:
+            pass
+    rng = np.random.default_rng(2)
+    rows_out = []
+    for shape, k in TOPK_WORKLOADS:
+        x = rng.standard_normal(shape).astype(np.float32)
+        vals, idx = rowsort.top_k(x, k)
+        assert np.array_equal(np_top_k(x, k)[0], vals)
+        contenders = {
+            "rowsort.top_k": lambda: rowsort.top_k(x, k),
+            "np.argpartition + sort": lambda: np_top_k(x, k),
+        }
+        if jax is not None:
+            fn = jax.jit(lambda a: jax.lax.top_k(a, k))
+            jv, ji = fn(x)
+            assert np.array_equal(np.asarray(jv), vals) and np.array_equal(np.asarray(ji), idx)
+            contenders["jax.lax.top_k"] = lambda: [np.asarray(a) for a in fn(x)]
+        names = list(contenders)
+        times = {c: [] for c in names}
+        shuffle = np.random.default_rng(3)
+        for r in range(reps):
+            for c in [names[i] for i in shuffle.permutation(len(names))]:
+                times[c].append(timed(contenders[c]))
+        rows_out.append((shape, k, {c: statistics.median(v) for c, v in times.items()}))
+    return rows_out
+
+
 SCRIPT = {
     "rowsort": "import numpy as np, rowsort; x = np.load(sys.argv[1]); "
                "np.save(sys.argv[2], rowsort.sort(x, is_stable=False))",
@@ -149,6 +198,16 @@ def main():
             print(f"| {shape[0]}x{shape[1]} | {k} | {fc} | {fmt(v)} | {v / base:.2f} |")
     print("\nRatios: np.sort against rowsort.sort (unstable), np.argsort against "
           "rowsort.argsort, jax.lax.sort (stable) against rowsort.sort (stable).\n")
+
+    topk = bench_topk(args.reps, use_jax)
+    print(f"## top-k, float32 (median of {args.reps}, interleaved; ratio = time / rowsort's)\n")
+    print("| shape | k | contender | later calls | ratio |")
+    print("|---|---|---|---|---|")
+    for shape, k, med in topk:
+        for c, v in med.items():
+            print(f"| {shape[0]}x{shape[1]} | {k} | {c} | {fmt(v)} | "
+                  f"{v / med['rowsort.top_k']:.2f} |")
+    print()
 
     proc = bench_processes(args.proc_reps, use_jax)
     print(f"## Whole process: load .npy, sort rows, save .npy (median of {args.proc_reps})\n")

@@ -6,7 +6,7 @@
  * environment: t threads, default pin).
  *
  *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
- *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy]
+ *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|topk=K]
  *     e.g. build/ab_libs /tmp/a/obj/engine/librowsort.so build/engine/librowsort.so int16 8 8192 300
  *   the committed engine as LIB_A:
  *     mkdir -p /tmp/a/src && git archive HEAD | tar -x -C /tmp/a/src
@@ -17,7 +17,9 @@
  * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (the keys
  * sorted in place too); "argsort" asks for the int32 indices only (values not wanted), as
  * rowsort_argsort_rows and bench_sort.py's argsort do; "copy" writes the sorted values to
- * another array (out of place, as rowsort.sort in Python), else they are sorted in place.
+ * another array (out of place, as rowsort.sort in Python), else they are sorted in place;
+ * "topk=K" asks for the K largest of each row with their int32 indices (ROWSORT_SELECT_LARGEST,
+ * as rowsort.top_k in Python).
  * Prints each library's median and minimum in ns per element and B's speedup over A
  * (A's median / B's; above 1: B is faster). Both outputs are compared byte for byte.
  */
@@ -127,7 +129,8 @@ static void fill(void *dst, size_t count, rowsort_dtype dtype)
 int main(int argc, char **argv)
 {
     if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy]\n", argv[0]);
+        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|topk=K]\n",
+                argv[0]);
         return 2;
     }
     size_t d = 0;
@@ -138,13 +141,18 @@ int main(int argc, char **argv)
     const int only_idx = argc == 8 && strcmp(argv[7], "argsort") == 0;
     const int stable = only_idx || (argc == 8 && strcmp(argv[7], "stable") == 0);
     const int copy = argc == 8 && strcmp(argv[7], "copy") == 0;
+    const size_t topk = argc == 8 && strncmp(argv[7], "topk=", 5) == 0
+                            ? strtoull(argv[7] + 5, NULL, 10) : 0;
     if (d == sizeof dtypes / sizeof dtypes[0] || rows * n == 0 || calls <= 0 ||
-        (argc == 8 && !stable && !copy)) {
+        (argc == 8 && !stable && !copy && topk == 0) || topk > n) {
         fprintf(stderr, "%s: bad DTYPE, ROWS, N, CALLS or flag\n", argv[0]);
         return 2;
     }
     const size_t count = rows * n, bytes = count * dtypes[d].size;
-    const size_t out_bytes = bytes > count * sizeof(int32_t) ? bytes : count * sizeof(int32_t);
+    /* what is compared: the values, then the indices (both for top-k) */
+    const size_t out_bytes = bytes + count * sizeof(int32_t);
+    const size_t cmp_bytes = topk ? rows * topk * (dtypes[d].size + sizeof(int32_t))
+                             : stable ? count * sizeof(int32_t) : bytes;
     lib libs[2];
     if (load(&libs[0], argv[1]) != 0 || load(&libs[1], argv[2]) != 0)
         return 1;
@@ -172,6 +180,12 @@ int main(int argc, char **argv)
             q.num_operands = 1;
             if (copy)
                 q.outputs = &elsewhere;
+            if (topk) {
+                q.outputs = &elsewhere;
+                q.select = ROWSORT_SELECT_LARGEST;
+                q.k = topk;
+                q.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
+            }
             if (stable) {
                 q.flags = ROWSORT_STABLE;
                 q.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
@@ -187,18 +201,21 @@ int main(int argc, char **argv)
             }
             if (c >= 0)
                 t[m][c] = dt;
-            else
+            else if (topk) {
+                memcpy(out[m], dest, rows * topk * dtypes[d].size);
+                memcpy(out[m] + rows * topk * dtypes[d].size, idx, rows * topk * sizeof *idx);
+            } else
                 memcpy(out[m], stable ? (void *)idx : copy ? (void *)dest : (void *)work,
-                       stable ? count * sizeof *idx : bytes);
+                       cmp_bytes);
         }
-    if (memcmp(out[0], out[1], stable ? count * sizeof *idx : bytes) != 0)
+    if (memcmp(out[0], out[1], cmp_bytes) != 0)
         printf("OUTPUTS DIFFER\n");
     double med[2];
     for (int m = 0; m < 2; m++) {
         qsort(t[m], (size_t)calls, sizeof *t[m], cmp_double);
         med[m] = t[m][calls / 2] / (double)count;
-        printf("%c %s: %zux%zu %s%s: median %.3f ns/el, min %.3f\n", 'A' + m, argv[1 + m], rows,
-               n, argv[3], only_idx ? " argsort" : stable ? " stable+idx" : copy ? " copy" : "",
+        printf("%c %s: %zux%zu %s%s%s: median %.3f ns/el, min %.3f\n", 'A' + m, argv[1 + m], rows,
+               n, argv[3], argc == 8 ? " " : "", argc == 8 ? argv[7] : "",
                med[m], t[m][0] / (double)count);
         libs[m].destroy(libs[m].ctx);
         free(t[m]);
