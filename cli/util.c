@@ -84,6 +84,21 @@ int cli_write_file_atomic(const char *path, const char *text, size_t len)
             return cli_error(CLI_EXIT_RUNTIME, "-", "cannot write to stdout");
         return 0;
     }
+    struct stat st, lst;
+    if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
+        (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))) {
+        /* A device, a pipe or a symbolic link (/dev/stdout, a FIFO): written through; a rename
+         * would replace the device or the link itself (as root, even /dev/null). */
+        const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return cli_error(CLI_EXIT_RUNTIME, path, "cannot open: %s", strerror(errno));
+        const int failed = write_all(fd, text, len) != 0;
+        const int e = errno;
+        if (close(fd) != 0 || failed)
+            return cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s",
+                             strerror(failed ? e : errno));
+        return 0;
+    }
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     const int dir_len = (int)(base - path);

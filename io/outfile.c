@@ -7,8 +7,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -100,20 +102,31 @@ static size_t format_header(rowsort_dtype dtype, size_t ndim, const size_t *shap
     return len == 0 ? (size_t)-1 : len;
 }
 
-rsio_kind rsio_output_create(const char *path, rowsort_dtype dtype, size_t ndim,
+rsio_kind rsio_output_create(const char *name, rowsort_dtype dtype, size_t ndim,
                              const size_t *shape, const rsio_output_format *format,
                              rsio_output *out, rsio_error *err)
 {
     if (out == NULL)
-        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "no output to create into");
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name, "no output to create into");
     memset(out, 0, sizeof *out);
     out->fd = -1;
-    if (path == NULL || path[0] == '\0')
+    if (name == NULL || name[0] == '\0')
         return rsio_fail(err, RSIO_BAD_INPUT, 0, "", "no output file given");
+    /* A symbolic link: its target is the file replaced (a rename over the link would
+     * replace the link itself); the checks below apply to the target. */
+    char resolved[PATH_MAX];
+    const char *path = name;
+    struct stat lst;
+    if (lstat(name, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        if (realpath(name, resolved) == NULL)
+            return rsio_fail_errno(err, RSIO_BAD_INPUT, errno, name,
+                                   "is a symbolic link to nothing that can be replaced");
+        path = resolved;
+    }
     if (rsio_dtype_itemsize(dtype) == 0)
-        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "unknown dtype %d", (int)dtype);
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name, "unknown dtype %d", (int)dtype);
     if (ndim > RSIO_MAX_NDIM || (ndim > 0 && shape == NULL))
-        return rsio_fail(err, RSIO_BAD_INPUT, 0, path,
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name,
                          "bad output shape (%zu dimensions; rowsort writes up to %d)", ndim,
                          RSIO_MAX_NDIM);
 
@@ -122,20 +135,26 @@ rsio_kind rsio_output_create(const char *path, rowsort_dtype dtype, size_t ndim,
     const char *base = slash == NULL ? path : slash + 1;
     const size_t dir_len = (size_t)(base - path);
     if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "names a folder, not an output file");
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name, "names a folder, not an output file");
     /* folder + "." + base + ".rowsort-XXXXXX" */
     if (path_len + 1 + strlen(TEMP_TAG) + TEMP_RANDOM >= sizeof out->temp_path)
-        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "output path too long");
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name, "output path too long");
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return rsio_fail(err, RSIO_BAD_INPUT, 0, path, "is a directory, not an output file");
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name, "is a directory, not an output file");
+    /* The rename below would replace a device, a pipe or a socket (as root, even /dev/null)
+     * with the new file: such an output is refused, not written through. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name,
+                         "is not a regular file (a device, pipe or socket): outputs are "
+                         "written to a temporary file renamed over the target");
 
     char header[1024];
     const size_t header_bytes = format_header(dtype, ndim, shape, format, header, sizeof header);
     size_t data_bytes = 0;
     if (header_bytes == (size_t)-1 ||
         rsio_npy_data_bytes(dtype, ndim, shape, header_bytes, &data_bytes) != 0)
-        return rsio_fail(err, RSIO_BAD_INPUT, 0, path,
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, name,
                          "array size overflows: the output would exceed %zu bytes",
                          (size_t)PTRDIFF_MAX);
     const size_t total = header_bytes + data_bytes;
@@ -147,7 +166,7 @@ rsio_kind rsio_output_create(const char *path, rowsort_dtype dtype, size_t ndim,
     if (out->fd < 0) {
         const int e = errno;
         out->temp_path[0] = '\0';
-        return rsio_fail_errno(err, create_error_kind(e), e, path,
+        return rsio_fail_errno(err, create_error_kind(e), e, name,
                                "cannot create the output in its folder");
     }
 
@@ -162,7 +181,7 @@ rsio_kind rsio_output_create(const char *path, rowsort_dtype dtype, size_t ndim,
     if (rc != 0) {
         char what[96];
         snprintf(what, sizeof what, "cannot reserve %zu bytes for the output", total);
-        kind = rsio_fail_errno(err, create_error_kind(rc), rc, path, what);
+        kind = rsio_fail_errno(err, create_error_kind(rc), rc, name, what);
         goto fail;
     }
     if (total == 0)
@@ -170,7 +189,7 @@ rsio_kind rsio_output_create(const char *path, rowsort_dtype dtype, size_t ndim,
     out->map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd, 0);
     if (out->map == MAP_FAILED) {
         out->map = NULL;
-        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot map the output");
+        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, name, "cannot map the output");
         goto fail;
     }
     out->map_bytes = total;

@@ -173,6 +173,43 @@ START_TEST(test_commit_replaces_atomically)
 }
 END_TEST
 
+/* An output named by a symbolic link replaces the link's target; the link stays. A link to
+ * nothing is refused. */
+START_TEST(test_commit_through_symlink)
+{
+    ck_assert_int_eq(mkdir(iofx_path("data"), 0700), 0);
+    char target[512]; /* iofx_path's buffers are reused */
+    snprintf(target, sizeof target, "%s", iofx_path("data/real.npy"));
+    write_file(target, "old contents");
+    ck_assert_int_eq(symlink("data/real.npy", iofx_path("link.npy")), 0);
+    const size_t shape[1] = {4};
+    rsio_output out;
+    rsio_error err;
+    ck_assert_int_eq(
+        rsio_output_create_npy(iofx_path("link.npy"), ROWSORT_DTYPE_I32, 1, shape, &out, &err),
+        RSIO_OK);
+    memcpy(out.data, "\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0\0", 16);
+    ck_assert_int_eq(rsio_output_commit(&out, &err), RSIO_OK);
+    struct stat st;
+    ck_assert_int_eq(lstat(iofx_path("link.npy"), &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    rsio_input in;
+    ck_assert_int_eq(rsio_input_open_npy(target, &in, &err), RSIO_OK);
+    ck_assert_int_eq(((const int32_t *)in.data)[3], 4);
+    rsio_input_close(&in);
+    ck_assert_str_eq(listing(), "data link.npy");
+
+    ck_assert_int_eq(symlink("data/none.npy", iofx_path("dangling.npy")), 0);
+    ck_assert_int_eq(rsio_output_create_npy(iofx_path("dangling.npy"), ROWSORT_DTYPE_I32, 1,
+                                            shape, &out, &err),
+                     RSIO_BAD_INPUT);
+    ck_assert_msg(strstr(err.message, "symbolic link") != NULL, "%s", err.message);
+    ck_assert_int_eq(lstat(iofx_path("dangling.npy"), &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    unlink(iofx_path("dangling.npy"));
+}
+END_TEST
+
 START_TEST(test_relative_path)
 {
     char cwd[512];
@@ -313,6 +350,16 @@ START_TEST(test_create_bad_folders)
     snprintf(path, sizeof path, "%s/sub/..", iofx_dir());
     expect_create_fail(path, ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT, "names a folder");
     ck_assert_str_eq(listing(), "file sub");
+    /* The output names a pipe (or a device, as /dev/null: not tried here, since a failure
+     * would replace it): refused, and the pipe stays a pipe. */
+    ck_assert_int_eq(mkfifo(iofx_path("pipe"), 0600), 0);
+    expect_create_fail(iofx_path("pipe"), ROWSORT_DTYPE_F32, 1, shape, RSIO_BAD_INPUT,
+                       "is not a regular file");
+    struct stat st;
+    ck_assert_int_eq(stat(iofx_path("pipe"), &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+    ck_assert_str_eq(listing(), "file pipe sub");
+    unlink(iofx_path("pipe"));
     /* A read-only folder (only for non-root: root writes anywhere). */
     if (geteuid() != 0) {
         ck_assert_int_eq(chmod(iofx_path("sub"), 0555), 0);
@@ -379,6 +426,7 @@ static Suite *outfile_suite(void)
     tcase_add_loop_test(tc, test_commit_every_dtype, 0, ROWSORT_DTYPE_COUNT);
     tcase_add_test(tc, test_commit_shapes);
     tcase_add_test(tc, test_commit_replaces_atomically);
+    tcase_add_test(tc, test_commit_through_symlink);
     tcase_add_test(tc, test_relative_path);
     tcase_add_test(tc, test_permissions_follow_umask);
     tcase_add_test(tc, test_two_outputs_same_name);

@@ -122,6 +122,13 @@ expect 2 "adir: is a directory" --absent out.npy -- sort adir -o out.npy
 expect 2 "nodir/out.npy: cannot create the output in its folder" -- sort a.npy -o nodir/out.npy
 expect 2 "afile/out.npy: cannot create the output in its folder" -- sort a.npy -o afile/out.npy
 expect 2 "adir: is a directory" -- sort a.npy -o adir
+# A pipe (as a device: /dev/null, which a rename would replace for root) is refused as an
+# output, and stays a pipe; the stats go through a device as written.
+mkfifo apipe
+expect 2 "apipe: is not a regular file" -- sort a.npy -o apipe
+[ -p apipe ] || fail "sort -o apipe: the pipe was replaced"
+expect 0 "" --absent nothere.npy -- sort a.npy -o st.npy --stats /dev/stdout
+grep -q '"command": "sort"' "$WORK/.stdout" || fail "--stats /dev/stdout: no JSON on stdout"
 # The first output was created before the second failed: it must be gone too.
 expect 2 "nodir/b.out.npy" --absent a.out.npy -- sort a.npy b.npy -o a.out.npy -o nodir/b.out.npy
 expect 2 "nodir/idx.npy" --absent a.out.npy -- sort a.npy -o a.out.npy --argsort nodir/idx.npy
