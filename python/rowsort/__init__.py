@@ -337,12 +337,15 @@ def argsort(a, axis=-1, stable=True, descending=False, *, nans_last=False, total
 
 
 
-def top_k(operand, k, smallest=False, total_order=False, *, axis=-1, threads=None, dtype=None):
+def top_k(operand, k, smallest=False, total_order=False, *, axis=-1, nans_last=False,
+          threads=None, dtype=None):
     """The k largest elements along `axis` (the last by default) and their int32 indices,
     as ``jax.lax.top_k``: per row the first k of the stable descending sort (largest first,
     ties by lower index first, NaN counted largest); `smallest` gives the first k of the
     stable ascending sort. ``total_order=True`` gives jax.lax.top_k's results exactly
-    (it orders -0.0 below +0.0 and NaNs by sign).
+    (it orders -0.0 below +0.0 and NaNs by sign). ``nans_last=True`` counts NaNs below
+    every number in the largest k (they come last, as in ``sort(descending=True,
+    nans_last=True)``).
 
     Returns:
       (values, indices): arrays of the operand's shape with `axis` cut to k.
@@ -361,6 +364,6 @@ def top_k(operand, k, smallest=False, total_order=False, *, axis=-1, threads=Non
     if not 0 <= k <= n:
         raise ValueError(f"rowsort: k must be in 0..{n} (the axis length), got {k}")
     select = 2 if smallest else 1
-    outs, idx = _run(arrays, codes, 1, axis, _flags(False, False, False, total_order),
+    outs, idx = _run(arrays, codes, 1, axis, _flags(False, False, nans_last, total_order),
                      select=select, k=k, index=_DEFAULT_INDEX, threads=threads)
     return outs[0], idx

@@ -93,9 +93,10 @@ def test_top_k_total_order_matches_jax(dt):
     no denormals here: on CPUs with AVX512_BF16 (an Intel Xeon, not a Zen 4) jax's bfloat16
     top_k compares them as zero; test_numpy_oracle checks rowsort's totalOrder on them."""
     rng = rng_for("jaxtopk", dtype_id(dt))
-    for n in [1, 2, 3, 8, 9, 33, 128, 1025]:
+    for n in [1, 2, 3, 8, 9, 33, 128, 1025, 8192]:
         x = data(dt, (ROWS, n), rng, denormals=dt != BF16)
-        for k in sorted({1, min(n, 2), n // 2 or 1, n}):
+        # n // 8 and below: rowsort's selection path (row_topk.c) for n >= 1024
+        for k in sorted({1, min(n, 2), max(n // 64, 1), n // 8 or 1, n // 2 or 1, n}):
             v, i = rowsort.top_k(x, k, total_order=True)
             jv, ji = jax.lax.top_k(x, k)
             assert i.dtype == np.int32 == np_of(ji).dtype

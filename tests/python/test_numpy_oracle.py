@@ -118,9 +118,10 @@ def test_total_order(dt, descending):
 @pytest.mark.parametrize("dt", ALL_DTYPES, ids=dtype_id)
 def test_top_k(dt):
     rng = rng_for("topk", dtype_id(dt))
-    for n in [0, 1, 2, 7, 64, 65, 1025]:
+    # 1024 and more: the selection (k <= n / 8) as well as the whole-row sort
+    for n in [0, 1, 2, 7, 64, 65, 1025, 4099]:
         x = make_data(dt, (ROWS, n), rng)
-        for k in sorted({0, min(n, 1), min(n, 3), n // 2, n}):
+        for k in sorted({0, min(n, 1), min(n, 3), n // 8, min(n, n // 8 + 1), n // 2, n}):
             for smallest in (False, True):
                 perm = oracle_perm([x], descending=not smallest)[:, :k]
                 v, i = rowsort.top_k(x, k, smallest=smallest)
@@ -131,6 +132,10 @@ def test_top_k(dt):
                 perm = oracle_perm([x], descending=True, total_order=True)[:, :k]
                 v, i = rowsort.top_k(x, k, total_order=True)
                 np.testing.assert_array_equal(i, perm)
+                perm = oracle_perm([x], descending=True, nans_last=True)[:, :k]
+                v, i = rowsort.top_k(x, k, nans_last=True)
+                np.testing.assert_array_equal(i, perm, err_msg=f"nans_last n={n} k={k}")
+                assert_bits_equal(v, take(x, perm))
 
 
 @pytest.mark.parametrize("dt", [np.float32, np.int64, np.complex64], ids=dtype_id)
