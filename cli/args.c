@@ -127,9 +127,10 @@ static int takes_value(const char *name)
 
 static int is_order_flag(const char *name)
 {
-    static const char *const order[] = {"--keys",        "--descending",  "--stable",
-                                        "--nans-last",   "--total-order", "--argsort",
-                                        "--index-dtype", "--top-k",       "--smallest"};
+    static const char *const order[] = {
+        "--keys",        "--descending", "--stable",  "--nans-last",    "--total-order",
+        "--argsort",     "--index-dtype", "--top-k",  "--smallest",     "--ascending",
+        "--unstable",    "--no-nans-last", "--no-total-order", "--largest"};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
         if (strcmp(name, order[i]) == 0)
             return 1;
@@ -177,6 +178,27 @@ static int apply_flag(const char *name, const char *value, cli_sort_opts *opts, 
     }
     if (strcmp(name, "--total-order") == 0) {
         opts->flags |= ROWSORT_TOTAL_ORDER;
+        return 0;
+    }
+    /* The switches off: a job file's settings overridden from the command line. */
+    if (strcmp(name, "--ascending") == 0) {
+        opts->flags &= ~(unsigned)ROWSORT_DESCENDING;
+        return 0;
+    }
+    if (strcmp(name, "--unstable") == 0) {
+        opts->flags &= ~(unsigned)ROWSORT_STABLE;
+        return 0;
+    }
+    if (strcmp(name, "--no-nans-last") == 0) {
+        opts->flags &= ~(unsigned)ROWSORT_NANS_LAST;
+        return 0;
+    }
+    if (strcmp(name, "--no-total-order") == 0) {
+        opts->flags &= ~(unsigned)ROWSORT_TOTAL_ORDER;
+        return 0;
+    }
+    if (strcmp(name, "--largest") == 0) {
+        opts->smallest = 0;
         return 0;
     }
     if (strcmp(name, "--argsort") == 0)

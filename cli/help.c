@@ -35,7 +35,9 @@ static const char order_flags[] =
     "  --argsort IDX.npy   also write the indices: out[j] == in[idx[j]]\n"
     "  --index-dtype T     int32 (default when n < 2^31) or int64\n"
     "  --top-k K           keep the K largest per row, largest first (ties: lower index first)\n"
-    "  --smallest          with --top-k: the K smallest, smallest first\n";
+    "  --smallest          with --top-k: the K smallest, smallest first\n"
+    "  --ascending, --unstable, --no-nans-last, --no-total-order, --largest\n"
+    "                      switch the above off (over a job file's settings)\n";
 
 static const char usage_sort[] =
     "Usage: rowsort sort IN.npy [IN2.npy ...] -o OUT.npy [-o OUT2.npy ...] [flags]\n"

@@ -252,6 +252,22 @@ expect 2 "run needs a job file first" -- run
 expect 2 "unexpected argument 'b.npy' for 'rowsort run'" --absent job_out.npy -- run good.ini b.npy
 expect 0 "" -- run good.ini
 [ -f job_out.npy ] || { case_name="run good.ini"; fail "job_out.npy missing"; }
+# A job's switches are turned off from the command line (--ascending, --unstable, ...).
+cat >desc.ini <<'EOF'
+[input]
+files = a.npy
+[sort]
+descending = true
+stable = true
+nans_last = true
+[output]
+files = desc_out.npy
+EOF
+expect 0 "" -- run desc.ini
+expect 0 "" -- verify a.npy desc_out.npy --descending --stable --nans-last
+expect 0 "" -- run desc.ini --ascending --unstable --no-nans-last
+expect 0 "" -- verify a.npy desc_out.npy
+expect 1 "" -- verify a.npy desc_out.npy --descending
 
 # ---- help and version go to stdout, exit 0 ----
 for args in "--help" "sort --help" "run --help" "gen --help" "verify --help" "info --help" "--version" "info"; do
