@@ -270,17 +270,33 @@ static rsio_kind parse_descr(const char *s, size_t len, int truncated, rsio_npy_
                          "Python objects, not numbers)",
                          shown);
     unsigned size = 0;
+    char kind = body_len > 0 ? body[0] : '\0';
     int ok = !truncated && body_len >= 2 && body_len <= 3;
     for (size_t i = 1; ok && i < body_len; i++) {
         ok = body[i] >= '0' && body[i] <= '9' && !(i == 1 && body[i] == '0');
         size = size * 10 + (unsigned)(body[i] - '0');
     }
+    /* NumPy's one-character type codes, which np.dtype() reads in a header as well (np.save
+     * writes the kind-and-size form): '?' bool, 'e' float16, 'd' float64, 'l' and 'p' int64
+     * (LP64)... */
+    static const struct {
+        char code, kind;
+        unsigned char size;
+    } codes[] = {{'?', 'b', 1}, {'b', 'i', 1}, {'B', 'u', 1}, {'h', 'i', 2}, {'H', 'u', 2},
+                 {'i', 'i', 4}, {'I', 'u', 4}, {'l', 'i', 8}, {'L', 'u', 8}, {'q', 'i', 8},
+                 {'Q', 'u', 8}, {'e', 'f', 2}, {'f', 'f', 4}, {'d', 'f', 8}, {'F', 'c', 8},
+                 {'D', 'c', 16}, {'p', 'i', 8}, {'P', 'u', 8}};
+    for (size_t i = 0; !truncated && body_len == 1 && i < sizeof codes / sizeof codes[0]; i++)
+        if (codes[i].code == body[0]) {
+            kind = codes[i].kind;
+            size = codes[i].size;
+            ok = 1;
+        }
     for (int t = 0; ok && t < ROWSORT_DTYPE_COUNT; t++) {
-        if (npy_types[t].kind != body[0] || npy_types[t].itemsize != size)
+        if (npy_types[t].kind != kind || npy_types[t].itemsize != size)
             continue;
-        /* '|' means "byte order does not apply": right for 1-byte types and void. */
-        if (order == '|' && size > 1 && body[0] != 'V')
-            break;
+        /* '|' ("byte order does not apply") on a wider type reads as native, as in NumPy
+         * (np.dtype('|f8') is float64). */
         hdr->dtype = (rowsort_dtype)t;
         /* '=' and no order are native; rowsort runs on little-endian machines only. */
         hdr->big_endian = order == '>' && size > 1;

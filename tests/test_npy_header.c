@@ -91,6 +91,19 @@ static const struct descr_case {
     {">i2", ROWSORT_DTYPE_I16, 1},  {">u4", ROWSORT_DTYPE_U32, 1},
     {">f8", ROWSORT_DTYPE_F64, 1},  {">c16", ROWSORT_DTYPE_C128, 1},
     {">V2", ROWSORT_DTYPE_BF16, 1}, {">f2", ROWSORT_DTYPE_F16, 1},
+    /* NumPy's one-character codes and '|' on wider types, as np.dtype() reads them */
+    {"?", ROWSORT_DTYPE_BOOL, 0},   {"|?", ROWSORT_DTYPE_BOOL, 0},
+    {"<?", ROWSORT_DTYPE_BOOL, 0},  {"b", ROWSORT_DTYPE_I8, 0},
+    {"B", ROWSORT_DTYPE_U8, 0},     {"<h", ROWSORT_DTYPE_I16, 0},
+    {">h", ROWSORT_DTYPE_I16, 1},   {"H", ROWSORT_DTYPE_U16, 0},
+    {"i", ROWSORT_DTYPE_I32, 0},    {"I", ROWSORT_DTYPE_U32, 0},
+    {"l", ROWSORT_DTYPE_I64, 0},    {"L", ROWSORT_DTYPE_U64, 0},
+    {"q", ROWSORT_DTYPE_I64, 0},    {"Q", ROWSORT_DTYPE_U64, 0},
+    {"<e", ROWSORT_DTYPE_F16, 0},   {"f", ROWSORT_DTYPE_F32, 0},
+    {"<f", ROWSORT_DTYPE_F32, 0},   {">d", ROWSORT_DTYPE_F64, 1},
+    {"F", ROWSORT_DTYPE_C64, 0},    {"D", ROWSORT_DTYPE_C128, 0},
+    {"|i4", ROWSORT_DTYPE_I32, 0},  {"|f8", ROWSORT_DTYPE_F64, 0},
+    {"p", ROWSORT_DTYPE_I64, 0},    {"P", ROWSORT_DTYPE_U64, 0},
 };
 
 START_TEST(test_every_descr)
@@ -114,9 +127,10 @@ START_TEST(test_every_descr)
 END_TEST
 
 static const char *const unsupported_descrs[] = {
-    "<U5", "|S5",  "V4", "|V4",  "<V8", "<M8[ns]", "<m8[s]", "<f16", "<c32", "|i4",
-    "|f8", "<i3",  "<f", "f",    "",    "<",       "<f4 ",   " <f4", "<F4",  "f04",
-    "<b2", "<u16", "?",  "<f4x", "<c4", "<V2x",    "<f0",    "i",    "=",    ">",
+    "<U5", "|S5",  "V4", "|V4",  "<V8", "<M8[ns]", "<m8[s]", "<f16", "<c32", "U",
+    "S",   "<i3",  "<g", "G",    "",    "<",       "<f4 ",   " <f4", "<F4",  "f04",
+    "<b2", "<u16", "?1", "<f4x", "<c4", "<V2x",    "<f0",    "O4",   "=",    ">",
+    "ff",  "<??",  "x",  "M",
 };
 
 START_TEST(test_unsupported_descr)
