@@ -1362,6 +1362,68 @@ START_TEST(partition_entries)
 }
 END_TEST
 
+/* select_le_u16/u32/u64 (top-k's selection) against a plain loop: the keys <= t in input
+ * order and their positions, for thresholds below, at and above keys of the row (sign bits
+ * set too: unsigned compares), lengths around every vector width. Loop index: the width. */
+START_TEST(select_entries)
+{
+    static const unsigned widths[] = {16, 32, 64};
+    const unsigned bits = widths[_i];
+    const size_t size = bits / 8;
+    static const size_t lens[] = {0,  1,  2,  3,  7,  8,   9,   15,  16,   17,  31,
+                                  32, 33, 63, 64, 65, 100, 127, 128, 1000, 4097};
+    size_t (*const sel)(void *, size_t, uint64_t, uint32_t *) =
+        bits == 16 ? (size_t (*)(void *, size_t, uint64_t, uint32_t *))table->select_le_u16
+        : bits == 32 ? (size_t (*)(void *, size_t, uint64_t, uint32_t *))table->select_le_u32
+                     : (size_t (*)(void *, size_t, uint64_t, uint32_t *))table->select_le_u64;
+    ck_assert_msg(sel != NULL, "%s: no select_le_u%u", table->name, bits);
+    const uint64_t mask = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+        for (int pat = 0; pat < P_COUNT; pat++) {
+            const size_t n = lens[li];
+            uint64_t s = seed ^ (n * 31 + (size_t)pat);
+            uint64_t *in = malloc((n + 1) * 8), *want = malloc((n + 1) * 8);
+            unsigned char *keys = malloc(n * size + 1);
+            uint32_t *pos = malloc((n + 1) * 4), *want_pos = malloc((n + 1) * 4);
+            ck_assert(in && want && keys && pos && want_pos);
+            for (size_t i = 0; i < n; i++)
+                in[i] = gen_key(pat, i, n, bits, &s);
+            const uint64_t ts[] = {0, mask, mask >> 1, (mask >> 1) + 1,
+                                   n ? in[rnd(&s) % n] : 5, n ? in[rnd(&s) % n] - 1 : 6,
+                                   rnd(&s) & mask};
+            for (size_t ti = 0; ti < sizeof ts / sizeof ts[0]; ti++) {
+                const uint64_t t = ts[ti] & mask;
+                size_t m = 0;
+                for (size_t i = 0; i < n; i++)
+                    if (in[i] <= t) {
+                        want[m] = in[i];
+                        want_pos[m++] = (uint32_t)i;
+                    }
+                for (size_t i = 0; i < n; i++)
+                    memcpy(keys + i * size, (const unsigned char *)&in[i], size); /* LE */
+                const size_t got = sel(keys, n, t, pos);
+                ck_assert_msg(got == m, "%s u%u n=%zu pat=%d t=%llx: %zu keys, want %zu",
+                              table->name, bits, n, pat, (unsigned long long)t, got, m);
+                for (size_t j = 0; j < m; j++) {
+                    uint64_t k = 0;
+                    memcpy(&k, keys + j * size, size);
+                    ck_assert_msg(k == want[j] && pos[j] == want_pos[j],
+                                  "%s u%u n=%zu pat=%d t=%llx: entry %zu is (%llx, %u), want "
+                                  "(%llx, %u)",
+                                  table->name, bits, n, pat, (unsigned long long)t, j,
+                                  (unsigned long long)k, pos[j], (unsigned long long)want[j],
+                                  want_pos[j]);
+                }
+            }
+            free(in);
+            free(want);
+            free(keys);
+            free(pos);
+            free(want_pos);
+        }
+}
+END_TEST
+
 /* f32_usable and f64_usable say what sort_f32 and sort_f64 would: no to a NaN anywhere
  * (either sign, any payload). Loop index: 0 float32, 1 float64. */
 START_TEST(float_usable_entries)
@@ -1521,6 +1583,7 @@ static Suite *kernels_suite(void)
     tcase_add_test(tc, xform_matches_scalar);
     tcase_add_loop_test(tc, merge_runs, 0, 2);
     tcase_add_loop_test(tc, partition_entries, 0, PART_MODES);
+    tcase_add_loop_test(tc, select_entries, 0, 3);
     tcase_add_loop_test(tc, float_usable_entries, 0, 2);
     tcase_add_loop_test(tc, key_sorts_small_scratch, 0, 8);
     suite_add_tcase(s, tc);

@@ -107,6 +107,31 @@
 #define RS_XFORM_DECODE rs_avx2_decode_u64
 #define RS_XFORM_ANY    rs_avx2_zero_or_nan_u64
 #include "xform_tmpl.h"
+#define RS_SELECT_T  uint16_t
+#define RS_SELECT_FN rs_avx2_select_le_u16
+#include "select_tmpl.h"
+/* Top-k's selection: k <= t as not (k > t), compared as signed after flipping the sign
+ * bits (AVX2 has no unsigned compare), one mask per vector. 16-bit keys: the plain loop. */
+#define RS_SELECT_T       uint32_t
+#define RS_SELECT_FN      rs_avx2_select_le_u32
+#define RS_SELECT_LANES   8
+#define RS_SELECT_MASK(p, t)                                                                \
+    ((uint64_t)(~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(        \
+                    _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(p)),  \
+                                     _mm256_set1_epi32(INT32_MIN)),                         \
+                    _mm256_set1_epi32((int)((t) ^ 0x80000000u)))))) &                        \
+     0xFFu)
+#include "select_tmpl.h"
+#define RS_SELECT_T       uint64_t
+#define RS_SELECT_FN      rs_avx2_select_le_u64
+#define RS_SELECT_LANES   4
+#define RS_SELECT_MASK(p, t)                                                                \
+    ((uint64_t)(~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(        \
+                    _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(p)),  \
+                                     _mm256_set1_epi64x(INT64_MIN)),                        \
+                    _mm256_set1_epi64x((long long)((t) ^ 0x8000000000000000u)))))) &         \
+     0xFu)
+#include "select_tmpl.h"
 #undef RS_ISA
 
 const rs_kernel_table rs_kernels_avx2 = {
@@ -166,4 +191,7 @@ const rs_kernel_table rs_kernels_avx2 = {
     .zero_or_nan_u16 = rs_avx2_zero_or_nan_u16,
     .zero_or_nan_u32 = rs_avx2_zero_or_nan_u32,
     .zero_or_nan_u64 = rs_avx2_zero_or_nan_u64,
+    .select_le_u16 = rs_avx2_select_le_u16,
+    .select_le_u32 = rs_avx2_select_le_u32,
+    .select_le_u64 = rs_avx2_select_le_u64,
 };

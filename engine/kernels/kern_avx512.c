@@ -121,6 +121,28 @@
 #define RS_XFORM_DECODE rs_avx512_decode_u64
 #define RS_XFORM_ANY    rs_avx512_zero_or_nan_u64
 #include "xform_tmpl.h"
+/* Top-k's selection: one unsigned compare into a mask per vector. */
+#define RS_SELECT_T       uint16_t
+#define RS_SELECT_FN      rs_avx512_select_le_u16
+#define RS_SELECT_LANES   32
+#define RS_SELECT_MASK(p, t)                                                                \
+    ((uint64_t)_mm512_cmple_epu16_mask(_mm512_loadu_si512((const void *)(p)),                \
+                                       _mm512_set1_epi16((short)(t))))
+#include "select_tmpl.h"
+#define RS_SELECT_T       uint32_t
+#define RS_SELECT_FN      rs_avx512_select_le_u32
+#define RS_SELECT_LANES   16
+#define RS_SELECT_MASK(p, t)                                                                \
+    ((uint64_t)_mm512_cmple_epu32_mask(_mm512_loadu_si512((const void *)(p)),                \
+                                       _mm512_set1_epi32((int)(t))))
+#include "select_tmpl.h"
+#define RS_SELECT_T       uint64_t
+#define RS_SELECT_FN      rs_avx512_select_le_u64
+#define RS_SELECT_LANES   8
+#define RS_SELECT_MASK(p, t)                                                                \
+    ((uint64_t)_mm512_cmple_epu64_mask(_mm512_loadu_si512((const void *)(p)),                \
+                                       _mm512_set1_epi64((long long)(t))))
+#include "select_tmpl.h"
 #undef RS_ISA
 
 /* One table per tuning: the tuning's sort entries, the shared merges and transforms. */
@@ -178,6 +200,9 @@
         .zero_or_nan_u16 = rs_avx512_zero_or_nan_u16,    \
         .zero_or_nan_u32 = rs_avx512_zero_or_nan_u32,    \
         .zero_or_nan_u64 = rs_avx512_zero_or_nan_u64,    \
+        .select_le_u16 = rs_avx512_select_le_u16,        \
+        .select_le_u32 = rs_avx512_select_le_u32,        \
+        .select_le_u64 = rs_avx512_select_le_u64,        \
     }
 
 #ifdef RS_INPLACE_MIN_BYTES

@@ -150,6 +150,13 @@ typedef struct rs_kernel_table {
     int (*zero_or_nan_u16)(const uint16_t *src, size_t n, uint64_t inf_abs);
     int (*zero_or_nan_u32)(const uint32_t *src, size_t n, uint64_t inf_abs);
     int (*zero_or_nan_u64)(const uint64_t *src, size_t n, uint64_t inf_abs);
+
+    /* Top-k's selection (engine/src/row_topk.c): moves the keys of keys[0..n) that are <= t
+     * to keys[0..m) in input order, their positions to pos[0..m) (n < 2^32); returns m.
+     * NULL: the row sorter's scalar loop. */
+    size_t (*select_le_u16)(uint16_t *keys, size_t n, uint64_t t, uint32_t *pos);
+    size_t (*select_le_u32)(uint32_t *keys, size_t n, uint64_t t, uint32_t *pos);
+    size_t (*select_le_u64)(uint64_t *keys, size_t n, uint64_t t, uint32_t *pos);
 } rs_kernel_table;
 
 /* The portable path: always available. */

@@ -46,40 +46,27 @@ RS_SAMPLE_FN(sample_u16, uint16_t)
 RS_SAMPLE_FN(sample_u32, uint32_t)
 RS_SAMPLE_FN(sample_u64, uint64_t)
 
-/* Moves the keys <= t to the front of keys, in input order, their positions to cand;
- * returns how many. Where few pass (sparse), a branch per key, well predicted; else every
- * key is written and the count moves by the compare (a branch taken at random costs more). */
-#define RS_FILTER_FN(name, KT, IT)                                                          \
-    static size_t name(void *keys, size_t n, uint64_t t64, void *cand, int sparse)         \
+/* The kernel table's select_le entries for 64-bit positions (rows of 2^32 keys or more):
+ * the keys <= t moved to the front of keys in input order, their positions to cand;
+ * returns how many. Every key written, the count moved by the compare (no branch). */
+#define RS_FILTER_FN(name, KT)                                                              \
+    static size_t name(void *keys, size_t n, uint64_t t64, void *cand)                     \
     {                                                                                       \
         KT *k = keys;                                                                       \
-        IT *c = cand;                                                                       \
+        uint64_t *c = cand;                                                                 \
         const KT t = (KT)t64;                                                               \
         size_t m = 0;                                                                       \
-        if (sparse) {                                                                       \
-            for (size_t i = 0; i < n; i++) {                                                \
-                const KT x = k[i];                                                          \
-                if (x <= t) {                                                               \
-                    k[m] = x;                                                               \
-                    c[m++] = (IT)i;                                                         \
-                }                                                                           \
-            }                                                                               \
-            return m;                                                                       \
-        }                                                                                   \
         for (size_t i = 0; i < n; i++) {                                                    \
             const KT x = k[i];                                                              \
             k[m] = x;                                                                       \
-            c[m] = (IT)i;                                                                   \
+            c[m] = i;                                                                       \
             m += x <= t;                                                                    \
         }                                                                                   \
         return m;                                                                           \
     }
-RS_FILTER_FN(filter_u16_i32, uint16_t, uint32_t)
-RS_FILTER_FN(filter_u32_i32, uint32_t, uint32_t)
-RS_FILTER_FN(filter_u64_i32, uint64_t, uint32_t)
-RS_FILTER_FN(filter_u16_i64, uint16_t, uint64_t)
-RS_FILTER_FN(filter_u32_i64, uint32_t, uint64_t)
-RS_FILTER_FN(filter_u64_i64, uint64_t, uint64_t)
+RS_FILTER_FN(filter_u16_i64, uint16_t)
+RS_FILTER_FN(filter_u32_i64, uint32_t)
+RS_FILTER_FN(filter_u64_i64, uint64_t)
 
 /* The key at rank r of sorted keys of key_bits. */
 static uint64_t key_at(const void *keys, unsigned key_bits, size_t r)
@@ -94,26 +81,26 @@ static uint64_t key_at(const void *keys, unsigned key_bits, size_t r)
     }
 }
 
-static size_t filter(unsigned key_bits, unsigned perm_bytes, void *keys, size_t n, uint64_t t,
-                     void *cand, int sparse)
+static size_t filter(const rs_kernel_table *kern, unsigned key_bits, unsigned perm_bytes,
+                     void *keys, size_t n, uint64_t t, void *cand)
 {
     if (perm_bytes == 4) {
         switch (key_bits) {
         case 16:
-            return filter_u16_i32(keys, n, t, cand, sparse);
+            return kern->select_le_u16(keys, n, t, cand);
         case 32:
-            return filter_u32_i32(keys, n, t, cand, sparse);
+            return kern->select_le_u32(keys, n, t, cand);
         default:
-            return filter_u64_i32(keys, n, t, cand, sparse);
+            return kern->select_le_u64(keys, n, t, cand);
         }
     }
     switch (key_bits) {
     case 16:
-        return filter_u16_i64(keys, n, t, cand, sparse);
+        return filter_u16_i64(keys, n, t, cand);
     case 32:
-        return filter_u32_i64(keys, n, t, cand, sparse);
+        return filter_u32_i64(keys, n, t, cand);
     default:
-        return filter_u64_i64(keys, n, t, cand, sparse);
+        return filter_u64_i64(keys, n, t, cand);
     }
 }
 
@@ -149,9 +136,7 @@ int rs_row_topk_perm(const rs_job *job, void *keys, void *perm, void *cand, void
         rank = count - 1;
     const uint64_t t = key_at(perm, key_bits, rank);
 
-    /* about (rank + 1) / count of the keys pass: the branch where under 1 in 32 do */
-    const int sparse = (rank + 1) * 32 <= count;
-    const size_t m = filter(key_bits, perm_bytes, keys, n, t, cand, sparse);
+    const size_t m = filter(job->kern, key_bits, perm_bytes, keys, n, t, cand);
     if (m < k)
         return 0;
     /* The stable argsort of the m kept keys (in input order), mapped back to positions. */
