@@ -1,8 +1,9 @@
 /* util.c - small helpers shared by the commands: clock, shapes, atomic text files. */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime, O_CLOEXEC */
+#define _XOPEN_SOURCE 700 /* clock_gettime, O_CLOEXEC; realpath */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,10 +86,9 @@ int cli_write_file_atomic(const char *path, const char *text, size_t len)
         return 0;
     }
     struct stat st, lst;
-    if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-        (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))) {
-        /* A device, a pipe or a symbolic link (/dev/stdout, a FIFO): written through; a rename
-         * would replace the device or the link itself (as root, even /dev/null). */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device or a pipe (/dev/stdout on a terminal or a pipe, a FIFO): written through;
+         * a rename would replace it (as root, even /dev/null). */
         const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0)
             return cli_error(CLI_EXIT_RUNTIME, path, "cannot open: %s", strerror(errno));
@@ -98,6 +98,15 @@ int cli_write_file_atomic(const char *path, const char *text, size_t len)
             return cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s",
                              strerror(failed ? e : errno));
         return 0;
+    }
+    /* A symbolic link: its target is replaced, atomically, and the link kept. */
+    char resolved[PATH_MAX];
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        if (realpath(path, resolved) == NULL)
+            return cli_error(CLI_EXIT_USAGE, path,
+                             "is a symbolic link to nothing that can be replaced: %s",
+                             strerror(errno));
+        path = resolved;
     }
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;

@@ -98,7 +98,7 @@
 #ifndef RS_SPLIT_LEAF_MAX
 #define RS_SPLIT_LEAF_MAX 24
 #endif
-#if RS_CAT(RS_CAT(V, RS_VTAG), _CX_BLEND) + 0
+#if RS_BITS == 32 && RS_CAT(RS_CAT(V, RS_VTAG), _CX_BLEND) + 0
 #define SPLIT_LEAF(NR) ((NR) <= RS_SPLIT_LEAF_MAX)
 #else
 #define SPLIT_LEAF(NR) 0

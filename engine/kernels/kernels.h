@@ -153,7 +153,7 @@ typedef struct rs_kernel_table {
 
     /* Top-k's selection (engine/src/row_topk.c): moves the keys of keys[0..n) that are <= t
      * to keys[0..m) in input order, their positions to pos[0..m) (n < 2^32); returns m.
-     * NULL: the row sorter's scalar loop. */
+     * NULL in a table: the scalar table's entries. */
     size_t (*select_le_u16)(uint16_t *keys, size_t n, uint64_t t, uint32_t *pos);
     size_t (*select_le_u32)(uint32_t *keys, size_t n, uint64_t t, uint32_t *pos);
     size_t (*select_le_u64)(uint64_t *keys, size_t n, uint64_t t, uint32_t *pos);

@@ -621,7 +621,7 @@ static void *direct_index_row(const rs_job *job, size_t row)
 void rs_row_sort(const rs_job *job, size_t row, void *ws)
 {
     workspace w = carve(job, ws);
-    if (job->n == 0)
+    if (job->n == 0 || job->out_n == 0) /* top-k with k = 0: nothing to write */
         return;
     if (job->values_only) {
         sort_row_values(job, row, &w);

@@ -5,9 +5,9 @@
  * those equal to it in input order. Any threshold t with at least k keys <= t keeps all of
  * them: collecting every key <= t in input order (with its position) and sorting those
  * stably gives the same first k as sorting the whole row. t comes from a sorted sample taken
- * at a fixed stride, at a rank a few standard deviations above k's share of the sample, so
- * that about k + 3 sqrt(k) + a few keys per sample step pass and too few pass only rarely
- * (then the row is sorted whole: same result, the old cost).
+ * at a fixed stride, at the rank share + 2 sqrt(share) + 2 (share: k's share of the sample),
+ * so that about that many sample steps' worth of keys pass, and too few pass only rarely
+ * (under 1%; then the row is sorted whole: same result, the old cost).
  */
 #include "row_topk.h"
 
@@ -81,17 +81,22 @@ static uint64_t key_at(const void *keys, unsigned key_bits, size_t r)
     }
 }
 
+/* The table's select_le entries, or the scalar table's where it has none. */
 static size_t filter(const rs_kernel_table *kern, unsigned key_bits, unsigned perm_bytes,
                      void *keys, size_t n, uint64_t t, void *cand)
 {
+    const rs_kernel_table *sc = &rs_kernels_scalar;
     if (perm_bytes == 4) {
         switch (key_bits) {
         case 16:
-            return kern->select_le_u16(keys, n, t, cand);
+            return (kern->select_le_u16 ? kern->select_le_u16 : sc->select_le_u16)(keys, n, t,
+                                                                                 cand);
         case 32:
-            return kern->select_le_u32(keys, n, t, cand);
+            return (kern->select_le_u32 ? kern->select_le_u32 : sc->select_le_u32)(keys, n, t,
+                                                                                 cand);
         default:
-            return kern->select_le_u64(keys, n, t, cand);
+            return (kern->select_le_u64 ? kern->select_le_u64 : sc->select_le_u64)(keys, n, t,
+                                                                                 cand);
         }
     }
     switch (key_bits) {

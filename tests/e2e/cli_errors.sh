@@ -129,6 +129,14 @@ expect 2 "apipe: is not a regular file" -- sort a.npy -o apipe
 [ -p apipe ] || fail "sort -o apipe: the pipe was replaced"
 expect 0 "" --absent nothere.npy -- sort a.npy -o st.npy --stats /dev/stdout
 grep -q '"command": "sort"' "$WORK/.stdout" || fail "--stats /dev/stdout: no JSON on stdout"
+# --stats through a symbolic link: the target replaced, the link kept; a dangling link refused.
+mkdir -p statdir && echo old >statdir/real.json && ln -s statdir/real.json stlink.json
+expect 0 "" -- sort a.npy -o st2.npy --stats stlink.json
+[ -L stlink.json ] || fail "--stats stlink.json: the link was replaced"
+grep -q '"command": "sort"' statdir/real.json || fail "--stats stlink.json: the target has no JSON"
+ln -s statdir/none.json dangling.json
+expect 2 "dangling.json: is a symbolic link to nothing" -- sort a.npy -o st3.npy --stats dangling.json
+[ -L dangling.json ] || fail "--stats dangling.json: the link was replaced"
 # The first output was created before the second failed: it must be gone too.
 expect 2 "nodir/b.out.npy" --absent a.out.npy -- sort a.npy b.npy -o a.out.npy -o nodir/b.out.npy
 expect 2 "nodir/idx.npy" --absent a.out.npy -- sort a.npy -o a.out.npy --argsort nodir/idx.npy
@@ -268,6 +276,9 @@ expect 0 "" -- verify a.npy desc_out.npy --descending --stable --nans-last
 expect 0 "" -- run desc.ini --ascending --unstable --no-nans-last
 expect 0 "" -- verify a.npy desc_out.npy
 expect 1 "" -- verify a.npy desc_out.npy --descending
+expect 0 "" -- sort a.npy -o to_off.npy --total-order --no-total-order --top-k 3 --smallest --largest
+expect 0 "" -- verify a.npy to_off.npy --top-k 3
+expect 1 "" -- verify a.npy to_off.npy --top-k 3 --smallest
 
 # ---- help and version go to stdout, exit 0 ----
 for args in "--help" "sort --help" "run --help" "gen --help" "verify --help" "info --help" "--version" "info"; do
