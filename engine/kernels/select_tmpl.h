@@ -4,7 +4,8 @@
  * them. Plain loops that the compiler vectorizes with the including file's ISA flags: a
  * block of keys is tested at once and read key by key only when one of them passes, which
  * at top-k's thresholds (a few times k of n keys) is rare. Re-included per key width: no
- * include guard. Inputs: RS_SELECT_T (uint16_t, uint32_t, uint64_t), RS_SELECT_FN; and,
+ * include guard. Inputs: RS_SELECT_T (uint16_t, uint32_t, uint64_t), RS_SELECT_FN,
+ * RS_SELECT_POS_T (the positions' type; uint32_t when not defined); and,
  * where the kernel file has a vector compare that gives a bit mask, RS_SELECT_LANES and
  * RS_SELECT_MASK(p, t) (bit j set where p[j] <= t, for RS_SELECT_LANES keys at p): then
  * each vector is tested with one compare and only its set bits are visited (the loop
@@ -14,9 +15,13 @@
 /* Keys tested at once: two AVX-512 vectors of 32-bit keys. */
 #define RS_SELECT_BLOCK 32
 
+#ifndef RS_SELECT_POS_T
+#define RS_SELECT_POS_T uint32_t
+#endif
+
 /* Moves the keys of keys[0..n) that are <= t to keys[0..m) in input order, their positions
- * to pos[0..m) (n < 2^32); returns m. */
-static size_t RS_SELECT_FN(RS_SELECT_T *keys, size_t n, uint64_t t64, uint32_t *pos)
+ * to pos[0..m) (n fits in RS_SELECT_POS_T); returns m. */
+static size_t RS_SELECT_FN(RS_SELECT_T *keys, size_t n, uint64_t t64, RS_SELECT_POS_T *pos)
 {
     const RS_SELECT_T t = (RS_SELECT_T)t64;
     size_t m = 0, i = 0;
@@ -26,7 +31,7 @@ static size_t RS_SELECT_FN(RS_SELECT_T *keys, size_t n, uint64_t t64, uint32_t *
         for (uint64_t mask = RS_SELECT_MASK(keys + i, t); mask != 0; mask &= mask - 1) {
             const size_t j = i + (size_t)__builtin_ctzll(mask);
             keys[m] = keys[j];
-            pos[m++] = (uint32_t)j;
+            pos[m++] = (RS_SELECT_POS_T)j;
         }
 #endif
     for (;;) {
@@ -46,7 +51,7 @@ static size_t RS_SELECT_FN(RS_SELECT_T *keys, size_t n, uint64_t t64, uint32_t *
         for (size_t j = i; j < end; j++) {
             const RS_SELECT_T x = keys[j];
             keys[m] = x;
-            pos[m] = (uint32_t)j;
+            pos[m] = (RS_SELECT_POS_T)j;
             m += x <= t;
         }
         i = end;
@@ -56,5 +61,6 @@ static size_t RS_SELECT_FN(RS_SELECT_T *keys, size_t n, uint64_t t64, uint32_t *
 #undef RS_SELECT_BLOCK
 #undef RS_SELECT_T
 #undef RS_SELECT_FN
+#undef RS_SELECT_POS_T
 #undef RS_SELECT_LANES
 #undef RS_SELECT_MASK

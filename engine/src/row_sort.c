@@ -246,8 +246,7 @@ static inline size_t perm_get(const void *perm, unsigned perm_bytes, size_t i)
     return perm_bytes == 4 ? ((const uint32_t *)perm)[i] : (size_t)((const uint64_t *)perm)[i];
 }
 
-/* composed[i] = perm[pass_idx[i]], written into pass_idx. */
-static void compose(const void *perm, void *pass_idx, unsigned perm_bytes, size_t n)
+void rs_row_compose(const void *perm, void *pass_idx, unsigned perm_bytes, size_t n)
 {
     if (perm_bytes == 4) {
         const uint32_t *p = perm;
@@ -288,7 +287,7 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
                                     w->pass_idx, n, w->scratch);
             }
             if (have_perm)
-                compose(w->perm, w->pass_idx, job->perm_bytes, n);
+                rs_row_compose(w->perm, w->pass_idx, job->perm_bytes, n);
             void *t = w->perm;
             w->perm = w->pass_idx;
             w->pass_idx = t;

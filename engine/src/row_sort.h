@@ -59,6 +59,10 @@ void rs_row_decode_store(const rs_job *job, const rs_operand_plan *op, void *key
 void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
                    unsigned perm_bytes, size_t begin, size_t end);
 
+/* pass_idx[i] = perm[pass_idx[i]] for i < n (a permutation applied after another), indices
+ * of perm_bytes (4 or 8). */
+void rs_row_compose(const void *perm, void *pass_idx, unsigned perm_bytes, size_t n);
+
 /* Writes indices [begin, end) of the row from perm (the job's index output and width). */
 void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
                           size_t end);

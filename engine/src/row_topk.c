@@ -46,27 +46,20 @@ RS_SAMPLE_FN(sample_u16, uint16_t)
 RS_SAMPLE_FN(sample_u32, uint32_t)
 RS_SAMPLE_FN(sample_u64, uint64_t)
 
-/* The kernel table's select_le entries for 64-bit positions (rows of 2^32 keys or more):
- * the keys <= t moved to the front of keys in input order, their positions to cand;
- * returns how many. Every key written, the count moved by the compare (no branch). */
-#define RS_FILTER_FN(name, KT)                                                              \
-    static size_t name(void *keys, size_t n, uint64_t t64, void *cand)                     \
-    {                                                                                       \
-        KT *k = keys;                                                                       \
-        uint64_t *c = cand;                                                                 \
-        const KT t = (KT)t64;                                                               \
-        size_t m = 0;                                                                       \
-        for (size_t i = 0; i < n; i++) {                                                    \
-            const KT x = k[i];                                                              \
-            k[m] = x;                                                                       \
-            c[m] = i;                                                                       \
-            m += x <= t;                                                                    \
-        }                                                                                   \
-        return m;                                                                           \
-    }
-RS_FILTER_FN(filter_u16_i64, uint16_t)
-RS_FILTER_FN(filter_u32_i64, uint32_t)
-RS_FILTER_FN(filter_u64_i64, uint64_t)
+/* The select_le entries for 64-bit positions (rows of 2^32 keys or more), from the kernel
+ * tables' template in its plain-loop form. */
+#define RS_SELECT_T     uint16_t
+#define RS_SELECT_POS_T uint64_t
+#define RS_SELECT_FN    filter_u16_i64
+#include "select_tmpl.h"
+#define RS_SELECT_T     uint32_t
+#define RS_SELECT_POS_T uint64_t
+#define RS_SELECT_FN    filter_u32_i64
+#include "select_tmpl.h"
+#define RS_SELECT_T     uint64_t
+#define RS_SELECT_POS_T uint64_t
+#define RS_SELECT_FN    filter_u64_i64
+#include "select_tmpl.h"
 
 /* The key at rank r of sorted keys of key_bits. */
 static uint64_t key_at(const void *keys, unsigned key_bits, size_t r)
@@ -114,8 +107,6 @@ int rs_row_topk_perm(const rs_job *job, void *keys, void *perm, void *cand, void
     const size_t n = job->n, k = job->out_n;
     const unsigned key_bits = job->ops[0].info->key_bits;
     const unsigned perm_bytes = job->perm_bytes;
-    if (k == 0)
-        return 1;
 
     /* The sample, sorted in perm (n indices of at least 4 bytes hold n / 2 keys of 8). */
     size_t count = n / 16;
@@ -146,16 +137,6 @@ int rs_row_topk_perm(const rs_job *job, void *keys, void *perm, void *cand, void
         return 0;
     /* The stable argsort of the m kept keys (in input order), mapped back to positions. */
     rs_row_kern_argsort(job->kern, key_bits, perm_bytes, keys, perm, m, scratch);
-    if (perm_bytes == 4) {
-        uint32_t *p = perm;
-        const uint32_t *c = cand;
-        for (size_t j = 0; j < k; j++)
-            p[j] = c[p[j]];
-    } else {
-        uint64_t *p = perm;
-        const uint64_t *c = cand;
-        for (size_t j = 0; j < k; j++)
-            p[j] = c[p[j]];
-    }
+    rs_row_compose(cand, perm, perm_bytes, k);
     return 1;
 }
