@@ -456,6 +456,19 @@ RS_VINLINE void RS_NAME(net_pad)(KT *keys, size_t n, const int R, const int NR)
 #endif
 #define NETR(R, k) NETG(R, k, 1)
 
+static void RS_NAME(small2)(const KT *src, KT *dst, size_t n);
+
+#if NREGS_MAX > 16
+/* n keys, 16 < (n + VN - 1) / VN <= NR <= 32 (SPLIT_LEAF): the first 16 registers' worth
+ * and the rest sorted on their own, then merged by the 32-register network's last level. */
+RS_VINLINE void RS_NAME(small2_split)(const KT *src, KT *dst, size_t n, const int NR)
+{
+    RS_NAME(small2)(src, dst, 16 * VN);
+    RS_NAME(small2)(src + 16 * VN, dst + 16 * VN, n - 16 * VN);
+    RS_NAME(merge_pad2)(dst, n, 32, NR, 4);
+}
+#endif
+
 /* n <= BLOCK: one network of the smallest power-of-two register count that holds n; the
  * keys come from src and go to dst (which may be src). */
 static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
@@ -533,9 +546,7 @@ static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
     case 19:
     case 20:
         if (SPLIT_LEAF(20)) {
-            RS_NAME(small2)(src, dst, 16 * VN);
-            RS_NAME(small2)(src + 16 * VN, dst + 16 * VN, n - 16 * VN);
-            RS_NAME(merge_pad2)(dst, n, 32, 20, 4);
+            RS_NAME(small2_split)(src, dst, n, 20);
         } else if ((n + VN - 1) / VN <= 19) {
             NETG(32, 19, 3);
         } else {
@@ -547,9 +558,7 @@ static void RS_NAME(small2)(const KT *src, KT *dst, size_t n)
     case 23:
     case 24:
         if (SPLIT_LEAF(24)) {
-            RS_NAME(small2)(src, dst, 16 * VN);
-            RS_NAME(small2)(src + 16 * VN, dst + 16 * VN, n - 16 * VN);
-            RS_NAME(merge_pad2)(dst, n, 32, 24, 4);
+            RS_NAME(small2_split)(src, dst, n, 24);
         } else if ((n + VN - 1) / VN <= 22) {
             NETG(32, 22, 3);
         } else {
