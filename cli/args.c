@@ -164,37 +164,25 @@ static int apply_flag(const char *name, const char *value, cli_sort_opts *opts, 
                                    value);
         return 0;
     }
-    if (strcmp(name, "--descending") == 0) {
-        opts->flags |= ROWSORT_DESCENDING;
-        return 0;
-    }
-    if (strcmp(name, "--stable") == 0) {
-        opts->flags |= ROWSORT_STABLE;
-        return 0;
-    }
-    if (strcmp(name, "--nans-last") == 0) {
-        opts->flags |= ROWSORT_NANS_LAST;
-        return 0;
-    }
-    if (strcmp(name, "--total-order") == 0) {
-        opts->flags |= ROWSORT_TOTAL_ORDER;
-        return 0;
-    }
-    /* The switches off: a job file's settings overridden from the command line. */
-    if (strcmp(name, "--ascending") == 0) {
-        opts->flags &= ~(unsigned)ROWSORT_DESCENDING;
-        return 0;
-    }
-    if (strcmp(name, "--unstable") == 0) {
-        opts->flags &= ~(unsigned)ROWSORT_STABLE;
-        return 0;
-    }
-    if (strcmp(name, "--no-nans-last") == 0) {
-        opts->flags &= ~(unsigned)ROWSORT_NANS_LAST;
-        return 0;
-    }
-    if (strcmp(name, "--no-total-order") == 0) {
-        opts->flags &= ~(unsigned)ROWSORT_TOTAL_ORDER;
+    /* The order switches, and their opposites that turn a job file's settings off from the
+     * command line. */
+    static const struct {
+        const char *name;
+        unsigned flag;
+        int on;
+    } switches[] = {
+        {"--descending", ROWSORT_DESCENDING, 1}, {"--ascending", ROWSORT_DESCENDING, 0},
+        {"--stable", ROWSORT_STABLE, 1},         {"--unstable", ROWSORT_STABLE, 0},
+        {"--nans-last", ROWSORT_NANS_LAST, 1},   {"--no-nans-last", ROWSORT_NANS_LAST, 0},
+        {"--total-order", ROWSORT_TOTAL_ORDER, 1}, {"--no-total-order", ROWSORT_TOTAL_ORDER, 0},
+    };
+    for (size_t i = 0; i < sizeof switches / sizeof switches[0]; i++) {
+        if (strcmp(name, switches[i].name) != 0)
+            continue;
+        if (switches[i].on)
+            opts->flags |= switches[i].flag;
+        else
+            opts->flags &= ~switches[i].flag;
         return 0;
     }
     if (strcmp(name, "--largest") == 0) {
