@@ -47,6 +47,20 @@ def fmt(s):
     return f"{s * 1e6:.0f} us"
 
 
+def interleaved_medians(contenders, reps, seed):
+    """Each contender's median time over `reps` rounds, every round running all of them."""
+    names = list(contenders)
+    times = {k: [] for k in names}
+    shuffle = np.random.default_rng(seed)
+    for r in range(reps):
+        # A fresh order each round: in a fixed rotation each contender always followed the
+        # same one, and whichever followed jax.lax.sort shared the cores with XLA's
+        # threads still spinning (rowsort.sort unstable on 8x8192: 262 against 130 us).
+        for k in [names[i] for i in shuffle.permutation(len(names))]:
+            times[k].append(timed(contenders[k]))
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
 def bench_calls(reps, use_jax):
     jax = None
     if use_jax:
@@ -78,18 +92,7 @@ def bench_calls(reps, use_jax):
         rowsort.sort(x)
         first["rowsort.sort (stable)"] = time.perf_counter() - t0
         assert np.array_equal(rowsort.sort(x, is_stable=False), want)
-        names = list(contenders)
-        times = {k: [] for k in names}
-        shuffle = np.random.default_rng(1)
-        for r in range(reps):
-            # A fresh order each round: in a fixed rotation each contender always followed the
-            # same one, and whichever followed jax.lax.sort shared the cores with XLA's
-            # threads still spinning (rowsort.sort unstable on 8x8192: 262 against 130 us).
-            order = [names[i] for i in shuffle.permutation(len(names))]
-            for k in order:
-                times[k].append(timed(contenders[k]))
-        med = {k: statistics.median(v) for k, v in times.items()}
-        rows_out.append((shape, med, first))
+        rows_out.append((shape, interleaved_medians(contenders, reps, seed=1), first))
     return rows_out
 
 
@@ -127,13 +130,7 @@ def bench_topk(reps, use_jax):
             jv, ji = fn(x)
             assert np.array_equal(np.asarray(jv), vals) and np.array_equal(np.asarray(ji), idx)
             contenders["jax.lax.top_k"] = lambda: [np.asarray(a) for a in fn(x)]
-        names = list(contenders)
-        times = {c: [] for c in names}
-        shuffle = np.random.default_rng(3)
-        for r in range(reps):
-            for c in [names[i] for i in shuffle.permutation(len(names))]:
-                times[c].append(timed(contenders[c]))
-        rows_out.append((shape, k, {c: statistics.median(v) for c, v in times.items()}))
+        rows_out.append((shape, k, interleaved_medians(contenders, reps, seed=3)))
     return rows_out
 
 
