@@ -802,10 +802,16 @@ static void buf_put_rows(th_buf *b, const unsigned char *packed)
         memcpy(b->data + r * b->stride, packed + r * b->row_bytes, b->row_bytes);
 }
 
-static void buf_get_rows(const th_buf *b, unsigned char *packed)
+/* The first row_bytes of each row (all of it, or a top-k's first k elements). */
+static void buf_get_rows_prefix(const th_buf *b, unsigned char *packed, size_t row_bytes)
 {
     for (size_t r = 0; r < b->rows; r++)
-        memcpy(packed + r * b->row_bytes, b->data + r * b->stride, b->row_bytes);
+        memcpy(packed + r * row_bytes, b->data + r * b->stride, row_bytes);
+}
+
+static void buf_get_rows(const th_buf *b, unsigned char *packed)
+{
+    buf_get_rows_prefix(b, packed, b->row_bytes);
 }
 
 static int clobber_message(const th_spec *s, const th_buf *b, const char *which, size_t op,
@@ -871,6 +877,9 @@ int th_run_sort_keep(rowsort_ctx *ctx, const th_spec *s, char *msg, size_t cap, 
                 (s->gap_elems || s->explicit_stride) ? out_bufs[o].stride : 0;
         } else {
             outputs[o] = operands[o];
+            /* a top-k's output rows are shorter: the input's stride makes them alias it */
+            if (out_n < n)
+                outputs[o].row_stride_bytes = in_bufs[o].stride;
         }
     }
     const size_t idx_size = s->index_dtype == ROWSORT_DTYPE_I32 ? 4 : 8;
@@ -919,7 +928,10 @@ int th_run_sort_keep(rowsort_ctx *ctx, const th_spec *s, char *msg, size_t cap, 
                 rc = fail(msg, cap, s, "operand %zu: input changed by an out-of-place sort", o);
             free(now);
         }
-        buf_get_rows(s->outputs == 1 ? &out_bufs[o] : &in_bufs[o], out_packed[o]);
+        if (s->outputs == 1)
+            buf_get_rows(&out_bufs[o], out_packed[o]);
+        else
+            buf_get_rows_prefix(&in_bufs[o], out_packed[o], out_n * oracle_dtype_size(s->dtypes[o]));
     }
     if (rc == 0 && s->index_dtype >= 0) {
         rc = clobber_message(s, &idx_buf, "indices", 0, msg, cap);

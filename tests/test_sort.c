@@ -33,6 +33,10 @@ static const unsigned orders[] = {
 
 static const int index_dtypes[] = {-1, ROWSORT_DTYPE_I32, ROWSORT_DTYPE_I64};
 
+/* Top-k's orders: NaNs first or last, IEEE or total order. */
+static const unsigned topk_orders[] = {0, ROWSORT_NANS_LAST, ROWSORT_TOTAL_ORDER,
+                                       ROWSORT_TOTAL_ORDER | ROWSORT_NANS_LAST};
+
 static rowsort_ctx *make_ctx(unsigned threads)
 {
     rowsort_status status = ROWSORT_OK;
@@ -371,8 +375,6 @@ START_TEST(test_top_k)
 {
     const rowsort_dtype dtype = (rowsort_dtype)_i;
     const size_t lengths[] = {1, 2, 5, 16, 33, 100, 1000, 4097};
-    const unsigned topk_orders[] = {0, ROWSORT_NANS_LAST, ROWSORT_TOTAL_ORDER,
-                                    ROWSORT_TOTAL_ORDER | ROWSORT_NANS_LAST};
     rowsort_ctx *ctx = make_ctx(2);
     size_t case_no = 0;
     for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
@@ -422,8 +424,6 @@ START_TEST(test_top_k_select)
 {
     const rowsort_dtype dtype = (rowsort_dtype)_i;
     const size_t lengths[] = {1024, 1031, 8192, 70001};
-    const unsigned topk_orders[] = {0, ROWSORT_NANS_LAST, ROWSORT_TOTAL_ORDER,
-                                    ROWSORT_TOTAL_ORDER | ROWSORT_NANS_LAST};
     rowsort_ctx *ctxs[2] = {make_ctx(1), make_ctx(2)};
     size_t case_no = 0;
     for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
@@ -463,6 +463,60 @@ START_TEST(test_top_k_select)
 }
 END_TEST
 
+/* Top-k rows that select, long enough to be split across threads (sched_topk.c): 2 and 3
+ * threads against the oracle and against one thread (the same bytes), k from 1 to n / 8,
+ * random keys, NaNs, zeros and few distinct values (most keys kept: the kept keys sorted in
+ * several parts), outputs apart from the inputs or aliasing them, payloads and indices. */
+START_TEST(test_top_k_split)
+{
+    const rowsort_dtype dtype = (rowsort_dtype)_i;
+    rowsort_ctx *ctxs[3] = {make_ctx(1), make_ctx(2), make_ctx(3)};
+    const th_kind kinds[] = {TH_RANDOM, TH_NANS, TH_FEW, TH_ZEROS, TH_RANDOM};
+    for (size_t r = 0; r < 2; r++) { /* two of the five cases per dtype, in turn */
+        const size_t c = ((size_t)_i + 4 * r) % 5;
+        /* rows long enough to be split (RS_TOPK_SPLIT_MIN_N); the last case keeps enough
+         * distinct keys (k = n / 8) for their sort to be split and merged */
+        const size_t n = ((size_t)1 << 20) + 3 + c;
+        const size_t ks[] = {1, 100, n / 64, n / 8};
+        const uint64_t seed = th_seed(17, dtype, c, n);
+        th_kind kind = kinds[c];
+        if (!th_kind_applies(dtype, kind))
+            kind = c == 2 ? TH_EXTREMES : TH_RANDOM;
+        th_spec s = th_spec_one(dtype, kind, 1 + (c == 3), n, topk_orders[c % 4], seed);
+        s.select = c % 2 ? ROWSORT_SELECT_LARGEST : ROWSORT_SELECT_SMALLEST;
+        s.k = c == 4 ? n / 8 : ks[(c + (size_t)_i) % 4];
+        s.outputs = 1 + (int)(c % 2); /* separate, or aliasing the inputs */
+        s.index_dtype = index_dtypes[(c + (size_t)_i) % 3];
+        if (c == 1) { /* payloads move with the keys */
+            s.num_ops = 2;
+            s.dtypes[1] = ROWSORT_DTYPE_C64;
+            s.kinds[1] = TH_RANDOM;
+        }
+        th_result first, other;
+        char msg[4096], desc[768];
+        if (th_run_sort_keep(ctxs[0], &s, msg, sizeof msg, &first) != 0)
+            ck_abort_msg("%s", msg);
+        for (size_t t = 1; t < 3; t++) {
+            if (th_run_sort_keep(ctxs[t], &s, msg, sizeof msg, &other) != 0)
+                ck_abort_msg("threads=%zu: %s", t + 1, msg);
+            for (size_t o = 0; o < s.num_ops; o++)
+                ck_assert_msg(memcmp(first.out[o], other.out[o], first.bytes[o]) == 0,
+                              "operand %zu differs between 1 and %zu threads: %s", o, t + 1,
+                              th_spec_describe(&s, desc, sizeof desc));
+            if (first.idx != NULL)
+                ck_assert_msg(memcmp(first.idx, other.idx, first.idx_bytes) == 0,
+                              "indices differ between 1 and %zu threads: %s", t + 1,
+                              th_spec_describe(&s, desc, sizeof desc));
+            th_result_free(&other);
+        }
+        th_result_free(&first);
+    }
+    for (size_t t = 0; t < 3; t++)
+        rowsort_destroy(ctxs[t]);
+    report("top_k_split", _i);
+}
+END_TEST
+
 /* Top-k where the selection's sample misleads it: the positions that a sample at any
  * stride of 16 or more would read (the middle of each stretch) hold the k-th best keys'
  * betters, so few keys pass the sample's threshold and the row must be sorted whole;
@@ -470,10 +524,13 @@ END_TEST
  * against the oracle. */
 START_TEST(test_top_k_misleading_sample)
 {
-    rowsort_ctx *ctx = make_ctx(1);
-    const size_t n = 8192, k = n / 8;
+    /* one thread, and a row split across two (sched_topk.c: the team sorts it whole) */
+    rowsort_ctx *ctxs[2] = {make_ctx(1), make_ctx(2)};
+    const size_t lengths[2] = {8192, (size_t)1 << 20};
     const rowsort_dtype dtypes[] = {ROWSORT_DTYPE_I32, ROWSORT_DTYPE_F32};
-    for (size_t d = 0; d < 2; d++) {
+    for (size_t d = 0; d < 4; d++) {
+        rowsort_ctx *ctx = ctxs[d / 2];
+        const size_t n = lengths[d / 2], k = n / 8;
         for (int largest = 0; largest < 2; largest++) {
             for (int layout = 0; layout < 2; layout++) {
                 int32_t *in = malloc(n * 4), *out = malloc(n * 4), *idx = malloc(n * 4);
@@ -485,15 +542,15 @@ START_TEST(test_top_k_misleading_sample)
                     int32_t v = good ? (int32_t)(i % 977) : (int32_t)(100000 + i % 5003);
                     if (largest)
                         v = -v;
-                    if (dtypes[d] == ROWSORT_DTYPE_F32) {
+                    if (dtypes[d % 2] == ROWSORT_DTYPE_F32) {
                         const float f = (float)v * 0.5f;
                         memcpy(&in[i], &f, 4);
                     } else {
                         in[i] = v;
                     }
                 }
-                const rowsort_array op = {in, dtypes[d], 0};
-                const rowsort_array outa = {out, dtypes[d], 0};
+                const rowsort_array op = {in, dtypes[d % 2], 0};
+                const rowsort_array outa = {out, dtypes[d % 2], 0};
                 rowsort_request req;
                 rowsort_request_init(&req);
                 req.operands = &op;
@@ -505,7 +562,7 @@ START_TEST(test_top_k_misleading_sample)
                 req.k = k;
                 req.indices = (rowsort_array){idx, ROWSORT_DTYPE_I32, 0};
                 ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
-                th_spec s = th_spec_one(dtypes[d], TH_RANDOM, 1, n, 0, 0);
+                th_spec s = th_spec_one(dtypes[d % 2], TH_RANDOM, 1, n, 0, 0);
                 s.select = req.select;
                 s.k = k;
                 s.outputs = 1;
@@ -519,7 +576,8 @@ START_TEST(test_top_k_misleading_sample)
             }
         }
     }
-    rowsort_destroy(ctx);
+    rowsort_destroy(ctxs[0]);
+    rowsort_destroy(ctxs[1]);
 }
 END_TEST
 
@@ -577,7 +635,7 @@ START_TEST(test_many_short_rows)
         th_spec s = th_spec_one(dtype, kind, 1000, n,
                                 orders[c % NUM_ORDERS] | (c % 2 ? ROWSORT_STABLE : 0), seed);
         s.index_dtype = index_dtypes[c % 3];
-        s.outputs = (int)(c % 3);
+        s.outputs = 1 + (int)(c % 2); /* separate, or aliasing the inputs */
         s.gap_elems = c == 5 ? 3 : 0;
         RUN_CASE(ctx, &s);
     }
@@ -785,6 +843,7 @@ static Suite *sort_suite(void)
         {"strides", test_strides_and_red_zones, ALL_DTYPES},
         {"top_k", test_top_k, ALL_DTYPES},
         {"top_k_select", test_top_k_select, ALL_DTYPES},
+        {"top_k_split", test_top_k_split, ALL_DTYPES},
         {"many_short_rows", test_many_short_rows, ALL_DTYPES},
         {"helper_sort_rows", test_helper_sort_rows, ALL_DTYPES},
         {"helper_argsort_rows", test_helper_argsort_rows, ALL_DTYPES},

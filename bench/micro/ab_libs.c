@@ -3,7 +3,8 @@
  * engine change, interleaved call by call on identical data (the machine is noisy; two runs
  * of two programs are not comparable). Each library is dlopen'ed with RTLD_LOCAL, so both
  * export rowsort_* without clashing; each gets a kept context of one thread (AB_THREADS=t in the
- * environment: t threads, default pin).
+ * environment: t threads, default pin; AB_THREADS_A, AB_THREADS_B: one context only, e.g. to time one
+ * library on 1 thread against itself on 2, both paths as LIB_A and LIB_B).
  *
  *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
  *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|topk=K]
@@ -45,7 +46,7 @@ typedef struct lib {
     rowsort_ctx *ctx;
 } lib;
 
-static int load(lib *l, const char *path)
+static int load(lib *l, const char *path, const char *threads_env)
 {
     l->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (l->handle == NULL) {
@@ -71,7 +72,9 @@ static int load(lib *l, const char *path)
 #undef SYM
     rowsort_options o;
     l->options_init(&o);
-    const char *threads = getenv("AB_THREADS");
+    const char *threads = getenv(threads_env);
+    if (threads == NULL)
+        threads = getenv("AB_THREADS");
     o.threads = threads != NULL ? (unsigned)strtoul(threads, NULL, 10) : 1;
     rowsort_status st;
     l->ctx = l->create(&o, &st);
@@ -154,7 +157,7 @@ int main(int argc, char **argv)
     const size_t cmp_bytes = topk ? rows * topk * (dtypes[d].size + sizeof(int32_t))
                              : stable ? count * sizeof(int32_t) : bytes;
     lib libs[2];
-    if (load(&libs[0], argv[1]) != 0 || load(&libs[1], argv[2]) != 0)
+    if (load(&libs[0], argv[1], "AB_THREADS_A") != 0 || load(&libs[1], argv[2], "AB_THREADS_B") != 0)
         return 1;
     unsigned char *src = malloc(bytes), *work = malloc(bytes), *dest = malloc(bytes);
     unsigned char *out[2] = {malloc(out_bytes), malloc(out_bytes)};

@@ -636,8 +636,8 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
     }
     if (rs_row_topk_applies(job)) {
         const rs_operand_plan *op = &job->ops[0];
-        rs_row_encode(job, op, op->in + row * op->in_stride_bytes, job->n, 1, w.keys);
-        if (!rs_row_topk_perm(job, w.keys, w.perm, w.pass_idx, w.scratch))
+        if (!rs_row_topk_perm(job, op->in + row * op->in_stride_bytes, w.keys, w.perm,
+                              w.pass_idx, w.scratch))
             compute_permutation(job, row, &w);
     } else {
         compute_permutation(job, row, &w);

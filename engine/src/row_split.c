@@ -10,10 +10,10 @@ int rs_split_supported(const rs_job *job)
 {
     /* Not the refill of stable float values (row_refill.h), which works on whole rows: the
      * scheduler splits such rows as the stable sort they stand for (rs_sched_run). */
-    /* Nor a top-k that selects (row_topk.h): one thread reads the row once, faster than
-     * threads that sort it whole. */
+    /* Nor a top-k that selects in rows too short to repay waking the team: its one pass over
+     * the row is a few times cheaper than a sort (sched_topk.c). */
     return job->num_keys == 1 && job->ops[0].info->words == 1 && !job->stable_refill &&
-           !rs_row_topk_applies(job);
+           (!rs_row_topk_applies(job) || job->n >= RS_TOPK_SPLIT_MIN_N);
 }
 
 size_t rs_split_key_bytes(const rs_job *job)

@@ -5,8 +5,10 @@
 
 #include "alloc.h"
 #include "row_split.h"
+#include "row_topk.h"
 #include "sched_pivot.h"
 #include "sched_plan.h"
+#include "sched_topk.h"
 
 /* n * size, or SIZE_MAX (an allocation that fails) when it does not fit. */
 static size_t bytes_of(size_t n, size_t size)
@@ -37,14 +39,20 @@ void rs_sched_split_sizes(const rs_job *job, unsigned threads, size_t bytes[RS_S
 
 size_t rs_sched_split_words(const rs_job *job, unsigned threads)
 {
-    return rs_pivot_supported(job) ? rs_pivot_words(threads) : 0;
+    if (rs_pivot_supported(job))
+        return rs_pivot_words(threads);
+    return rs_row_topk_applies(job) ? rs_sched_topk_words(threads) : 0;
 }
 
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads)
 {
     if (rs_pivot_supported(job))
         return rs_pivot_scratch_bytes();
-    const size_t part = job->n / threads + 1;
+    size_t part = job->n / threads + 1;
+    if (rs_row_topk_applies(job)) {
+        const size_t most = rs_sched_topk_sort_elems();
+        part = part > most ? part : most;
+    }
     return RS_KERNEL_SCRATCH_BYTES(part);
 }
 
@@ -61,13 +69,11 @@ static size_t part_begin(size_t n, unsigned threads, size_t p)
     return begin;
 }
 
-void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
-                         const rs_split_shared *shared, void *scratch)
+/* Row `row` sorted by the team: thread t sorts its part, merges its slice of each round's
+ * output, and writes its slice of the results. */
+void rs_sched_split_row(const rs_job *job, size_t row, unsigned t, unsigned threads,
+                        const rs_split_shared *shared, void *scratch)
 {
-    if (rs_pivot_supported(job)) {
-        rs_sched_pivot_body(job, t, threads, shared, scratch);
-        return;
-    }
     const size_t n = job->n;
     const rs_operand_plan *op = &job->ops[0];
     size_t lo, hi;
@@ -75,51 +81,46 @@ void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
     unsigned rounds = 0;
     for (size_t width = 1; width < threads; width *= 2)
         rounds++;
-    for (size_t row = 0; row < job->rows; row++) {
-        void *keys[2] = {shared->buf[RS_SPLIT_KEYS0], shared->buf[RS_SPLIT_KEYS1]};
-        void *idx[2] = {shared->buf[RS_SPLIT_IDX0], shared->buf[RS_SPLIT_IDX1]};
-        /* Without a first key buffer, the keys are built and sorted in the output row and
-         * the shared buffer: the one the parts start in is chosen so that the last round
-         * merges into the output row, where each thread decodes its slice while it is in
-         * cache (no separate decoding pass). */
-        const int in_output = keys[0] == NULL;
-        if (in_output) {
-            void *out_row = op->out + row * op->out_stride_bytes;
-            keys[rounds % 2] = out_row;
-            keys[!(rounds % 2)] = shared->buf[RS_SPLIT_KEYS1];
-        }
-        rs_split_sort_part(job, row, lo, hi, keys[0], idx[0], scratch);
-        int cur = 0;
-        /* Rounds of pairwise merges of runs of `width` parts; every thread writes the
-         * output positions of its own part, whichever pairs they fall in. */
-        for (size_t width = 1; width < threads; width *= 2) {
-            const int last = 2 * width >= threads;
+    void *keys[2] = {shared->buf[RS_SPLIT_KEYS0], shared->buf[RS_SPLIT_KEYS1]};
+    void *idx[2] = {shared->buf[RS_SPLIT_IDX0], shared->buf[RS_SPLIT_IDX1]};
+    /* Without a first key buffer, the keys are built and sorted in the output row and the
+     * shared buffer: the one the parts start in is chosen so that the last round merges
+     * into the output row, where each thread decodes its slice while it is in cache (no
+     * separate decoding pass). */
+    const int in_output = keys[0] == NULL;
+    if (in_output) {
+        void *out_row = op->out + row * op->out_stride_bytes;
+        keys[rounds % 2] = out_row;
+        keys[!(rounds % 2)] = shared->buf[RS_SPLIT_KEYS1];
+    }
+    rs_split_sort_part(job, row, lo, hi, keys[0], idx[0], scratch);
+    int cur = 0;
+    /* Rounds of pairwise merges of runs of `width` parts; every thread writes the output
+     * positions of its own part, whichever pairs they fall in. */
+    for (size_t width = 1; width < threads; width *= 2) {
+        const int last = 2 * width >= threads;
 #pragma omp barrier
-            for (size_t p = 0; p < threads; p += 2 * width) {
-                const size_t a = part_begin(n, threads, p);
-                const size_t b = part_begin(n, threads, p + width);
-                const size_t c = part_begin(n, threads, p + 2 * width);
-                const size_t from = lo > a ? lo : a, to = hi < c ? hi : c;
-                if (from >= to)
-                    continue;
-                if (!(last && in_output)) {
-                    rs_split_merge(job, keys[cur], idx[cur], keys[!cur], idx[!cur], a, b, c, from,
-                                   to);
-                    continue;
-                }
-                for (size_t d = from; d < to; d += RS_SPLIT_DECODE_CHUNK) {
-                    const size_t e =
-                        to - d > RS_SPLIT_DECODE_CHUNK ? d + RS_SPLIT_DECODE_CHUNK : to;
-                    rs_split_merge(job, keys[cur], NULL, keys[!cur], NULL, a, b, c, d, e);
-                    rs_split_store_values(job, row, keys[!cur], d, e);
-                }
+        for (size_t p = 0; p < threads; p += 2 * width) {
+            const size_t a = part_begin(n, threads, p);
+            const size_t b = part_begin(n, threads, p + width);
+            const size_t c = part_begin(n, threads, p + 2 * width);
+            const size_t from = lo > a ? lo : a, to = hi < c ? hi : c;
+            if (from >= to)
+                continue;
+            if (!(last && in_output)) {
+                rs_split_merge(job, keys[cur], idx[cur], keys[!cur], idx[!cur], a, b, c, from,
+                               to);
+                continue;
             }
-            cur = !cur;
+            for (size_t d = from; d < to; d += RS_SPLIT_DECODE_CHUNK) {
+                const size_t e = to - d > RS_SPLIT_DECODE_CHUNK ? d + RS_SPLIT_DECODE_CHUNK : to;
+                rs_split_merge(job, keys[cur], NULL, keys[!cur], NULL, a, b, c, d, e);
+                rs_split_store_values(job, row, keys[!cur], d, e);
+            }
         }
-        if (in_output) {
-#pragma omp barrier
-            continue; /* decoded by the last round; the next row reuses the buffer */
-        }
+        cur = !cur;
+    }
+    if (!in_output) { /* else decoded by the last round */
 #pragma omp barrier
         if (job->values_only) {
             rs_split_store_values(job, row, keys[cur], lo, hi);
@@ -131,7 +132,22 @@ void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
                 rs_split_copy_back(job, row, tmp, lo, hi);
             }
         }
-        /* The next row reuses the buffers others may still read. */
-#pragma omp barrier
     }
+    /* The next row reuses the buffers others may still read. */
+#pragma omp barrier
+}
+
+void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
+                         const rs_split_shared *shared, void *scratch)
+{
+    if (rs_pivot_supported(job)) {
+        rs_sched_pivot_body(job, t, threads, shared, scratch);
+        return;
+    }
+    if (rs_row_topk_applies(job)) {
+        rs_sched_topk_body(job, t, threads, shared, scratch);
+        return;
+    }
+    for (size_t row = 0; row < job->rows; row++)
+        rs_sched_split_row(job, row, t, threads, shared, scratch);
 }

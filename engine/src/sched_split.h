@@ -29,6 +29,11 @@ size_t rs_sched_split_words(const rs_job *job, unsigned threads);
 /* Kernel scratch bytes each of `threads` threads needs. */
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads);
 
+/* Row `row` sorted whole by the team (parts and merge-path merges): thread `t` of `threads`
+ * does its share; call from every thread of the region (barriers). */
+void rs_sched_split_row(const rs_job *job, size_t row, unsigned t, unsigned threads,
+                        const rs_split_shared *shared, void *scratch);
+
 /* Thread `t` of `threads` sorts its part of every row with the others: call from every
  * thread of the region, which it synchronizes with barriers. */
 void rs_sched_split_body(const rs_job *job, unsigned t, unsigned threads,
