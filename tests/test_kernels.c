@@ -31,8 +31,8 @@
 extern const rs_kernel_table rs_kernels_avx2;
 #endif
 #ifdef RS_HAVE_KERN_AVX512
-extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel,
-    rs_kernels_avx512_intel_vbmi2;
+extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_vbmi2,
+    rs_kernels_avx512_intel, rs_kernels_avx512_intel_vbmi2;
 #endif
 /* The same kernels built for this suite with RS_INPLACE_MIN_BYTES=LOW_INPLACE_BYTES
  * (tests/CMakeLists.txt), so that the in-place top partitions of rows far larger than the
@@ -49,7 +49,7 @@ extern const rs_kernel_table rs_test_kernels_avx512_low_inplace;
  * ISA (one per tuning: they share all code but the in-place threshold and some 16-bit
  * sorts); table_low: the low-threshold build. */
 static const rs_kernel_table *table, *table_low;
-static const rs_kernel_table *tunings[3];
+static const rs_kernel_table *tunings[4];
 static size_t ntunings;
 static uint64_t seed = 0x9E3779B97F4A7C15u;
 
@@ -1639,10 +1639,12 @@ static const rs_kernel_table *table_named(const char *name, rowsort_isa *isa)
         tunings[0] = &rs_kernels_avx512;
         tunings[1] = &rs_kernels_avx512_intel;
         ntunings = 2;
-        /* Its 16-bit sorts use VBMI2: tested only where the CPU has it. */
+        /* Their 16-bit sorts use VBMI2: tested only where the CPU has it. */
         __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512vbmi2"))
+        if (__builtin_cpu_supports("avx512vbmi2")) {
+            tunings[ntunings++] = &rs_kernels_avx512_vbmi2;
             tunings[ntunings++] = &rs_kernels_avx512_intel_vbmi2;
+        }
         return &rs_kernels_avx512;
 #endif
     }

@@ -220,3 +220,8 @@ void rs_avx512vbmi2_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *s
 RS_AVX512_TABLE(rs_kernels_avx512_intel_vbmi2, _intel, "Intel Xeon, VBMI2",
                 RS_INPLACE_OF(INPLACE_INTEL), rs_avx512vbmi2_sort_u16,
                 rs_avx512vbmi2_sort_rows_u16);
+/* The Zen 4 table with the 16-bit sorts of kern_avx512_vbmi2.c, for other cores with VBMI2. */
+void rs_avx512vbmi2_zen4_sort_u16(uint16_t *keys, size_t n, void *scratch);
+void rs_avx512vbmi2_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
+RS_AVX512_TABLE(rs_kernels_avx512_vbmi2, , "AMD Zen 4, VBMI2", RS_INPLACE_OF(INPLACE_ZEN4),
+                rs_avx512vbmi2_zen4_sort_u16, rs_avx512vbmi2_zen4_sort_rows_u16);

@@ -8,13 +8,13 @@
 extern const rs_kernel_table rs_kernels_avx2;
 #endif
 #ifdef RS_HAVE_KERN_AVX512
-extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel,
-    rs_kernels_avx512_intel_vbmi2;
+extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_vbmi2,
+    rs_kernels_avx512_intel, rs_kernels_avx512_intel_vbmi2;
 #endif
 
-/* Intel's cores get the tables measured on an Intel Xeon (with VBMI2, its 16-bit sorts from
- * kern_avx512_vbmi2.c), the others those measured on AMD Zen 4 (kern_avx512.c: where the
- * quicksort starts partitioning in place). */
+/* Intel's cores get the tables measured on an Intel Xeon, the others those measured on AMD
+ * Zen 4 (kern_avx512.c: where the quicksort starts partitioning in place); either with the
+ * 16-bit sorts of kern_avx512_vbmi2.c where the core has VBMI2. */
 static int cpu_is_intel(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -39,7 +39,8 @@ static const rs_kernel_table *table_for(rowsort_isa isa)
     case ROWSORT_ISA_AVX512:
 #ifdef RS_HAVE_KERN_AVX512
         if (!cpu_is_intel())
-            return &rs_kernels_avx512;
+            return __builtin_cpu_supports("avx512vbmi2") ? &rs_kernels_avx512_vbmi2
+                                                         : &rs_kernels_avx512;
         return __builtin_cpu_supports("avx512vbmi2") ? &rs_kernels_avx512_intel_vbmi2
                                                      : &rs_kernels_avx512_intel;
 #else
