@@ -4,7 +4,9 @@
  * of two programs are not comparable). Each library is dlopen'ed with RTLD_LOCAL, so both
  * export rowsort_* without clashing; each gets a kept context of one thread (AB_THREADS=t in the
  * environment: t threads, default pin; AB_THREADS_A, AB_THREADS_B: one context only, e.g. to time one
- * library on 1 thread against itself on 2, both paths as LIB_A and LIB_B).
+ * library on 1 thread against itself on 2, both paths as LIB_A and LIB_B; AB_ISA_A, AB_ISA_B:
+ * scalar|avx2|avx512, one context's kernel path, e.g. one library's AVX2 path against its
+ * AVX-512 path).
  *
  *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
  *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|topk=K]
@@ -46,7 +48,7 @@ typedef struct lib {
     rowsort_ctx *ctx;
 } lib;
 
-static int load(lib *l, const char *path, const char *threads_env)
+static int load(lib *l, const char *path, const char *threads_env, const char *isa_env)
 {
     l->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (l->handle == NULL) {
@@ -76,6 +78,11 @@ static int load(lib *l, const char *path, const char *threads_env)
     if (threads == NULL)
         threads = getenv("AB_THREADS");
     o.threads = threads != NULL ? (unsigned)strtoul(threads, NULL, 10) : 1;
+    const char *isa = getenv(isa_env);
+    if (isa != NULL)
+        o.isa = strcmp(isa, "scalar") == 0 ? ROWSORT_ISA_SCALAR
+                : strcmp(isa, "avx2") == 0 ? ROWSORT_ISA_AVX2
+                                           : ROWSORT_ISA_AVX512;
     rowsort_status st;
     l->ctx = l->create(&o, &st);
     if (l->ctx == NULL) {
@@ -157,7 +164,8 @@ int main(int argc, char **argv)
     const size_t cmp_bytes = topk ? rows * topk * (dtypes[d].size + sizeof(int32_t))
                              : stable ? count * sizeof(int32_t) : bytes;
     lib libs[2];
-    if (load(&libs[0], argv[1], "AB_THREADS_A") != 0 || load(&libs[1], argv[2], "AB_THREADS_B") != 0)
+    if (load(&libs[0], argv[1], "AB_THREADS_A", "AB_ISA_A") != 0 ||
+        load(&libs[1], argv[2], "AB_THREADS_B", "AB_ISA_B") != 0)
         return 1;
     unsigned char *src = malloc(bytes), *work = malloc(bytes), *dest = malloc(bytes);
     unsigned char *out[2] = {malloc(out_bytes), malloc(out_bytes)};
