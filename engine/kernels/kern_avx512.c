@@ -145,8 +145,11 @@
 #include "select_tmpl.h"
 #undef RS_ISA
 
+#define RS_PASTE_(a, b) a##b
+#define RS_PASTE(a, b)  RS_PASTE_(a, b)
+
 /* One table per tuning: the tuning's sort entries, the shared merges and transforms. */
-#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE, SORT_U16, SORT_ROWS_U16) \
+#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE, SORT_U16, SORT_ROWS_U16, ROWS32) \
     const rs_kernel_table NAME = {                       \
         .name = "avx512",                                \
         .tuned_for = CORES,                              \
@@ -165,7 +168,7 @@
         .argsort_u32_i64 = rs_avx512##V##_e_argsort_u32_i64, \
         .sort_u64_i64 = rs_avx512##V##_e_sort_u64_i64,   \
         .sort_rows_u16 = SORT_ROWS_U16,                  \
-        .sort_rows_u32 = rs_avx512##V##_e_sort_rows_u32, \
+        .sort_rows_u32 = RS_PASTE(ROWS32, _sort_rows_u32), \
         .sort_rows_u64 = rs_avx512##V##_e_sort_rows_u64, \
         .sort_f64 = rs_avx512##V##_e_sort_f64,           \
         .sort_rows_f64 = rs_avx512##V##_e_sort_rows_f64, \
@@ -174,7 +177,7 @@
         .f32_native = rs_avx512##V##_e_f32_native,       \
         .sort_i32 = rs_avx512##V##_e_sort_i32,           \
         .sort_i64 = rs_avx512##V##_e_sort_i64,           \
-        .sort_rows_i32 = rs_avx512##V##_e_sort_rows_i32, \
+        .sort_rows_i32 = RS_PASTE(ROWS32, _sort_rows_i32), \
         .sort_rows_i64 = rs_avx512##V##_e_sort_rows_i64, \
         .sort_from_i32 = rs_avx512##V##_e_sort_from_i32, \
         .sort_from_i64 = rs_avx512##V##_e_sort_from_i64, \
@@ -210,18 +213,47 @@
 #else
 #define RS_INPLACE_OF(v) ((size_t)(v))
 #endif
+/* Batches of rows of 33 to 128 32-bit keys on Zen 4 go to the AVX2 kernels: there its
+ * 16-register networks on 256-bit vectors beat the 32-register ones on 512-bit vectors
+ * (which Zen 4 runs as two halves, its cross-lane permutes the dearer), one thread, 2^22
+ * keys a batch, both ways round (bench/micro/ab_libs.c, AB_ISA_A/B): int32 33 keys 1.30x, 40
+ * 1.39x, 64 1.28x, 100 1.69x, 128 1.69x; float32 (through the transform) 1.06-1.29x. Below
+ * 33 keys (16: 0.86x) and from 129 (160: 0.84x) the AVX-512 networks win. */
+extern const rs_kernel_table rs_kernels_avx2;
+#define ZEN4_ROWS32_AVX2(n) ((n) > 32 && (n) <= 128)
+
+static void rs_avx512_zen4_sort_rows_u32(uint32_t *keys, size_t rows, size_t n, void *scratch)
+{
+    if (ZEN4_ROWS32_AVX2(n))
+        rs_kernels_avx2.sort_rows_u32(keys, rows, n, scratch);
+    else
+        rs_avx512_e_sort_rows_u32(keys, rows, n, scratch);
+}
+
+static void rs_avx512_zen4_sort_rows_i32(uint32_t *keys, size_t rows, size_t n, void *scratch)
+{
+    if (ZEN4_ROWS32_AVX2(n))
+        rs_kernels_avx2.sort_rows_i32(keys, rows, n, scratch);
+    else
+        rs_avx512_e_sort_rows_i32(keys, rows, n, scratch);
+}
+
+/* The entries each table's 32-bit batches go to (prefixes of _sort_rows_u32 / _i32). */
+#define ROWS32_ZEN4  rs_avx512_zen4
+#define ROWS32_INTEL rs_avx512_intel_e
+
 RS_AVX512_TABLE(rs_kernels_avx512, , "AMD Zen 4", RS_INPLACE_OF(INPLACE_ZEN4),
-                rs_avx512_e_sort_u16, rs_avx512_e_sort_rows_u16);
+                rs_avx512_e_sort_u16, rs_avx512_e_sort_rows_u16, ROWS32_ZEN4);
 RS_AVX512_TABLE(rs_kernels_avx512_intel, _intel, "Intel Xeon", RS_INPLACE_OF(INPLACE_INTEL),
-                rs_avx512_intel_e_sort_u16, rs_avx512_intel_e_sort_rows_u16);
+                rs_avx512_intel_e_sort_u16, rs_avx512_intel_e_sort_rows_u16, ROWS32_INTEL);
 /* The Intel table with the 16-bit sorts of kern_avx512_vbmi2.c, for cores with VBMI2. */
 void rs_avx512vbmi2_sort_u16(uint16_t *keys, size_t n, void *scratch);
 void rs_avx512vbmi2_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
 RS_AVX512_TABLE(rs_kernels_avx512_intel_vbmi2, _intel, "Intel Xeon, VBMI2",
                 RS_INPLACE_OF(INPLACE_INTEL), rs_avx512vbmi2_sort_u16,
-                rs_avx512vbmi2_sort_rows_u16);
+                rs_avx512vbmi2_sort_rows_u16, ROWS32_INTEL);
 /* The Zen 4 table with the 16-bit sorts of kern_avx512_vbmi2.c, for other cores with VBMI2. */
 void rs_avx512vbmi2_zen4_sort_u16(uint16_t *keys, size_t n, void *scratch);
 void rs_avx512vbmi2_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
 RS_AVX512_TABLE(rs_kernels_avx512_vbmi2, , "AMD Zen 4, VBMI2", RS_INPLACE_OF(INPLACE_ZEN4),
-                rs_avx512vbmi2_zen4_sort_u16, rs_avx512vbmi2_zen4_sort_rows_u16);
+                rs_avx512vbmi2_zen4_sort_u16, rs_avx512vbmi2_zen4_sort_rows_u16, ROWS32_ZEN4);
