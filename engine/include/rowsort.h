@@ -201,8 +201,9 @@ ROWSORT_API rowsort_isa rowsort_ctx_isa(const rowsort_ctx *ctx);
 /** \brief The number of worker threads a context uses. */
 ROWSORT_API unsigned rowsort_ctx_threads(const rowsort_ctx *ctx);
 /** \brief The cores the context's kernel constants were measured on ("Intel Xeon, VBMI2",
- * "Intel Xeon", "AMD Zen 4", "AMD Zen 3 and Zen 4", "any"): a path may have one tuning per
- * CPU vendor (and feature), chosen with it. A static string; "" for a NULL ctx. */
+ * "Intel Xeon", "AMD Zen 4, VBMI2", "AMD Zen 4", "AMD Zen 3 and Zen 4", "any"): a path may
+ * have one tuning per CPU vendor (and feature), chosen with it. A static string; "" for a
+ * NULL ctx. */
 ROWSORT_API const char *rowsort_ctx_kernel_tuning(const rowsort_ctx *ctx);
 
 /** \brief Bytes of scratch the context holds between calls (kept so that the next call of
