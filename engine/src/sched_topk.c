@@ -2,10 +2,11 @@
  * sched_topk.c - top-k by selection (row_topk.h), one row at a time by the whole team.
  *
  * One thread takes the threshold from the sample of the whole row (the threshold one
- * thread's selection would take); each thread keeps the keys of its part at or below it; the kept keys, gathered in input order with their
- * positions, are sorted as (key, position) pairs in parts merged by merge-path rounds that
- * make only the first k outputs of each merge (nothing later can reach the first k); each
- * thread writes a slice of the k results. The kept keys are the single-threaded
+ * thread's selection would take); each thread keeps the keys of its part at or below it;
+ * the kept keys, gathered in input order with their positions, are sorted as (key,
+ * position) pairs in parts merged by merge-path rounds that make only the first k outputs
+ * of each merge (nothing later can reach the first k); each thread writes a slice of the k
+ * results. The kept keys are the single-threaded
  * selection's, so the results are its bytes. Fewer than k kept (a sample unlike the row):
  * the team sorts the row whole (sched_split.c).
  */
