@@ -27,6 +27,15 @@ void rs_plan_part(size_t n, size_t parts, size_t part, size_t *begin, size_t *en
     *end = *begin + q + (part < r ? 1 : 0);
 }
 
+size_t rs_plan_part_begin(size_t n, size_t parts, size_t part)
+{
+    if (part >= parts)
+        return n;
+    size_t begin, end;
+    rs_plan_part(n, parts, part, &begin, &end);
+    return begin;
+}
+
 size_t rs_plan_scale(size_t n, size_t num, size_t den)
 {
     return (n / den) * num + (n % den) * num / den;

@@ -86,6 +86,8 @@ void rs_plan_free(rs_plan *plan);
 /* Part `part` of `parts` of a row of n elements: [*begin, *end), contiguous, in order,
  * sizes differing by at most one. */
 void rs_plan_part(size_t n, size_t parts, size_t part, size_t *begin, size_t *end);
+/* The first element of part `part` (part >= parts: n), as rs_plan_part gives it. */
+size_t rs_plan_part_begin(size_t n, size_t parts, size_t part);
 
 /* n * num / den without overflow (num <= den). */
 size_t rs_plan_scale(size_t n, size_t num, size_t den);

@@ -59,14 +59,15 @@ size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads)
 /* Keys merged and then decoded at a time in the last round (while in L1). */
 #define RS_SPLIT_DECODE_CHUNK ((size_t)4096)
 
-/* First position of part p (p == threads: n). */
-static size_t part_begin(size_t n, unsigned threads, size_t p)
+void rs_sched_split_write(const rs_job *job, size_t row, const void *perm, size_t begin,
+                          size_t end, const rs_split_shared *shared)
 {
-    if (p >= threads)
-        return n;
-    size_t begin, end;
-    rs_plan_part(n, threads, p, &begin, &end);
-    return begin;
+    unsigned char *tmp = shared->buf[RS_SPLIT_TMP];
+    rs_split_gather(job, row, perm, begin, end, tmp);
+    if (tmp != NULL) { /* in place: copied back once every thread has gathered */
+#pragma omp barrier
+        rs_split_copy_back(job, row, tmp, begin, end);
+    }
 }
 
 /* Row `row` sorted by the team: thread t sorts its part, merges its slice of each round's
@@ -101,9 +102,9 @@ void rs_sched_split_row(const rs_job *job, size_t row, unsigned t, unsigned thre
         const int last = 2 * width >= threads;
 #pragma omp barrier
         for (size_t p = 0; p < threads; p += 2 * width) {
-            const size_t a = part_begin(n, threads, p);
-            const size_t b = part_begin(n, threads, p + width);
-            const size_t c = part_begin(n, threads, p + 2 * width);
+            const size_t a = rs_plan_part_begin(n, threads, p);
+            const size_t b = rs_plan_part_begin(n, threads, p + width);
+            const size_t c = rs_plan_part_begin(n, threads, p + 2 * width);
             const size_t from = lo > a ? lo : a, to = hi < c ? hi : c;
             if (from >= to)
                 continue;
@@ -125,12 +126,7 @@ void rs_sched_split_row(const rs_job *job, size_t row, unsigned t, unsigned thre
         if (job->values_only) {
             rs_split_store_values(job, row, keys[cur], lo, hi);
         } else {
-            unsigned char *tmp = shared->buf[RS_SPLIT_TMP];
-            rs_split_gather(job, row, idx[cur], lo, hi, tmp);
-            if (tmp != NULL) {
-#pragma omp barrier
-                rs_split_copy_back(job, row, tmp, lo, hi);
-            }
+            rs_sched_split_write(job, row, idx[cur], lo, hi, shared);
         }
     }
     /* The next row reuses the buffers others may still read. */

@@ -39,20 +39,11 @@ size_t rs_sched_topk_sort_elems(void)
     return part > RS_TOPK_SAMPLE_MAX ? part : RS_TOPK_SAMPLE_MAX;
 }
 
-/* Start of part p of `parts` over m (p == parts: m). */
-static size_t part_start(size_t m, size_t parts, size_t p)
-{
-    if (p >= parts)
-        return m;
-    size_t begin, end;
-    rs_plan_part(m, parts, p, &begin, &end);
-    return begin;
-}
-
 /* Outputs wanted from the merge of parts [p, p + width) and [p + width, p + 2 width). */
 static size_t merge_wanted(size_t m, size_t parts, size_t p, size_t width, size_t k)
 {
-    const size_t len = part_start(m, parts, p + 2 * width) - part_start(m, parts, p);
+    const size_t len =
+        rs_plan_part_begin(m, parts, p + 2 * width) - rs_plan_part_begin(m, parts, p);
     return len < k ? len : k;
 }
 
@@ -86,9 +77,9 @@ static int sort_kept(const rs_job *job, unsigned t, unsigned threads, unsigned c
             const size_t count = merge_wanted(m, parts, p, width, k);
             const size_t from = lo > at ? lo : at, to = hi < at + count ? hi : at + count;
             if (from < to) {
-                const size_t a = part_start(m, parts, p);
-                const size_t b = part_start(m, parts, p + width);
-                const size_t c = part_start(m, parts, p + 2 * width);
+                const size_t a = rs_plan_part_begin(m, parts, p);
+                const size_t b = rs_plan_part_begin(m, parts, p + width);
+                const size_t c = rs_plan_part_begin(m, parts, p + 2 * width);
                 rs_split_merge(job, K[cur], I[cur], K[!cur], I[!cur], a, b, c, a + from - at,
                                a + to - at);
             }
@@ -141,12 +132,7 @@ void rs_sched_topk_body(const rs_job *job, unsigned t, unsigned threads,
 #pragma omp barrier
         size_t out_lo, out_hi;
         rs_plan_part(k, threads, t, &out_lo, &out_hi);
-        unsigned char *tmp = shared->buf[RS_SPLIT_TMP];
-        rs_split_gather(job, row, I[cur], out_lo, out_hi, tmp);
-        if (tmp != NULL) {
-#pragma omp barrier
-            rs_split_copy_back(job, row, tmp, out_lo, out_hi);
-        }
+        rs_sched_split_write(job, row, I[cur], out_lo, out_hi, shared);
         /* The next row reuses the buffers others may still read. */
 #pragma omp barrier
     }
