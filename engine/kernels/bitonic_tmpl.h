@@ -130,13 +130,15 @@ _Static_assert(NREGS_MAX >= 8, "pivot needs ranges of more than 8 vectors");
  * 64-bit networks (8 lanes, fewer shuffles) take 2 of 3: against 2 of 5, 8x8192 int64
  * 1.03x, rows of 100 1.04x, 32-bit argsort 1.02-1.03x (1 of 2 and 3 of 4 less). The column
  * networks (cols) keep 2 of 5 for every width (RS_CX_MIX64 / RS_CX_MIX: experiments).
- * Float keys keep vminps/vminpd (ports 0 and 5). Not measured on Zen 4, which shares the
- * networks. */
+ * Float keys keep vminps/vminpd (ports 0 and 5). A kernel file sets its own mix of the 16-
+ * and 32-bit networks that follow with RS_NET_MIX_OWN (kern_avx512.c: Zen 4's, 1, 0). */
 #if RS_CAT(RS_CAT(V, RS_VTAG), _CX_BLEND) + 0
 #if defined(RS_CX_MIX64) && RS_BITS == 64
 #define NET_MIX RS_CX_MIX64
 #elif defined(RS_CX_MIX)
 #define NET_MIX RS_CX_MIX
+#elif defined(RS_NET_MIX_OWN) && RS_BITS != 64
+#define NET_MIX RS_NET_MIX_OWN
 #elif RS_BITS == 64
 #define NET_MIX 3, 2
 #else

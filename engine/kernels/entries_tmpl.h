@@ -25,7 +25,23 @@
 #define RS_CAT_(a, b) a##b
 #define RS_CAT(a, b)  RS_CAT_(a, b)
 #define RS_E(x)       RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), RS_VARIANT), _e_), x)
-#define RS_K(bits, x) RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_ISA), _u), bits), RS_CAT(_, x))
+/* The name prefix of the networks each key tag's sorts come from: RS_ISA's, or for 16- and
+ * 32-bit integer keys RS_VARIANT_NET_ISA's where the variant has networks of its own
+ * (kern_avx512.c: Zen 4's, without compare-and-blend). */
+#ifdef RS_VARIANT_NET_ISA
+#define RS_NISA_16  RS_VARIANT_NET_ISA
+#define RS_NISA_32  RS_VARIANT_NET_ISA
+#define RS_NISA_i32 RS_VARIANT_NET_ISA
+#else
+#define RS_NISA_16  RS_ISA
+#define RS_NISA_32  RS_ISA
+#define RS_NISA_i32 RS_ISA
+#endif
+#define RS_NISA_f32 RS_ISA
+#define RS_NISA_64  RS_ISA
+#define RS_NISA_i64 RS_ISA
+#define RS_NISA_f64 RS_ISA
+#define RS_K(bits, x) RS_CAT(RS_CAT(RS_CAT(RS_CAT(rs_, RS_NISA_##bits), _u), bits), RS_CAT(_, x))
 #ifdef RS_INPLACE_MIN_BYTES
 #define INPLACE_BYTES ((size_t)(RS_INPLACE_MIN_BYTES))
 #else
@@ -523,6 +539,14 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_E
 #undef RS_VARIANT
 #undef RS_VARIANT_INPLACE_BYTES
+#undef RS_VARIANT_NET_ISA
+#undef RS_NISA_16
+#undef RS_NISA_32
+#undef RS_NISA_i32
+#undef RS_NISA_f32
+#undef RS_NISA_64
+#undef RS_NISA_i64
+#undef RS_NISA_f64
 #undef RS_VARIANT_U16_NATIVE_MAX
 #undef RS_VARIANT_U16_COUNT_MIN
 #undef RS_VARIANT_U16_LIST_MIN

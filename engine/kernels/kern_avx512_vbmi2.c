@@ -29,6 +29,16 @@
 #define RS_BITS      16
 #include "bitonic_tmpl.h" /* rs_avx512vbmi2_u16_sort */
 #undef RS_BITS
+#undef RS_ISA
+/* Zen 4's: min and max only in the networks, as kern_avx512.c's Zen 4 networks (8x8192
+ * int16 1.03x on Zen 4, one thread, both ways round). */
+#define RS_ISA         avx512vbmi2zen4
+#define RS_NET_MIX_OWN 1, 0
+#define RS_BITS        16
+#include "bitonic_tmpl.h" /* rs_avx512vbmi2zen4_u16_sort */
+#undef RS_BITS
+#undef RS_NET_MIX_OWN
+#undef RS_ISA
 
 extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel;
 
@@ -38,22 +48,25 @@ extern const rs_kernel_table rs_kernels_avx512, rs_kernels_avx512_intel;
 _Static_assert(RS_KERNEL_SCRATCH_BYTES(U16_NATIVE_MAX) >= RS_COUNT_LIST_BYTES(U16_NATIVE_MAX),
                "the listing counting sort's counters and lists live in the scratch");
 
+typedef void sort16_fn(uint16_t *keys, size_t n, void *scratch, size_t inplace_min_bytes);
+
 /* The 16-bit sorts with VBMI2 over a tuning's table (its in-place threshold, its sorts of
- * the rows these do not take). */
-static void sort_u16_over(const rs_kernel_table *base, uint16_t *keys, size_t n, void *scratch)
+ * the rows these do not take) and its quicksort (sort16). */
+static void sort_u16_over(const rs_kernel_table *base, sort16_fn *sort16, uint16_t *keys,
+                          size_t n, void *scratch)
 {
     if (n <= 1)
         return;
     if (n < U16_NATIVE_MAX)
-        rs_avx512vbmi2_u16_sort(keys, n, scratch, base->inplace_min_bytes);
+        sort16(keys, n, scratch, base->inplace_min_bytes);
     else if (n <= 65536u)
         rs_count_sort_u16_list(keys, n, scratch);
     else
         base->sort_u16(keys, n, scratch);
 }
 
-static void sort_rows_u16_over(const rs_kernel_table *base, uint16_t *keys, size_t rows, size_t n,
-                               void *scratch)
+static void sort_rows_u16_over(const rs_kernel_table *base, sort16_fn *sort16, uint16_t *keys,
+                               size_t rows, size_t n, void *scratch)
 {
     /* Rows of up to 64 keys are sorted by networks alone (no partition): the base table's. */
     if (n <= 64) {
@@ -61,17 +74,18 @@ static void sort_rows_u16_over(const rs_kernel_table *base, uint16_t *keys, size
         return;
     }
     for (size_t r = 0; r < rows; r++)
-        sort_u16_over(base, keys + r * n, n, scratch);
+        sort_u16_over(base, sort16, keys + r * n, n, scratch);
 }
 
 void rs_avx512vbmi2_sort_u16(uint16_t *keys, size_t n, void *scratch)
 {
-    sort_u16_over(&rs_kernels_avx512_intel, keys, n, scratch);
+    sort_u16_over(&rs_kernels_avx512_intel, rs_avx512vbmi2_u16_sort, keys, n, scratch);
 }
 
 void rs_avx512vbmi2_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch)
 {
-    sort_rows_u16_over(&rs_kernels_avx512_intel, keys, rows, n, scratch);
+    sort_rows_u16_over(&rs_kernels_avx512_intel, rs_avx512vbmi2_u16_sort, keys, rows, n,
+                       scratch);
 }
 
 /* AMD Zen 4 has VBMI2 too: against its table's 16-bit sorts (widened partitions, radix and
@@ -81,10 +95,11 @@ void rs_avx512vbmi2_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *s
  * measured 0.90x on 65536x64). */
 void rs_avx512vbmi2_zen4_sort_u16(uint16_t *keys, size_t n, void *scratch)
 {
-    sort_u16_over(&rs_kernels_avx512, keys, n, scratch);
+    sort_u16_over(&rs_kernels_avx512, rs_avx512vbmi2zen4_u16_sort, keys, n, scratch);
 }
 
 void rs_avx512vbmi2_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch)
 {
-    sort_rows_u16_over(&rs_kernels_avx512, keys, rows, n, scratch);
+    sort_rows_u16_over(&rs_kernels_avx512, rs_avx512vbmi2zen4_u16_sort, keys, rows, n,
+                       scratch);
 }
