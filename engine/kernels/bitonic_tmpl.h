@@ -1187,11 +1187,6 @@ static int RS_NAME(sort_from)(const KT *src, KT *dst, size_t n, void *scratch,
 /* Keys of register b (of S / VN) of a row of n keys. */
 #define COLS_COUNT(b) (n > (size_t)(b) * VN ? (n - (size_t)(b) * VN < VN ? n - (size_t)(b) * VN : VN) : 0)
 
-/* VN rows of n keys (n <= S, S one of 8, 16, 32, 64 and >= VN; row i at keys + i * n), one
- * row per lane: the block is transposed so that register k holds key k of every row, the
- * S registers go through Batcher's network for S inputs (networks.h) with min/max only,
- * no shuffles, and are transposed back. Rows shorter than S are padded with the largest
- * key. */
 /* Loads registers [b0, b1) of each of the VN rows of a cols block into c (register b of row
  * i into c[b * VN + i]), and transposes them: c[k] then holds key k of every row. */
 RS_VINLINE void RS_NAME(cols_in)(VT *c, const KT *keys, size_t n, const int b0, const int b1)
@@ -1279,6 +1274,11 @@ RS_VINLINE void RS_NAME(cols64)(KT *keys, size_t n)
 #define COLS_HALVES 0
 #endif
 
+/* VN rows of n keys (n <= S, S one of 8, 16, 32, 64 and >= VN; row i at keys + i * n), one
+ * row per lane: the block is transposed so that register k holds key k of every row, the
+ * S registers go through Batcher's network for S inputs (networks.h) with min/max only,
+ * no shuffles, and are transposed back. Rows shorter than S are padded with the largest
+ * key. */
 RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
 {
     if (S == 64 && COLS_HALVES) {
@@ -1286,15 +1286,7 @@ RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
         return;
     }
     VT c[64];
-#pragma GCC unroll 16
-    for (int i = 0; i < VN; i++)
-#pragma GCC unroll 8
-        for (int b = 0; b < S / VN; b++) {
-            const KT *p = keys + (size_t)i * n + (size_t)b * VN;
-            const size_t cnt = COLS_COUNT(b);
-            c[b * VN + i] = cnt == VN ? RS_V(loadu)(p) : RS_V(load_pad)(p, cnt);
-        }
-    RS_NAME(swap_lane_bits)(c, S);
+    RS_NAME(cols_in)(c, keys, n, 0, S / VN);
 /* The compare-and-blend mix (NET_CX) where it measured faster: 32-register networks (rows
  * of 17..32 keys: int32 1.11x, int16 1.09x, on an Intel Xeon), and 16-register ones of
  * 64-bit keys (rows of 9..16 int64: 1.08x); the 64-register networks, which spill, 7% slower, 16
@@ -1330,18 +1322,7 @@ RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
     }
 #undef CX
 #undef COLS_MIX
-    RS_NAME(swap_lane_bits)(c, S);
-#pragma GCC unroll 16
-    for (int i = 0; i < VN; i++)
-#pragma GCC unroll 8
-        for (int b = 0; b < S / VN; b++) {
-            KT *p = keys + (size_t)i * n + (size_t)b * VN;
-            const size_t cnt = COLS_COUNT(b);
-            if (cnt == VN)
-                RS_V(storeu)(p, c[b * VN + i]);
-            else if (cnt > 0)
-                RS_V(store_part)(p, c[b * VN + i], cnt);
-        }
+    RS_NAME(cols_out)(c, keys, n, 0, S / VN);
 }
 #undef COLS_COUNT
 #undef COLS_HALVES
