@@ -31,17 +31,9 @@
 #ifndef RS_NREGS_MAX64
 #define RS_NREGS_MAX64 32
 #endif
-#define RS_NREGS_MAX RS_NREGS_MAX16
-#define RS_BITS 16
-#include "bitonic_tmpl.h" /* rs_avx512_u16_sort, ... */
-#undef RS_BITS
-#undef RS_NREGS_MAX
+#include "nets_int_avx512.h" /* rs_avx512_u16_sort, rs_avx512_u32_sort, rs_avx512_ui32_sort */
 #define RS_NREGS_MAX RS_NREGS_MAX32
-#define RS_BITS 32
-#include "bitonic_tmpl.h" /* rs_avx512_u32_sort, ... */
-#define RS_VTAG i32
-#define RS_SORT_FROM
-#include "bitonic_tmpl.h" /* rs_avx512_ui32_sort, ...: int32 compared as signed */
+#define RS_BITS      32
 #define RS_VTAG     f32
 #define RS_SORT_FROM
 #define RS_KEY_SUCC vf32_succ
@@ -58,19 +50,7 @@
 #undef RS_ISA
 #define RS_ISA         avx512zen4
 #define RS_NET_MIX_OWN 1, 0
-#define RS_NREGS_MAX   RS_NREGS_MAX16
-#define RS_BITS        16
-#include "bitonic_tmpl.h" /* rs_avx512zen4_u16_sort, ... */
-#undef RS_BITS
-#undef RS_NREGS_MAX
-#define RS_NREGS_MAX RS_NREGS_MAX32
-#define RS_BITS      32
-#include "bitonic_tmpl.h" /* rs_avx512zen4_u32_sort, ... */
-#define RS_VTAG i32
-#define RS_SORT_FROM
-#include "bitonic_tmpl.h" /* rs_avx512zen4_ui32_sort, ... */
-#undef RS_BITS
-#undef RS_NREGS_MAX
+#include "nets_int_avx512.h" /* rs_avx512zen4_u16_sort, ... */
 #undef RS_NET_MIX_OWN
 #undef RS_ISA
 #define RS_ISA avx512
