@@ -821,6 +821,86 @@ START_TEST(f32_rows)
 }
 END_TEST
 
+/* ---- float32 rows in the ascending order, transformed in registers (sort_rows_f32_asc) */
+
+/* The ascending order's key of float32 bits u, as kernels.h and keys.c define it: the
+ * negatives folded (all bits flipped), the positives' sign bit set, then RS_F32_ASC_NANS
+ * subtracted (wrapping), which moves the negative NaNs after the positive ones. */
+static uint32_t f32_asc_key(uint32_t u)
+{
+    const uint32_t t = (u >> 31) ? ~u : u | UINT32_C(0x80000000);
+    return t - RS_F32_ASC_NANS;
+}
+
+static int cmp_f32_asc(const void *a, const void *b)
+{
+    const uint32_t x = f32_asc_key(*(const uint32_t *)a), y = f32_asc_key(*(const uint32_t *)b);
+    return (x > y) - (x < y);
+}
+
+/* gen_f32's numbers with NaNs of both signs and payloads mixed in (pattern F_COUNT: NaNs
+ * only). */
+static uint32_t gen_f32_nans(int pat, size_t i, size_t n, uint64_t *s)
+{
+    static const uint32_t nans[] = {0x7FC00000u, 0xFFC00000u, 0x7F800001u, 0xFF800001u,
+                                    0x7FFFFFFFu, 0xFFFFFFFFu, 0x7FA5A5A5u, 0xFFB00001u};
+    const uint64_t r = rnd(s);
+    if (pat == F_COUNT || r % 7 == 0)
+        return nans[(r >> 8) % (sizeof nans / sizeof nans[0])] ^ (uint32_t)(r >> 40 & 0x3FFFu);
+    return gen_f32(pat, i, n, s);
+}
+
+/* rows of n float32 keys through t's sort_rows_f32_asc against qsort in the same order:
+ * the same bits (equal keys are equal bits), the red zones untouched. */
+static int check_f32_asc_rows(const rs_kernel_table *t, size_t rows, size_t n, int pat)
+{
+    const size_t total = rows * n;
+    uint64_t s = seed ^ (n * 131u) ^ (rows << 24) ^ (uint64_t)pat << 44;
+    zoned k = zoned_new(total, 4, (n + rows) & 1);
+    zoned sc = scratch_new(n);
+    uint32_t *ref = malloc((total + 1) * sizeof *ref), *keys = k.data;
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < total; i++)
+        keys[i] = ref[i] = gen_f32_nans(pat, i % (n ? n : 1), n, &s);
+    const int taken = t->sort_rows_f32_asc(keys, rows, n, sc.data);
+    if (taken) {
+        for (size_t r = 0; r < rows; r++) {
+            qsort(ref + r * n, n, sizeof *ref, cmp_f32_asc);
+            for (size_t i = 0; i < n; i++)
+                if (keys[r * n + i] != ref[r * n + i])
+                    ck_abort_msg("%s sort_rows_f32_asc: rows=%zu n=%zu pattern=%d: row %zu "
+                                 "[%zu] = %08x, expected %08x",
+                                 t->name, rows, n, pat, r, i, keys[r * n + i], ref[r * n + i]);
+        }
+    } else {
+        CK_EXPECT(memcmp(keys, ref, total * sizeof *ref) == 0,
+                  "%s sort_rows_f32_asc refused rows=%zu n=%zu but changed them", t->name, rows, n);
+    }
+    free(ref);
+    zoned_check_free(&k, "keys", total);
+    zoned_check_free(&sc, "scratch", n);
+    return taken;
+}
+
+/* Every table that has the entry takes some lengths (AVX2: every n up to its networks' 128
+ * keys; Zen 4's AVX-512 table the lengths it sends to AVX2, 33..128). */
+START_TEST(f32_asc_rows)
+{
+    const size_t rows_list[] = {0, 1, 2, 3, 8, 9, 17, 37, 300};
+    for (size_t t = 0; t < ntunings; t++) {
+        const rs_kernel_table *tt = tunings[t];
+        if (tt->sort_rows_f32_asc == NULL)
+            continue;
+        size_t taken = 0;
+        for (size_t n = 0; n <= 300; n += n < 140 ? 1 : 23)
+            for (size_t ri = 0; ri < sizeof rows_list / sizeof rows_list[0]; ri++)
+                for (int pat = 0; pat <= F_COUNT; pat++)
+                    taken += (size_t)check_f32_asc_rows(tt, rows_list[ri], n, pat);
+        ck_assert_msg(taken > 0, "%s: sort_rows_f32_asc took no rows", tt->name);
+    }
+}
+END_TEST
+
 /* Key i of an array of keys of `bits` (32 or 64) set to v. */
 static void put_key(void *keys, size_t i, unsigned bits, uint64_t v)
 {
@@ -1593,6 +1673,7 @@ static Suite *kernels_suite(void)
     tcase_add_test(tc, f64_rows);
     tcase_add_test(tc, f32_numbers);
     tcase_add_test(tc, f32_rows);
+    tcase_add_test(tc, f32_asc_rows);
     tcase_add_loop_test(tc, float_refuses, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("signed");

@@ -10,6 +10,8 @@
  *   RS_NAME(sort_rows)(keys, rows, n, scratch, inplace_min_bytes): each row of a batch.
  *   RS_NAME(small)(keys, n): the same for n <= RS_NAME(BLOCK) (one network, no branches on
  *     the data).
+ * With RS_ROWS_ONLY defined, only the networks and sort_rows for rows of n <= BLOCK keys
+ * (no quicksort): for vocabularies whose loads and stores transform the keys (vxf32).
  * No include guard: this file is meant to be included many times; it #undefs its macros.
  *
  * The networks are bitonic sorts with the "mirror" first step (compare i with the mirrored
@@ -627,6 +629,7 @@ static void RS_NAME(small)(KT *keys, size_t n)
     RS_NAME(small2)(keys, keys, n);
 }
 
+#ifndef RS_ROWS_ONLY /* the quicksort: heapsort, pivot, partitions */
 static void RS_NAME(sift)(KT *a, size_t root, size_t n)
 {
     const KT x = a[root];
@@ -735,6 +738,7 @@ RS_VINLINE void RS_NAME(prefetch_block)(const KT *p)
     for (size_t off = 0; off < UNROLL * VN * sizeof(KT); off += 64)
         __builtin_prefetch(c + off);
 }
+#endif /* RS_ROWS_ONLY */
 
 /* The keys check of vocabularies whose sorts may refuse keys (V<tag>_CHECKS: float NaNs),
  * fused into the first partition of sort_chk: an accumulator that every key passes through
@@ -751,6 +755,7 @@ RS_VINLINE void RS_NAME(prefetch_block)(const KT *p)
 #define CHK_OK(acc)     1
 #endif
 
+#ifndef RS_ROWS_ONLY
 /* Moves keys < p to the front, returns their count; *mn, *mx get the range of a[0..n).
  * n >= VN. With chk (HAVE_CHK), every key also goes through *chk (CHK_ACC). */
 RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx, VT *chk)
@@ -1182,6 +1187,7 @@ static int RS_NAME(sort_from)(const KT *src, KT *dst, size_t n, void *scratch,
     return 1;
 }
 #endif
+#endif /* RS_ROWS_ONLY */
 
 #ifdef HAVE_COLS
 /* Keys of register b (of S / VN) of a row of n keys. */
@@ -1344,11 +1350,16 @@ static void RS_NAME(sort_rows)(KT *keys, size_t rows, size_t n, void *scratch,
 {
     if (n <= 1 || rows == 0)
         return;
+#ifndef RS_ROWS_ONLY
     if (n > RS_NAME(BLOCK)) {
         for (size_t r = 0; r < rows; r++)
             RS_NAME(sort)(keys + r * n, n, scratch, inplace_min_bytes);
         return;
     }
+#else
+    (void)scratch; /* callers of a rows-only instance keep n <= BLOCK */
+    (void)inplace_min_bytes;
+#endif
     RS_V(pre)(keys, rows * n);
     size_t r = 0;
 #ifdef HAVE_COLS
@@ -1445,6 +1456,7 @@ static int RS_NAME(sort_rows_chk)(KT *keys, size_t rows, size_t n, void *scratch
 
 #undef PREFETCH_BLOCKS
 #undef RS_SORT_FROM
+#undef RS_ROWS_ONLY
 #undef HAVE_CHK
 #undef CHK_INIT
 #undef CHK_ACC

@@ -19,6 +19,9 @@
  * quicksort's out-of-place copy, the radix sort's buffer), 64-byte aligned. The pivot split
  * (sched_pivot.c) gives each thread that much of one shared buffer. */
 #define RS_KERNEL_SCRATCH_BYTES_KEYS(n, key_bytes) ((size_t)(n) * (size_t)(key_bytes))
+/* The ascending float32 transform's shift (sub1 + sub2 below): the NaNs of one sign,
+ * 2^23 - 1, which puts the negative NaNs after the positive ones (sort_rows_f32_asc). */
+#define RS_F32_ASC_NANS UINT32_C(0x7FFFFF)
 
 /*
  * A key transform recipe, dtype-agnostic, applied element-wise by the encode/decode entries
@@ -93,6 +96,12 @@ typedef struct rs_kernel_table {
     int (*sort_f32)(uint32_t *keys, size_t n, void *scratch);
     int (*sort_rows_f32)(uint32_t *keys, size_t rows, size_t n, void *scratch);
     int (*f32_native)(size_t n);
+    /* float32 rows as bit patterns sorted in place in the order of the ascending key
+     * transform (keys.c: the negatives folded, RS_F32_ASC_NANS subtracted, no flip, not
+     * canonical), the transform done in the registers by the row networks: what encode_u32,
+     * sort_rows_u32 and decode_u32 give, without their two passes. Returns 0 where it does
+     * not take rows of n (the caller then takes that way), else 1. NULL in a table without. */
+    int (*sort_rows_f32_asc)(uint32_t *keys, size_t rows, size_t n, void *scratch);
 
     /* int32 / int64 values as bit patterns, sorted ascending as signed integers, in place:
      * keys[0..n), or each of `rows` rows of n as sort_rows_u32. NULL in a table that has

@@ -349,6 +349,68 @@ RS_VINLINE uint32_t vi32_hmax(vi32_t v)
     return (uint32_t)_mm_cvtsi128_si32(x);
 }
 
+/* float32 bit patterns sorted in the ascending order (NaNs of either sign last) by the int32
+ * networks, the key transform done in the registers as rows are loaded and undone as they are
+ * stored, instead of in passes of their own over the rows. keys.c's transform for that order
+ * (fold the negatives, subtract RS_F32_ASC_NANS: kernels.h), written for signed compares:
+ * k = (u ^ ((u >> 31) & 0x7FFFFFFF)) - RS_F32_ASC_NANS, a bijection in the same order. Only
+ * the row networks take it (bitonic_tmpl.h with RS_ROWS_ONLY): the quicksort's partitions
+ * store the registers they load. Padding: INT32_MAX, the largest transformed key. */
+typedef v32_t vxf32_t;
+typedef uint32_t kxf32_t;
+#define Vxf32_N          V32_N
+#define Kxf32_MAX        UINT32_C(0x7FFFFFFF)
+#define vxf32_set1       v32_set1
+#define vxf32_rev        v32_rev
+#define vxf32_swapbit    v32_swapbit
+#define vxf32_min        vi32_min
+#define vxf32_max        vi32_max
+#define vxf32_merge_in   vi32_merge_in
+#define vxf32_sort_in    vi32_sort_in
+#define vxf32_mirror_dir vi32_mirror_dir
+#define vxf32_hc_lane    vi32_hc_lane
+#define vxf32_pre        v32_pre
+#define vxf32_post       v32_post
+
+/* The sign folded (an involution: the top bit stays), then the NaN shift. */
+RS_VINLINE vxf32_t vxf32_fold(__m256i v)
+{
+    return _mm256_xor_si256(v, _mm256_and_si256(_mm256_srai_epi32(v, 31),
+                                                _mm256_set1_epi32(INT32_MAX)));
+}
+
+RS_VINLINE vxf32_t vxf32_enc(__m256i u)
+{
+    return _mm256_sub_epi32(vxf32_fold(u), _mm256_set1_epi32((int)RS_F32_ASC_NANS));
+}
+
+RS_VINLINE __m256i vxf32_dec(vxf32_t k)
+{
+    return vxf32_fold(_mm256_add_epi32(k, _mm256_set1_epi32((int)RS_F32_ASC_NANS)));
+}
+
+RS_VINLINE vxf32_t vxf32_loadu(const uint32_t *p)
+{
+    return vxf32_enc(v32_loadu(p));
+}
+
+RS_VINLINE vxf32_t vxf32_load_pad(const uint32_t *p, size_t cnt)
+{
+    const __m256i m = rs_lane_mask(cnt, 8);
+    const __m256i x = vxf32_enc(_mm256_maskload_epi32((const int *)p, m));
+    return _mm256_blendv_epi8(_mm256_set1_epi32(INT32_MAX), x, m);
+}
+
+RS_VINLINE void vxf32_storeu(uint32_t *p, vxf32_t v)
+{
+    v32_storeu(p, vxf32_dec(v));
+}
+
+RS_VINLINE void vxf32_store_part(uint32_t *p, vxf32_t v, size_t cnt)
+{
+    v32_store_part(p, vxf32_dec(v), cnt);
+}
+
 /* ---------------------------------------------------------------- 64-bit keys */
 
 /* Keys are held with the sign bit flipped and compared as signed: K64_MAX is the largest

@@ -662,6 +662,17 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
 
 typedef void (*sort_rows_fn)(void *keys, size_t rows, size_t n, void *scratch);
 
+/* Whether float32 values in the order of x go to the table's sort_rows_f32_asc: the
+ * ascending transform, which that entry applies in its registers. */
+static int f32_asc_fused(const rs_job *job, const rs_key_xform *x)
+{
+    const rs_dtype_info *info = job->ops[0].info;
+    return job->kern->sort_rows_f32_asc != NULL && info->key_class == RS_KEY_FLOAT &&
+           info->size == 4 && info->key_bits == 32 && x->fold_negative && !x->canonicalize &&
+           x->flip == 0 && x->sign == UINT32_C(0x80000000) &&
+           (uint32_t)(x->sub1 + x->sub2) == RS_F32_ASC_NANS;
+}
+
 static sort_rows_fn batch_entry(const rs_kernel_table *k, unsigned key_bits)
 {
     switch (key_bits) {
@@ -709,6 +720,7 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
     const workspace w = carve(job, ws);
     void *scratch = w.scratch;
     const native_kind native = native_kind_of(job);
+    int fused = f32_asc_fused(job, &x); /* until the entry refuses rows of n */
     for (size_t first = begin; first < end; first += block_rows) {
         const size_t count = end - first < block_rows ? end - first : block_rows;
         unsigned char *dst = op->out + first * row_bytes;
@@ -731,8 +743,25 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
             /* a NaN: the input rows hold the same values (in place, maybe moved, or rows
              * sorted before the refusal: sorting them again is harmless) */
         }
-        if (op->in_stride_bytes == row_bytes) {
-            encode_keys(job->kern, bits, op->in + first * row_bytes, dst, count * job->n, &x);
+        const unsigned char *in = op->in + first * op->in_stride_bytes;
+        if (fused) {
+            if (in != dst) {
+                if (op->in_stride_bytes == row_bytes)
+                    memcpy(dst, in, count * row_bytes);
+                else
+                    for (size_t r = 0; r < count; r++)
+                        memcpy(dst + r * row_bytes, in + r * op->in_stride_bytes, row_bytes);
+            }
+            if (job->kern->sort_rows_f32_asc((uint32_t *)(void *)dst, count, job->n, scratch)) {
+                if (refill)
+                    refill_block(job, dst, count, &w);
+                continue;
+            }
+            fused = 0; /* the rows are in dst now: encoded there in place */
+            in = dst;
+        }
+        if (in == dst || op->in_stride_bytes == row_bytes) {
+            encode_keys(job->kern, bits, in, dst, count * job->n, &x);
         } else {
             for (size_t r = 0; r < count; r++)
                 encode_keys(job->kern, bits, op->in + (first + r) * op->in_stride_bytes,
