@@ -82,7 +82,8 @@ _Static_assert(RS_KERNEL_SCRATCH_BYTES(U16_COUNT_MIN) >= 65536u * sizeof(uint32_
 #endif
 #endif
 /* Batches of short 16-bit rows sorted in 16-bit lanes (else widened to 32 bits): on Zen 4
- * only 33..48 keys measured faster (6-9%, one network per row); on an Intel Xeon 33..64
+ * only 33..48 keys measured faster (6-9%, one network per row), and none against keys
+ * widened by the loads (kern_avx512.c, RS_VARIANT_ROWS16_WIDE); on an Intel Xeon 33..64
  * with one network per row (64: 0.56 -> 0.47 ns/key, 56: 0.66 -> 0.56), and 17..64 since
  * 32 rows at a time are sorted as columns (bitonic_tmpl.h, cols: 17..32 keys 1.3-1.47x
  * faster than widened, 33..64 1.1-1.3x faster than a network per row). A variant may set
@@ -345,7 +346,9 @@ static void RS_E(sort_rows_u64)(uint64_t *keys, size_t rows, size_t n, void *scr
 }
 
 /* Short 16-bit rows are widened a chunk of rows at a time into the scratch (which holds
- * at least 4 * n + 4096 bytes, so 1024 / n rows of u32 fit beyond the first row). */
+ * at least 4 * n + 4096 bytes, so 1024 / n rows of u32 fit beyond the first row); or, where
+ * a variant has them (RS_VARIANT_ROWS16_WIDE: the sort_rows of networks whose loads widen
+ * 16-bit keys), rows of 9..64 keys go there. */
 static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scratch)
 {
     if (n <= 1 || rows == 0)
@@ -358,6 +361,12 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
 #ifdef V16_N
     if (U16_ROWS_NATIVE(n)) {
         RS_SR(16, keys, rows, n, scratch);
+        return;
+    }
+#endif
+#ifdef RS_VARIANT_ROWS16_WIDE
+    if (n > 8) {
+        RS_VARIANT_ROWS16_WIDE(keys, rows, n, NULL, 0);
         return;
     }
 #endif
@@ -556,6 +565,7 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_VARIANT_P64_RADIX_I64
 #undef RS_VARIANT_U16_ROWS_NATIVE_MAX
 #undef RS_VARIANT_U16_ROWS_NATIVE_MIN
+#undef RS_VARIANT_ROWS16_WIDE
 #undef RS_VARIANT_F32_NATIVE
 #undef RS_CAT
 #undef RS_CAT_

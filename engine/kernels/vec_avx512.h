@@ -1160,6 +1160,50 @@ RS_VINLINE void vxf32_store_part(uint32_t *p, vxf32_t v, size_t cnt)
     v32_store_part(p, vxf32_dec(v), cnt);
 }
 
+/* 16-bit keys sorted in 32-bit lanes, widened as the networks load them (vpmovzxwd) and
+ * narrowed as they store them (vpmovdw), instead of copied wider into a buffer and back:
+ * the u32 networks otherwise (v32's operations). Only the row networks (RS_ROWS_ONLY).
+ * Padding: 0xFFFF, the largest 16-bit key. */
+typedef __m512i vw16_t;
+typedef uint16_t kw16_t;
+#define Vw16_N         16
+#define Kw16_MAX       UINT16_C(0xFFFF)
+#define vw16_set1      v32_set1
+#define vw16_rev       v32_rev
+#define vw16_swapbit   v32_swapbit
+#define vw16_min       v32_min
+#define vw16_max       v32_max
+#define vw16_cx_blend  v32_cx_blend
+#define Vw16_CX_BLEND  1
+#define vw16_merge_in  v32_merge_in
+#define vw16_sort_in   v32_sort_in
+#define vw16_mirror_dir v32_mirror_dir
+#define vw16_hc_lane   v32_hc_lane
+#define vw16_pre(p, n)  ((void)(p), (void)(n))
+#define vw16_post(p, n) ((void)(p), (void)(n))
+
+RS_VINLINE vw16_t vw16_loadu(const uint16_t *p)
+{
+    return _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(const void *)p));
+}
+
+RS_VINLINE vw16_t vw16_load_pad(const uint16_t *p, size_t cnt)
+{
+    const __mmask16 m = (__mmask16)_bzhi_u32(0xFFFFu, (unsigned)cnt);
+    const vw16_t x = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, (const void *)p));
+    return _mm512_mask_blend_epi32(m, _mm512_set1_epi32(0xFFFF), x);
+}
+
+RS_VINLINE void vw16_storeu(uint16_t *p, vw16_t v)
+{
+    _mm256_storeu_si256((__m256i *)(void *)p, _mm512_cvtepi32_epi16(v));
+}
+
+RS_VINLINE void vw16_store_part(uint16_t *p, vw16_t v, size_t cnt)
+{
+    _mm512_mask_cvtepi32_storeu_epi16((void *)p, (__mmask16)_bzhi_u32(0xFFFFu, (unsigned)cnt), v);
+}
+
 typedef __m512i vi64_t;
 typedef uint64_t ki64_t;
 #define Vi64_N   8
