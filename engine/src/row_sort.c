@@ -553,6 +553,20 @@ static int sort_native(const rs_job *job, native_kind kind, const void *src, voi
  * network per row without a call each). */
 #define RS_FROM_MIN_N 256u
 
+/* The `count` input rows of op from `first` copied to contiguous rows at dst (the input's
+ * rows may be strided). */
+static void copy_block_rows(const rs_operand_plan *op, size_t first, size_t count,
+                            size_t row_bytes, unsigned char *dst)
+{
+    const unsigned char *in = op->in + first * op->in_stride_bytes;
+    if (op->in_stride_bytes == row_bytes) {
+        memcpy(dst, in, count * row_bytes);
+        return;
+    }
+    for (size_t r = 0; r < count; r++)
+        memcpy(dst + r * row_bytes, in + r * op->in_stride_bytes, row_bytes);
+}
+
 /* sort_native on `count` rows from `first`, into their contiguous output rows at dst. */
 static int sort_native_block(const rs_job *job, native_kind kind, size_t first, size_t count,
                              unsigned char *dst, void *scratch)
@@ -569,10 +583,7 @@ static int sort_native_block(const rs_job *job, native_kind kind, size_t first, 
                 return 0;
         return 1;
     }
-    if (op->in_stride_bytes == row_bytes)
-        return sort_native(job, kind, in, dst, count, scratch);
-    for (size_t r = 0; r < count; r++)
-        memcpy(dst + r * row_bytes, in + r * op->in_stride_bytes, row_bytes);
+    copy_block_rows(op, first, count, row_bytes, dst);
     return sort_native(job, kind, dst, dst, count, scratch);
 }
 
@@ -745,13 +756,8 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
         }
         const unsigned char *in = op->in + first * op->in_stride_bytes;
         if (fused) {
-            if (in != dst) {
-                if (op->in_stride_bytes == row_bytes)
-                    memcpy(dst, in, count * row_bytes);
-                else
-                    for (size_t r = 0; r < count; r++)
-                        memcpy(dst + r * row_bytes, in + r * op->in_stride_bytes, row_bytes);
-            }
+            if (in != dst)
+                copy_block_rows(op, first, count, row_bytes, dst);
             if (job->kern->sort_rows_f32_asc((uint32_t *)(void *)dst, count, job->n, scratch)) {
                 if (refill)
                     refill_block(job, dst, count, &w);
