@@ -272,6 +272,14 @@ RS_VINLINE void RS_NAME(load_regs)(const KT *src, size_t n, VT *v, const int R, 
  * the R < VN instances that the callers' constant conditions drop. */
 RS_VINLINE void RS_NAME(swap_lane_bits)(VT *v, const int R)
 {
+#if RS_CAT(RS_CAT(V, RS_VTAG), _HAS_TRANSPOSE) + 0
+    if (R >= VN) {
+#pragma GCC unroll 8
+        for (int b = 0; b < R; b += VN)
+            RS_V(transpose)(v + b);
+        return;
+    }
+#endif
 #pragma GCC unroll 8
     for (int b = 0; b < R; b += VN)
 #pragma GCC unroll 4

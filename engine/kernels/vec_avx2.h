@@ -220,6 +220,34 @@ RS_VINLINE void v32_swapbit(v32_t *a, v32_t *b, const int s)
     }
 }
 
+/* The whole 8 x 8 transpose of v[0..8) (what swapbit does for s = 0, 1, 2 over the
+ * block): 24 shuffles, 3 per register, against swapbit's 5 (its s = 0 and 1 take a
+ * shuffle and a blend per register). bitonic_tmpl.h, swap_lane_bits, takes it for whole
+ * blocks where the vocabulary says so (V<tag>_HAS_TRANSPOSE): the column networks' and
+ * net_t's transposes. Zen 4, AVX2 path, one thread, both ways round: 65536 rows of 32
+ * keys int32 and float32 1.12x, of 8 int32 1.19x, of 16 float32 1.15x, int32 0.99x;
+ * 8x8192 and 1024x1024 1.01-1.02x. */
+#define V32_HAS_TRANSPOSE 1
+RS_VINLINE void v32_transpose(v32_t *v)
+{
+    const __m256i t0 = _mm256_unpacklo_epi32(v[0], v[1]), t1 = _mm256_unpackhi_epi32(v[0], v[1]);
+    const __m256i t2 = _mm256_unpacklo_epi32(v[2], v[3]), t3 = _mm256_unpackhi_epi32(v[2], v[3]);
+    const __m256i t4 = _mm256_unpacklo_epi32(v[4], v[5]), t5 = _mm256_unpackhi_epi32(v[4], v[5]);
+    const __m256i t6 = _mm256_unpacklo_epi32(v[6], v[7]), t7 = _mm256_unpackhi_epi32(v[6], v[7]);
+    const __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    const __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    const __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
+    const __m256i u6 = _mm256_unpacklo_epi64(t5, t7), u7 = _mm256_unpackhi_epi64(t5, t7);
+    v[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
+    v[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
+    v[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
+    v[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
+    v[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
+    v[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
+    v[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
+    v[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
+}
+
 /* Keys < pivot go to *l (growing up), keys >= pivot to just below *r (growing down). Both
  * stores write a whole vector: the caller keeps a vector of free space on each side. */
 RS_VINLINE void v32_part_mask(v32_t v, unsigned m, uint32_t **l, uint32_t **r)
@@ -280,6 +308,8 @@ typedef uint32_t ki32_t;
 #define vi32_store_part v32_store_part
 #define vi32_rev        v32_rev
 #define vi32_swapbit    v32_swapbit
+#define Vi32_HAS_TRANSPOSE 1
+#define vi32_transpose v32_transpose
 #define vi32_pre        v32_pre
 #define vi32_post       v32_post
 #define vi32_klt(a, b)  ((int32_t)(a) < (int32_t)(b))
@@ -363,6 +393,8 @@ typedef uint32_t kxf32_t;
 #define vxf32_set1       v32_set1
 #define vxf32_rev        v32_rev
 #define vxf32_swapbit    v32_swapbit
+#define Vxf32_HAS_TRANSPOSE 1
+#define vxf32_transpose v32_transpose
 #define vxf32_min        vi32_min
 #define vxf32_max        vi32_max
 #define vxf32_merge_in   vi32_merge_in
@@ -843,6 +875,8 @@ typedef uint32_t kf32_t;
 #define vf32_store_part v32_store_part
 #define vf32_rev        v32_rev
 #define vf32_swapbit    v32_swapbit
+#define Vf32_HAS_TRANSPOSE 1
+#define vf32_transpose v32_transpose
 #define vf32_pre        v32_pre
 #define vf32_post       v32_post
 
