@@ -73,11 +73,24 @@
  * on Zen 4; on an Intel Xeon 2-3% slower for 32-bit keys, but 20-30% faster for 64-bit
  * ones: 40 keys 1.78 -> 1.44 ns/key, 48 keys 1.80 -> 1.25, so 64-bit rows take it too, and
  * 16-bit ones, 32 rows at a time: 40 and 48 keys 1.2x on the Xeon; not measured on Zen 4);
- * with 16, n in 5..32 (beyond, the networks spill; rows of 4 padded to 8 cost more). */
+ * with 16, n in 5..32 (beyond, the networks spill; rows of 4 padded to 8 cost more), and
+ * the longest rows up to 64 through cols64_staged, which keeps few registers live. */
 #if RS_VREGS >= 32
+/* (cols64_staged on these 64-bit networks, Zen 4, against the 64-input network: int64
+ * rows of 40 keys 1.27x, 48 1.04x, 64 0.77x; float64 0.87-0.97x. Not taken.) */
+#define COLS_STAGED 0
 #define COLS_USE(n) ((n) <= 32 || (((n) > 48 || RS_BITS != 32) && (n) <= 64))
 #else
-#define COLS_USE(n) ((n) > 4 && (n) <= 32)
+/* Rows of 49..64 32-bit keys and 48..64 64-bit ones take cols64_staged; against net_t,
+ * Zen 4, AVX2, one thread, 65536 rows (32768 of 64-bit keys), both ways round: int32 64
+ * keys 1.08-1.13x, 56 1.08x, 48 1.04x, 40 1.07x, 33 1.00x; float32 (vxf32) 64 1.09x, 56
+ * 1.04x, 48 and 40 0.98-1.00x, 33 0.91x; int64 64 1.12x, 48 1.09x, 40 0.91x; float64 64
+ * 1.06x, 48 1.20x, 40 1.07x. */
+#ifndef RS_COLS_STAGED_MIN
+#define RS_COLS_STAGED_MIN (RS_BITS == 64 ? 48 : 49)
+#endif
+#define COLS_STAGED (VN <= 8)
+#define COLS_USE(n) (((n) > 4 && (n) <= 32) || (COLS_STAGED && (n) >= RS_COLS_STAGED_MIN && (n) <= 64))
 #endif
 /* Rows of 3 or 4 registers sorted together: as many as the register file holds. */
 #define ROWS4 (RS_VREGS >= 32 ? 4 : 2)
@@ -1278,6 +1291,178 @@ RS_VINLINE void RS_NAME(cols64)(KT *keys, size_t n)
 #undef CX
 }
 
+/* cols_in and cols_out for nb registers of each of the VN rows from p (row i at p + i *
+ * stride), rem keys of each row left from p on (padding past them). */
+RS_VINLINE void RS_NAME(cols_in_at)(VT *c, const KT *p, size_t stride, size_t rem, const int nb)
+{
+#pragma GCC unroll 16
+    for (int i = 0; i < VN; i++)
+#pragma GCC unroll 8
+        for (int b = 0; b < nb; b++) {
+            const size_t at = (size_t)b * VN;
+            const size_t cnt = rem > at ? (rem - at < VN ? rem - at : VN) : 0;
+            const KT *q = p + (size_t)i * stride + at;
+            c[b * VN + i] = cnt == VN ? RS_V(loadu)(q) : RS_V(load_pad)(q, cnt);
+        }
+    RS_NAME(swap_lane_bits)(c, nb * VN);
+}
+
+RS_VINLINE void RS_NAME(cols_out_at)(VT *c, KT *p, size_t stride, size_t rem, const int nb)
+{
+    RS_NAME(swap_lane_bits)(c, nb * VN);
+#pragma GCC unroll 16
+    for (int i = 0; i < VN; i++)
+#pragma GCC unroll 8
+        for (int b = 0; b < nb; b++) {
+            const size_t at = (size_t)b * VN;
+            const size_t cnt = rem > at ? (rem - at < VN ? rem - at : VN) : 0;
+            KT *q = p + (size_t)i * stride + at;
+            if (cnt == VN)
+                RS_V(storeu)(q, c[b * VN + i]);
+            else if (cnt > 0)
+                RS_V(store_part)(q, c[b * VN + i], cnt);
+        }
+}
+
+/* cols for S = 64 where the register file holds 16 vectors (AVX2, VN <= 8): in passes over
+ * a buffer of the 64 column registers, each pass on the 16 or 8 of them that some bits of
+ * the key position span, so that few are live at once (cols64 keeps 32 live, and spilled
+ * on AVX2 as much as the 64-input network). A bitonic sort with a direction per block (in
+ * the columns a compare-exchange may put its minimum in either register, at no cost):
+ * pass 1 sorts key positions 0..15, 16..31, .. by Batcher's 16-input network, ascending
+ * and descending in turn; passes 2 and 3 merge 32 over position bits 4..2 and 1..0, pass 3
+ * then bit 5 of the merge of 64, pass 4 bits 4 and 3, pass 5 bits 2..0 on runs of 8
+ * registers, which it transposes back and stores. 604 compare-exchanges, and 2 transposes
+ * (3 shuffles per register with v32_transpose), against about 5 shuffles and blends per
+ * key in net_t. Zen 4, AVX2, int32 rows in L1: 64 keys 0.42 -> 0.32 ns/key, 48 keys 0.53
+ * -> 0.44, 40 keys 0.63 -> 0.54. The loops over a pass's register groups stay rolled:
+ * unrolled, the code outgrew the decoded-op cache and ran no faster than net_t. */
+#define C64_CX(x, y, asc)                                                                  \
+    do {                                                                                   \
+        const VT lo_ = RS_V(min)(x, y), hi_ = RS_V(max)(x, y);                             \
+        (x) = (asc) ? lo_ : hi_;                                                           \
+        (y) = (asc) ? hi_ : lo_;                                                           \
+    } while (0)
+/* The compiler must not carry registers from one pass to the next through m. */
+#define C64_BARRIER(m) __asm__ volatile("" : : "r"(m) : "memory")
+RS_VINLINE void RS_NAME(cols64_staged)(KT *keys, size_t n)
+{
+    VT m[64];
+    /* The next VN rows (the caller's next call, or the rows after its block, which are
+     * the next block's in a batch): the passes read their rows a few keys of each at a
+     * time, which the hardware prefetchers follow less well than net_t's row after row
+     * (rows from memory, 65536x64 int32: 0.49 -> 0.36 ns/key; 2 groups ahead no better).
+     * A prefetch past the end of the array does not fault. */
+    {
+        const char *next = (const char *)(keys + VN * n);
+        for (size_t b = 0; b < VN * n * sizeof(KT); b += 64)
+            __builtin_prefetch(next + b, 1, 3);
+    }
+    /* Pass 1: the key positions 0..15 and 32..47 ascending, 16..31 and 48..63 descending. */
+#pragma GCC unroll 1
+    for (size_t at = 0; at < 64; at += 32) {
+        VT c[16];
+        RS_NAME(cols_in_at)(c, keys + at, n, n > at ? n - at : 0, 16 / VN);
+#define CX(x, y) C64_CX(c[x], c[y], 1);
+        RS_NETWORK16
+#undef CX
+#pragma GCC unroll 16
+        for (int j = 0; j < 16; j++)
+            m[at + j] = c[j];
+        RS_NAME(cols_in_at)(c, keys + at + 16, n, n > at + 16 ? n - at - 16 : 0, 16 / VN);
+#define CX(x, y) C64_CX(c[x], c[y], 0);
+        RS_NETWORK16
+#undef CX
+#pragma GCC unroll 16
+        for (int j = 0; j < 16; j++)
+            m[at + 16 + j] = c[j];
+    }
+    C64_BARRIER(m);
+    /* Pass 2: the merge of 32 (block = bit 5), bits 4..2, on the registers with bits 0, 1
+     * = o. */
+#pragma GCC unroll 2
+    for (int b5 = 0; b5 < 2; b5++)
+#pragma GCC unroll 1
+        for (int o = 0; o < 4; o++) {
+            VT v[8];
+            VT *g = m + o + 32 * b5;
+#pragma GCC unroll 8
+            for (int j = 0; j < 8; j++)
+                v[j] = g[4 * j];
+#pragma GCC unroll 3
+            for (int l = 2; l >= 0; l--)
+#pragma GCC unroll 8
+                for (int j = 0; j < 8; j++)
+                    if ((j & 1 << l) == 0)
+                        C64_CX(v[j], v[j | 1 << l], b5 == 0);
+#pragma GCC unroll 8
+            for (int j = 0; j < 8; j++)
+                g[4 * j] = v[j];
+        }
+    C64_BARRIER(m);
+    /* Pass 3: bits 1, 0 of the merge of 32, then bit 5 of the merge of 64 (ascending), on
+     * the registers with bits 2..4 = o: local bits 0, 1, 2 are bits 0, 1, 5. */
+#pragma GCC unroll 1
+    for (int o = 0; o < 8; o++) {
+        VT v[8];
+        VT *g = m + 4 * o;
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; j++)
+            v[j] = g[(j & 3) | (j >> 2) << 5];
+#pragma GCC unroll 2
+        for (int l = 1; l >= 0; l--)
+#pragma GCC unroll 8
+            for (int j = 0; j < 8; j++)
+                if ((j & 1 << l) == 0)
+                    C64_CX(v[j], v[j | 1 << l], (j >> 2) == 0);
+#pragma GCC unroll 4
+        for (int j = 0; j < 4; j++)
+            C64_CX(v[j], v[j + 4], 1);
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; j++)
+            g[(j & 3) | (j >> 2) << 5] = v[j];
+    }
+    C64_BARRIER(m);
+    /* Pass 4: bits 4, 3 of the merge of 64, on the registers with bits 0..2 = o and bit
+     * 5 = h. */
+#pragma GCC unroll 1
+    for (int o = 0; o < 8; o++) {
+        VT v[8];
+        VT *g = m + o;
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; j++)
+            v[j] = g[8 * j];
+#pragma GCC unroll 2
+        for (int l = 1; l >= 0; l--)
+#pragma GCC unroll 8
+            for (int j = 0; j < 8; j++)
+                if ((j & 1 << l) == 0)
+                    C64_CX(v[j], v[j | 1 << l], 1);
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; j++)
+            g[8 * j] = v[j];
+    }
+    C64_BARRIER(m);
+    /* Pass 5: bits 2..0 of the merge of 64 on runs of 8 registers, whole blocks of the
+     * transpose (VN <= 8), which stores them. */
+#pragma GCC unroll 1
+    for (int o = 0; o < 64; o += 8) {
+        VT c[8];
+#pragma GCC unroll 8
+        for (int j = 0; j < 8; j++)
+            c[j] = m[o + j];
+#pragma GCC unroll 3
+        for (int l = 2; l >= 0; l--)
+#pragma GCC unroll 8
+            for (int j = 0; j < 8; j++)
+                if ((j & 1 << l) == 0)
+                    C64_CX(c[j], c[j | 1 << l], 1);
+        RS_NAME(cols_out_at)(c, keys + o, n, n > (size_t)o ? n - (size_t)o : 0, 8 / VN);
+    }
+}
+#undef C64_CX
+#undef C64_BARRIER
+
 /* Which rows of 64 take cols64: on Zen 4, one thread, 65536 rows, both ways round, against
  * the one 64-input network: int16 rows of 64 keys 1.34-1.46x, float64 1.17x (60 keys
  * 1.19x); 64-bit integers 0.91-0.97x (their min/max bound both: 6% more of them here) keep
@@ -1295,6 +1480,10 @@ RS_VINLINE void RS_NAME(cols64)(KT *keys, size_t n)
  * key. */
 RS_VINLINE void RS_NAME(cols)(KT *keys, size_t n, const int S)
 {
+    if (S == 64 && COLS_STAGED) {
+        RS_NAME(cols64_staged)(keys, n);
+        return;
+    }
     if (S == 64 && COLS_HALVES) {
         RS_NAME(cols64)(keys, n);
         return;
@@ -1474,6 +1663,7 @@ static int RS_NAME(sort_rows_chk)(KT *keys, size_t rows, size_t n, void *scratch
 #undef HAVE_NET_T
 #undef HAVE_COLS
 #undef COLS_USE
+#undef COLS_STAGED
 #undef NETR
 #undef NETG
 #undef NET_T_MIN
