@@ -365,7 +365,10 @@ static void RS_E(sort_rows_u16)(uint16_t *keys, size_t rows, size_t n, void *scr
     }
 #endif
 #ifdef RS_VARIANT_ROWS16_WIDE
-    if (n > 8) {
+#ifndef RS_VARIANT_ROWS16_WIDE_USE
+#define RS_VARIANT_ROWS16_WIDE_USE(n) ((n) > 8)
+#endif
+    if (RS_VARIANT_ROWS16_WIDE_USE(n)) {
         RS_VARIANT_ROWS16_WIDE(keys, rows, n, NULL, 0);
         return;
     }
@@ -566,6 +569,7 @@ static void RS_E(sort_u64_i64)(uint64_t *keys, uint64_t *idx, size_t n, void *sc
 #undef RS_VARIANT_U16_ROWS_NATIVE_MAX
 #undef RS_VARIANT_U16_ROWS_NATIVE_MIN
 #undef RS_VARIANT_ROWS16_WIDE
+#undef RS_VARIANT_ROWS16_WIDE_USE
 #undef RS_VARIANT_F32_NATIVE
 #undef RS_CAT
 #undef RS_CAT_

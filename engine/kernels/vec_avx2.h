@@ -12,6 +12,7 @@
 
 #include <immintrin.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #define RS_VINLINE static inline __attribute__((always_inline))
@@ -441,6 +442,70 @@ RS_VINLINE void vxf32_storeu(uint32_t *p, vxf32_t v)
 RS_VINLINE void vxf32_store_part(uint32_t *p, vxf32_t v, size_t cnt)
 {
     v32_store_part(p, vxf32_dec(v), cnt);
+}
+
+/* 16-bit keys sorted in 32-bit lanes, widened as the networks load them (vpmovzxwd) and
+ * narrowed as they store them (vpackusdw), instead of copied wider into a buffer and back:
+ * the u32 networks otherwise (v32's operations; vec_avx512.h's vw16 on 8 lanes). Only the
+ * row networks (RS_ROWS_ONLY). Padding: 0xFFFF, the largest 16-bit key. AVX2 has no
+ * 16-bit masked loads or stores: part vectors move their pairs of keys as dwords and an
+ * odd last key by itself. */
+typedef __m256i vw16_t;
+typedef uint16_t kw16_t;
+#define Vw16_N            8
+#define Kw16_MAX          UINT16_C(0xFFFF)
+#define vw16_set1         v32_set1
+#define vw16_rev          v32_rev
+#define vw16_swapbit      v32_swapbit
+#define Vw16_HAS_TRANSPOSE 1
+#define vw16_transpose    v32_transpose
+#define vw16_min          v32_min
+#define vw16_max          v32_max
+#define vw16_merge_in     v32_merge_in
+#define vw16_sort_in      v32_sort_in
+#define vw16_mirror_dir   v32_mirror_dir
+#define vw16_hc_lane      v32_hc_lane
+#define vw16_pre(p, n)    ((void)(p), (void)(n))
+#define vw16_post(p, n)   ((void)(p), (void)(n))
+
+RS_VINLINE vw16_t vw16_loadu(const uint16_t *p)
+{
+    return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)p));
+}
+
+/* cnt < 8 keys: the pairs of keys by a masked load of dwords, the odd one by itself. */
+RS_VINLINE vw16_t vw16_load_pad(const uint16_t *p, size_t cnt)
+{
+    __m128i x = _mm_maskload_epi32((const int *)(const void *)p,
+                                   _mm256_castsi256_si128(rs_lane_mask(cnt / 2, 8)));
+    if (cnt & 1) {
+        const __m128i at = _mm_cmpeq_epi16(_mm_set1_epi16((short)(cnt - 1)),
+                                           _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7));
+        x = _mm_blendv_epi8(x, _mm_set1_epi16((short)p[cnt - 1]), at);
+    }
+    return _mm256_blendv_epi8(_mm256_set1_epi32(0xFFFF), _mm256_cvtepu16_epi32(x),
+                              rs_lane_mask(cnt, 8));
+}
+
+/* The 8 keys as 16 bits (every lane <= 0xFFFF: the unsigned saturation keeps them). */
+RS_VINLINE __m128i vw16_narrow(vw16_t v)
+{
+    const __m256i x = _mm256_packus_epi32(v, v); /* keys 0..3 in qword 0, 4..7 in qword 2 */
+    return _mm256_castsi256_si128(_mm256_permute4x64_epi64(x, 0x08));
+}
+
+RS_VINLINE void vw16_storeu(uint16_t *p, vw16_t v)
+{
+    _mm_storeu_si128((__m128i *)(void *)p, vw16_narrow(v));
+}
+
+RS_VINLINE void vw16_store_part(uint16_t *p, vw16_t v, size_t cnt)
+{
+    _mm_maskstore_epi32((int *)(void *)p, _mm256_castsi256_si128(rs_lane_mask(cnt / 2, 8)),
+                        vw16_narrow(v));
+    if (cnt & 1) /* lane cnt - 1 of the 32-bit lanes to lane 0 */
+        p[cnt - 1] = (uint16_t)_mm256_cvtsi256_si32(
+            _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32((int)(cnt - 1))));
 }
 
 /* ---------------------------------------------------------------- 64-bit keys */
