@@ -901,6 +901,31 @@ START_TEST(f32_asc_rows)
 }
 END_TEST
 
+/* Rows longer than the networks (Zen 4's AVX-512 table sorts them by its quicksort with the
+ * transform in the first partition and the leaves, bitonic_tmpl.h sort_enc): around the
+ * leaf size and powers of two, every pattern, NaNs of both signs among them. */
+START_TEST(f32_asc_long_rows)
+{
+    const size_t lengths[] = {511, 512, 513, 600, 1023, 1024, 1025, 2049, 4097, 8191, 8192, 20000,
+                              70001};
+    for (size_t t = 0; t < ntunings; t++) {
+        const rs_kernel_table *tt = tunings[t];
+        if (tt->sort_rows_f32_asc == NULL)
+            continue;
+        int taken_8192 = 0;
+        for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
+            for (size_t rows = 1; rows <= 3; rows += 2)
+                for (int pat = 0; pat <= F_COUNT; pat++) {
+                    const int taken = check_f32_asc_rows(tt, rows, lengths[li], pat);
+                    if (lengths[li] == 8192)
+                        taken_8192 |= taken;
+                }
+        if (strcmp(tt->name, "avx512") == 0 && strncmp(tt->tuned_for, "AMD Zen 4", 9) == 0)
+            ck_assert_msg(taken_8192, "%s (%s): rows of 8192 not taken", tt->name, tt->tuned_for);
+    }
+}
+END_TEST
+
 /* Key i of an array of keys of `bits` (32 or 64) set to v. */
 static void put_key(void *keys, size_t i, unsigned bits, uint64_t v)
 {
@@ -1674,6 +1699,7 @@ static Suite *kernels_suite(void)
     tcase_add_test(tc, f32_numbers);
     tcase_add_test(tc, f32_rows);
     tcase_add_test(tc, f32_asc_rows);
+    tcase_add_test(tc, f32_asc_long_rows);
     tcase_add_loop_test(tc, float_refuses, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("signed");

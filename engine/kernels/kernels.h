@@ -23,6 +23,22 @@
  * 2^23 - 1, which puts the negative NaNs after the positive ones (sort_rows_f32_asc). */
 #define RS_F32_ASC_NANS UINT32_C(0x7FFFFF)
 
+/* One key of that transform as the int32-compared vectors hold it (vec_avx512.h's vxf32_enc:
+ * the negatives' magnitude bits complemented, then the shift), and back: for the scalar
+ * steps of the quicksort whose vectors hold them (vdf32). */
+static inline uint32_t rs_f32_asc_fold(uint32_t v)
+{
+    return v ^ ((0u - (v >> 31)) & UINT32_C(0x7FFFFFFF));
+}
+static inline uint32_t rs_f32_asc_enc(uint32_t u)
+{
+    return rs_f32_asc_fold(u) - RS_F32_ASC_NANS;
+}
+static inline uint32_t rs_f32_asc_dec(uint32_t k)
+{
+    return rs_f32_asc_fold(k + RS_F32_ASC_NANS);
+}
+
 /*
  * A key transform recipe, dtype-agnostic, applied element-wise by the encode/decode entries
  * so that the row sorter's order-preserving key maps run vectorized and fused with the
@@ -98,7 +114,8 @@ typedef struct rs_kernel_table {
     int (*f32_native)(size_t n);
     /* float32 rows as bit patterns sorted in place in the order of the ascending key
      * transform (keys.c: the negatives folded, RS_F32_ASC_NANS subtracted, no flip, not
-     * canonical), the transform done in the registers by the row networks: what encode_u32,
+     * canonical), the transform done in the registers by the row networks (or, for longer
+     * rows, by the quicksort's first partition and its leaves): what encode_u32,
      * sort_rows_u32 and decode_u32 give, without their two passes. Returns 0 where it does
      * not take rows of n (the caller then takes that way), else 1. NULL in a table without. */
     int (*sort_rows_f32_asc)(uint32_t *keys, size_t rows, size_t n, void *scratch);

@@ -1160,6 +1160,49 @@ RS_VINLINE void vxf32_store_part(uint32_t *p, vxf32_t v, size_t cnt)
     v32_store_part(p, vxf32_dec(v), cnt);
 }
 
+/* The quicksort of long float32 rows in the same ascending order (bitonic_tmpl.h, sort_enc):
+ * in memory the keys are vxf32's encoded keys, compared as int32 (vi32's operations), but at
+ * the two ends of the sort, so that neither is a pass of its own: the first partition
+ * encodes the float32 bit patterns as it reads them (enc, kenc) and the leaves' networks
+ * decode them as they store them (storeu, store_part; kdec). storeu_keys stores as they
+ * are. No compare-and-blend (Zen 4's networks take min and max only). */
+typedef __m512i vdf32_t;
+typedef uint32_t kdf32_t;
+#define Vdf32_N           16
+#define Kdf32_MAX         UINT32_C(0x7FFFFFFF)
+#define Vdf32_DEC_STORES  1
+#define vdf32_loadu       v32_loadu
+#define vdf32_load_pad    vi32_load_pad
+#define vdf32_storeu_keys v32_storeu
+#define vdf32_set1        v32_set1
+#define vdf32_rev         v32_rev
+#define vdf32_swapbit     v32_swapbit
+#define vdf32_min         vi32_min
+#define vdf32_max         vi32_max
+#define vdf32_merge_in    vi32_merge_in
+#define vdf32_sort_in     vi32_sort_in
+#define vdf32_mirror_dir  vi32_mirror_dir
+#define vdf32_hc_lane     vi32_hc_lane
+#define vdf32_part        vi32_part
+#define vdf32_hmin        vi32_hmin
+#define vdf32_hmax        vi32_hmax
+#define vdf32_klt         vi32_klt
+#define vdf32_pre         v32_pre
+#define vdf32_post        v32_post
+#define vdf32_enc         vxf32_enc
+#define vdf32_kenc        rs_f32_asc_enc
+#define vdf32_kdec        rs_f32_asc_dec
+
+RS_VINLINE void vdf32_storeu(uint32_t *p, vdf32_t v)
+{
+    v32_storeu(p, vxf32_dec(v));
+}
+
+RS_VINLINE void vdf32_store_part(uint32_t *p, vdf32_t v, size_t cnt)
+{
+    v32_store_part(p, vxf32_dec(v), cnt);
+}
+
 /* 16-bit keys sorted in 32-bit lanes, widened as the networks load them (vpmovzxwd) and
  * narrowed as they store them (vpmovdw), instead of copied wider into a buffer and back:
  * the u32 networks otherwise (v32's operations). Only the row networks (RS_ROWS_ONLY).
