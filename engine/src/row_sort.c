@@ -715,9 +715,10 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
     rs_key_xform x;
     sort_rows_fn batch = job->values_only ? batch_entry(job->kern, op->info->key_bits) : NULL;
     /* One row alone goes here too where it is sorted in place and the float32 entry may take
-     * the transform out of its passes (the threads claim rows of 32 KiB and more one at a
-     * time, sched_plan.c); out of place, rs_row_sort encodes it into the output, which a
-     * refusal of the entry would otherwise add a copy to. */
+     * the transform out of its passes (threads claim long rows one at a time: at least four
+     * claims each, sched_plan.c; the seed's 8 rows on 2 threads); out of place, rs_row_sort
+     * encodes it into the output, which a refusal of the entry would otherwise add a copy
+     * to. */
     if (batch == NULL || op->out_stride_bytes != row_bytes ||
         !rs_keys_xform(op->info, job->order, 0, &x) ||
         (end - begin < 2 && !(op->in == op->out && f32_asc_fused(job, &x)))) {
