@@ -1279,6 +1279,13 @@ static int RS_NAME(sort_from)(const KT *src, KT *dst, size_t n, void *scratch,
 #endif /* RS_ROWS_ONLY */
 
 #ifdef HAVE_COLS
+/* Keys of a row in its register that starts `at` keys in, rem keys of the row left from its
+ * start: VN, fewer (the rest is padding), or none. */
+RS_VINLINE size_t RS_NAME(reg_keys)(size_t rem, size_t at)
+{
+    return rem > at ? (rem - at < VN ? rem - at : VN) : 0;
+}
+
 /* Loads nb registers of each of the VN rows of a cols block from p (row i at p + i *
  * stride; rem keys of each row left from p on, padding past them) into c (register b of
  * row i into c[b * VN + i]), and transposes them: c[k] then holds key k of every row. */
@@ -1289,7 +1296,7 @@ RS_VINLINE void RS_NAME(cols_in_at)(VT *c, const KT *p, size_t stride, size_t re
 #pragma GCC unroll 8
         for (int b = 0; b < nb; b++) {
             const size_t at = (size_t)b * VN;
-            const size_t cnt = rem > at ? (rem - at < VN ? rem - at : VN) : 0;
+            const size_t cnt = RS_NAME(reg_keys)(rem, at);
             const KT *q = p + (size_t)i * stride + at;
             c[b * VN + i] = cnt == VN ? RS_V(loadu)(q) : RS_V(load_pad)(q, cnt);
         }
@@ -1305,7 +1312,7 @@ RS_VINLINE void RS_NAME(cols_out_at)(VT *c, KT *p, size_t stride, size_t rem, co
 #pragma GCC unroll 8
         for (int b = 0; b < nb; b++) {
             const size_t at = (size_t)b * VN;
-            const size_t cnt = rem > at ? (rem - at < VN ? rem - at : VN) : 0;
+            const size_t cnt = RS_NAME(reg_keys)(rem, at);
             KT *q = p + (size_t)i * stride + at;
             if (cnt == VN)
                 RS_V(storeu)(q, c[b * VN + i]);
@@ -1315,7 +1322,7 @@ RS_VINLINE void RS_NAME(cols_out_at)(VT *c, KT *p, size_t stride, size_t rem, co
 }
 
 /* Keys of register b (of S / VN) of a row of n keys. */
-#define COLS_COUNT(b) (n > (size_t)(b) * VN ? (n - (size_t)(b) * VN < VN ? n - (size_t)(b) * VN : VN) : 0)
+#define COLS_COUNT(b) RS_NAME(reg_keys)(n, (size_t)(b) * VN)
 
 /* Loads registers [b0, b1) of each of the VN rows of a cols block into c (register b of row
  * i into c[b * VN + i]), and transposes them: c[k] then holds key k of every row. The same
