@@ -9,7 +9,7 @@
  * AVX-512 path).
  *
  *   gcc -O2 -std=c11 bench/micro/ab_libs.c -Iengine/include -ldl -o build/ab_libs
- *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|topk=K]
+ *   build/ab_libs LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|desc|topk=K]
  *     e.g. build/ab_libs /tmp/a/obj/engine/librowsort.so build/engine/librowsort.so int16 8 8192 300
  *   the committed engine as LIB_A:
  *     mkdir -p /tmp/a/src && git archive HEAD | tar -x -C /tmp/a/src
@@ -21,6 +21,7 @@
  * sorted in place too); "argsort" asks for the int32 indices only (values not wanted), as
  * rowsort_argsort_rows and bench_sort.py's argsort do; "copy" writes the sorted values to
  * another array (out of place, as rowsort.sort in Python), else they are sorted in place;
+ * "desc" sorts in place in the descending order (ROWSORT_DESCENDING);
  * "topk=K" asks for the K largest of each row with their int32 indices (ROWSORT_SELECT_LARGEST,
  * as rowsort.top_k in Python).
  * Prints each library's median and minimum in ns per element and B's speedup over A
@@ -139,7 +140,7 @@ static void fill(void *dst, size_t count, rowsort_dtype dtype)
 int main(int argc, char **argv)
 {
     if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|topk=K]\n",
+        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|desc|topk=K]\n",
                 argv[0]);
         return 2;
     }
@@ -151,10 +152,11 @@ int main(int argc, char **argv)
     const int only_idx = argc == 8 && strcmp(argv[7], "argsort") == 0;
     const int stable = only_idx || (argc == 8 && strcmp(argv[7], "stable") == 0);
     const int copy = argc == 8 && strcmp(argv[7], "copy") == 0;
+    const int desc = argc == 8 && strcmp(argv[7], "desc") == 0;
     const size_t topk = argc == 8 && strncmp(argv[7], "topk=", 5) == 0
                             ? strtoull(argv[7] + 5, NULL, 10) : 0;
     if (d == sizeof dtypes / sizeof dtypes[0] || rows * n == 0 || calls <= 0 ||
-        (argc == 8 && !stable && !copy && topk == 0) || topk > n) {
+        (argc == 8 && !stable && !copy && !desc && topk == 0) || topk > n) {
         fprintf(stderr, "%s: bad DTYPE, ROWS, N, CALLS or flag\n", argv[0]);
         return 2;
     }
@@ -191,6 +193,8 @@ int main(int argc, char **argv)
             q.num_operands = 1;
             if (copy)
                 q.outputs = &elsewhere;
+            if (desc)
+                q.flags = ROWSORT_DESCENDING;
             if (topk) {
                 q.outputs = &elsewhere;
                 q.select = ROWSORT_SELECT_LARGEST;

@@ -805,31 +805,36 @@ RS_VINLINE void RS_NAME(prefetch_block)(const KT *p)
 
 #ifndef RS_ROWS_ONLY
 /* Moves keys < p to the front, returns their count; *mn, *mx get the range of a[0..n).
- * n >= VN. With chk (HAVE_CHK), every key also goes through *chk (CHK_ACC). */
-RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx, VT *chk)
+ * n >= VN. With chk (HAVE_CHK), every key also goes through *chk (CHK_ACC). enc: the keys
+ * of a are encoded as they are read (sort_enc's first partition of a part too large for
+ * the scratch; p, *mn and *mx are encoded keys), and stored so. */
+RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx, VT *chk,
+                                          const int enc)
 {
     const int check = HAVE_CHK && chk != NULL;
     VT acc = CHK_INIT();
     size_t lo = 0, hi = n;
-    KT smin = a[0], smax = a[0];
+    KT smin = ENC_K(a[0], enc), smax = smin;
     /* The first n % VN keys one by one, so that whole vectors remain. */
     for (size_t rem = n % VN; rem > 0; rem--) {
-        const KT x = a[lo];
+        const KT x = ENC_K(a[lo], enc);
         if (check)
             acc = CHK_ACC(acc, RS_V(set1)(x));
         smin = KLT(x, smin) ? x : smin;
         smax = KLT(smax, x) ? x : smax;
         if (KLT(x, p)) {
+            if (enc)
+                a[lo] = x;
             lo++;
         } else {
-            a[lo] = a[--hi];
+            a[lo] = a[--hi]; /* read (and encoded) at the next step */
             a[hi] = x;
         }
     }
     KT *l = a + lo, *r = a + hi;
     const VT pv = RS_V(set1)(p);
     if (hi - lo == VN) {
-        const VT v = RS_V(loadu)(a + lo);
+        const VT v = ENC_V(RS_V(loadu)(a + lo), enc);
         if (check)
             *chk = CHK_ACC(acc, v);
         RS_V(part)(v, pv, &l, &r);
@@ -847,8 +852,8 @@ RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx,
     if (hi - lo < 2 * UNROLL * VN) {
         /* One vector from each end is held back, so that every store lands in free
          * space (vec_avx2.h stores whole vectors on both sides). */
-        const VT vl = RS_V(loadu)(a + lo);
-        const VT vr = RS_V(loadu)(a + hi - VN);
+        const VT vl = ENC_V(RS_V(loadu)(a + lo), enc);
+        const VT vr = ENC_V(RS_V(loadu)(a + hi - VN), enc);
         lo += VN;
         hi -= VN;
         VT vmin = RS_V(min)(vl, vr), vmax = RS_V(max)(vl, vr);
@@ -858,9 +863,9 @@ RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx,
             VT v;
             if ((size_t)(a + lo - l) > (size_t)(r - (a + hi))) {
                 hi -= VN;
-                v = RS_V(loadu)(a + hi);
+                v = ENC_V(RS_V(loadu)(a + hi), enc);
             } else {
-                v = RS_V(loadu)(a + lo);
+                v = ENC_V(RS_V(loadu)(a + lo), enc);
                 lo += VN;
             }
             vmin = RS_V(min)(vmin, v);
@@ -884,8 +889,8 @@ RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx,
     VT held[2 * UNROLL];
 #pragma GCC unroll 16
     for (int u = 0; u < UNROLL; u++) {
-        held[u] = RS_V(loadu)(a + lo + (size_t)u * VN);
-        held[UNROLL + u] = RS_V(loadu)(a + hi - (size_t)(u + 1) * VN);
+        held[u] = ENC_V(RS_V(loadu)(a + lo + (size_t)u * VN), enc);
+        held[UNROLL + u] = ENC_V(RS_V(loadu)(a + hi - (size_t)(u + 1) * VN), enc);
     }
     lo += UNROLL * VN;
     hi -= UNROLL * VN;
@@ -912,7 +917,7 @@ RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx,
         VT v[UNROLL];
 #pragma GCC unroll 16
         for (int u = 0; u < UNROLL; u++) {
-            v[u] = RS_V(loadu)(src + (size_t)u * VN);
+            v[u] = ENC_V(RS_V(loadu)(src + (size_t)u * VN), enc);
             vmin = RS_V(min)(vmin, v[u]);
             vmax = RS_V(max)(vmax, v[u]);
             if (check)
@@ -926,9 +931,9 @@ RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx,
         VT v;
         if ((size_t)(a + lo - l) > (size_t)(r - (a + hi))) {
             hi -= VN;
-            v = RS_V(loadu)(a + hi);
+            v = ENC_V(RS_V(loadu)(a + hi), enc);
         } else {
-            v = RS_V(loadu)(a + lo);
+            v = ENC_V(RS_V(loadu)(a + lo), enc);
             lo += VN;
         }
         vmin = RS_V(min)(vmin, v);
@@ -950,12 +955,12 @@ RS_VINLINE size_t RS_NAME(partition_body)(KT *a, size_t n, KT p, KT *mn, KT *mx,
 
 static size_t RS_NAME(partition)(KT *a, size_t n, KT p, KT *mn, KT *mx)
 {
-    return RS_NAME(partition_body)(a, n, p, mn, mx, NULL);
+    return RS_NAME(partition_body)(a, n, p, mn, mx, NULL, 0);
 }
 
 static size_t RS_NAME(partition_chk)(KT *a, size_t n, KT p, KT *mn, KT *mx, VT *chk)
 {
-    return RS_NAME(partition_body)(a, n, p, mn, mx, chk);
+    return RS_NAME(partition_body)(a, n, p, mn, mx, chk, 0);
 }
 
 /* Out-of-place partition: keys of src[0..n) < p go to the front of dst, the others to its
@@ -1128,6 +1133,7 @@ static int RS_NAME(qsort)(KT *a, KT *alt, size_t n, int depth, size_t inplace_mi
     while (n >= in_place_min) {
         if (depth-- <= 0) {
             RS_NAME(heapsort)(a, n);
+            FINISH(a, n);
             return 1;
         }
         const KT p = RS_NAME(pivot)(a, n);
@@ -1142,12 +1148,15 @@ static int RS_NAME(qsort)(KT *a, KT *alt, size_t n, int depth, size_t inplace_mi
         } else {
             m = RS_NAME(partition)(a, n, p, &mn, &mx);
         }
-        if (mn == mx)
+        if (mn == mx) {
+            FINISH(a, n);
             return 1; /* all equal */
+        }
         if (m == 0) {
             /* p is the minimum: split off every key equal to it (p + 1 cannot wrap, since
              * p < mx) and go on with the rest. */
             m = RS_NAME(partition)(a, n, KSUCC(p), &mn, &mx);
+            FINISH(a, m);
         } else if (m < n - m) {
             RS_NAME(qsort)(a, alt, m, depth, inplace_min_bytes, NULL);
         } else {
@@ -1179,13 +1188,32 @@ static int RS_NAME(depth_limit)(size_t n)
 #if DEC_STORES
 /* keys[0..n) (n > BLOCK) sorted in place, the keys as the vocabulary reads them before its
  * transform (float32 bit patterns: vdf32) and stored back so: the first partition encodes
- * them into scratch (n keys) as it reads them, and every part is then sorted out of place
- * (qsort_oop, none in place), its leaves' networks decoding them into keys as they store
- * them. No pass of its own for the transform either way. */
-static void RS_NAME(sort_enc)(KT *keys, size_t n, KT *scratch)
+ * them as it reads them, and the leaves' networks decode them into keys as they store them.
+ * No pass of its own for the transform either way. scratch: n keys. Rows of
+ * inplace_min_bytes or more are first partitioned in place (qsort, whose exits by another
+ * way than a leaf decode their keys), smaller ones out of place into scratch, and every
+ * part then out of place (qsort_oop). */
+static void RS_NAME(sort_enc)(KT *keys, size_t n, KT *scratch, size_t inplace_min_bytes)
 {
     const int depth = RS_NAME(depth_limit)(n) - 1; /* one level: the partition below */
     const KT p = RS_NAME(pivot_body)(keys, n, 1);
+    if (n >= inplace_min_bytes / sizeof(KT)) {
+        KT mn, mx;
+        size_t m = RS_NAME(partition_body)(keys, n, p, &mn, &mx, NULL, 1);
+        if (mn == mx) {
+            FINISH(keys, n);
+            return;
+        }
+        if (m == 0) {
+            /* p is the minimum: its run is done (as in qsort) */
+            m = RS_NAME(partition)(keys, n, KSUCC(p), &mn, &mx);
+            FINISH(keys, m);
+        } else {
+            RS_NAME(qsort)(keys, scratch, m, depth, inplace_min_bytes, NULL);
+        }
+        RS_NAME(qsort)(keys + m, scratch + m, n - m, depth, inplace_min_bytes, NULL);
+        return;
+    }
     const size_t m = RS_NAME(part_oop_body)(keys, scratch, n, p, NULL, 1);
     /* m == 0: p was the smallest key; the next partition of the whole splits its run off */
     RS_NAME(qsort_oop)(scratch, keys, 0, m > 0 ? m : n, depth, NULL);

@@ -119,6 +119,11 @@
  * keys; at 33..48 the 32-bit lanes loaded wide measured 1.01-1.13x of them). */
 #define RS_VARIANT_U16_ROWS_NATIVE_MIN 0
 #define RS_VARIANT_U16_ROWS_NATIVE_MAX 0
+/* float32 rows never as numbers (float compares): the transform inside the quicksort
+ * (sort_rows_f32_asc below, vdf32) measured faster at every length that used them (from
+ * 2^18 keys: one thread, 4x262144 1.18x, 16x1048576 1.12x, 1x16777216 1.10x; descending,
+ * through the transform's passes, 1.14-1.29x). */
+#define RS_VARIANT_F32_NATIVE(n) ((void)(n), 0)
 #include "entries_tmpl.h" /* rs_avx512_e_sort_u16, ... */
 #define RS_VARIANT                     _intel
 #define RS_VARIANT_INPLACE_BYTES       INPLACE_INTEL
@@ -292,8 +297,8 @@ static void rs_avx512_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, 
 
 /* float32 rows, ascending, with the key transform in the registers of the networks (vxf32):
  * the lengths that go to AVX2 there (kern_avx2.c), 9..32 and 129..512 keys here, and the
- * quicksort's rows from 513 keys below 1M (sort_enc, above); else 0 (the caller encodes,
- * sorts with sort_rows_u32, decodes). On Zen 4, one thread, 2^22 keys
+ * quicksort's rows from 513 keys (sort_enc, above; with scratch); else 0 (the caller
+ * encodes, sorts with sort_rows_u32, decodes). On Zen 4, one thread, 2^22 keys
  * a batch, both ways round, against the passes: 65536x64 1.12-1.30x (AVX2), 4096x16 1.20x,
  * 65536x32 1.12x, 65536x12 1.16x, 65536x9 1.11x, 65536x20 1.00x, 4096x400 1.10x, 8192x300
  * 1.02x; rows of 2..8 keys (one register each, mostly padding) 0.91-0.96x, so not those. */
@@ -302,11 +307,10 @@ static int rs_avx512_zen4_sort_rows_f32_asc(uint32_t *keys, size_t rows, size_t 
     if (ZEN4_ROWS32_AVX2(n))
         return rs_kernels_avx2.sort_rows_f32_asc(keys, rows, n, scratch);
     if (n > rs_avx512_udf32_BLOCK) {
-        /* parts this large are partitioned in place by sort_u32 (table's threshold) */
-        if (scratch == NULL || n * sizeof *keys >= INPLACE_ZEN4)
+        if (scratch == NULL)
             return 0;
         for (size_t r = 0; r < rows; r++)
-            rs_avx512_udf32_sort_enc(keys + r * n, n, scratch);
+            rs_avx512_udf32_sort_enc(keys + r * n, n, scratch, RS_INPLACE_OF(INPLACE_ZEN4));
         return 1;
     }
     if (n <= 8 || n > rs_avx512_uxf32_BLOCK)

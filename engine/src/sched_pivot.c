@@ -223,6 +223,12 @@ static void sort_keys(const pivot_row *r, void *keys, size_t n, void *scratch)
         k->sort_i32(keys, n, scratch);
         break;
     case CMP_F32:
+        /* Where the table sorts float32 faster with the transform in its quicksort's first
+         * partition and leaves (Zen 4) than with float compares: the same order (-0.0
+         * first), and no NaN here. */
+        if (k->sort_rows_f32_asc != NULL && !k->f32_native(n) &&
+            k->sort_rows_f32_asc(keys, 1, n, scratch))
+            break;
         k->sort_f32_checked(keys, n, scratch);
         rs_row_canon_zeros_f32(keys, n);
         break;
