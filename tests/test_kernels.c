@@ -882,6 +882,40 @@ static int check_f32_asc_rows(const rs_kernel_table *t, size_t rows, size_t n, i
     return taken;
 }
 
+/* One row of n float32 keys through t's sort_from_f32_asc, from another array, against qsort
+ * in the same order: the same bits in dst, src unchanged; where not taken, dst untouched. */
+static int check_f32_asc_from(const rs_kernel_table *t, size_t n, int pat)
+{
+    uint64_t s = seed ^ (n * 137u) ^ (uint64_t)pat << 44;
+    zoned in = zoned_new(n, 4, n & 1), out = zoned_new(n, 4, 0);
+    zoned sc = scratch_new(n);
+    uint32_t *src = in.data, *dst = out.data, *ref = malloc((n + 1) * sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    for (size_t i = 0; i < n; i++)
+        src[i] = ref[i] = gen_f32_nans(pat, i, n, &s);
+    const int taken = t->sort_from_f32_asc(src, dst, n, sc.data);
+    CK_EXPECT(memcmp(src, ref, n * sizeof *ref) == 0,
+              "%s sort_from_f32_asc changed its source (n=%zu, pattern=%d)", t->name, n, pat);
+    if (taken) {
+        qsort(ref, n, sizeof *ref, cmp_f32_asc);
+        for (size_t i = 0; i < n; i++)
+            if (dst[i] != ref[i])
+                ck_abort_msg("%s sort_from_f32_asc: n=%zu pattern=%d: [%zu] = %08x, expected %08x",
+                             t->name, n, pat, i, dst[i], ref[i]);
+    } else {
+        size_t i = 0;
+        while (i < n * sizeof *dst && ((const unsigned char *)dst)[i] == RED_BYTE)
+            i++;
+        CK_EXPECT(i == n * sizeof *dst, "%s sort_from_f32_asc refused n=%zu but wrote dst",
+                  t->name, n);
+    }
+    free(ref);
+    zoned_check_free(&in, "src", n);
+    zoned_check_free(&out, "dst", n);
+    zoned_check_free(&sc, "scratch", n);
+    return taken;
+}
+
 /* Every table that has the entry takes some lengths (AVX2: every n up to its networks' 128
  * keys; Zen 4's AVX-512 table the lengths it sends to AVX2, 33..128). */
 START_TEST(f32_asc_rows)
@@ -902,8 +936,9 @@ START_TEST(f32_asc_rows)
 END_TEST
 
 /* Rows longer than the networks (Zen 4's AVX-512 table sorts them by its quicksort with the
- * transform in the first partition and the leaves, bitonic_tmpl.h sort_enc): around the
- * leaf size and powers of two, every pattern, NaNs of both signs among them. The
+ * transform in the first partition and the leaves, bitonic_tmpl.h sort_enc), in place and
+ * from another array: around the leaf size and powers of two, every pattern, NaNs of both
+ * signs among them. The
  * low-threshold build (in place from 4096 keys) checks the rows whose first partitions are
  * in place: from 1M keys in the real tables. */
 START_TEST(f32_asc_long_rows)
@@ -914,16 +949,25 @@ START_TEST(f32_asc_long_rows)
         const rs_kernel_table *tt = t < ntunings ? tunings[t] : table_low;
         if (tt == NULL || tt->sort_rows_f32_asc == NULL)
             continue;
-        int taken_8192 = 0;
+        int taken_8192 = 0, from_8192 = 0;
         for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
-            for (size_t rows = 1; rows <= 3; rows += 2)
-                for (int pat = 0; pat <= F_COUNT; pat++) {
+            for (int pat = 0; pat <= F_COUNT; pat++) {
+                for (size_t rows = 1; rows <= 3; rows += 2) {
                     const int taken = check_f32_asc_rows(tt, rows, lengths[li], pat);
                     if (lengths[li] == 8192)
                         taken_8192 |= taken;
                 }
-        if (strcmp(tt->name, "avx512") == 0 && strncmp(tt->tuned_for, "AMD Zen 4", 9) == 0)
+                if (tt->sort_from_f32_asc != NULL) {
+                    const int taken = check_f32_asc_from(tt, lengths[li], pat);
+                    if (lengths[li] == 8192)
+                        from_8192 |= taken;
+                }
+            }
+        if (strcmp(tt->name, "avx512") == 0 && strncmp(tt->tuned_for, "AMD Zen 4", 9) == 0) {
             ck_assert_msg(taken_8192, "%s (%s): rows of 8192 not taken", tt->name, tt->tuned_for);
+            ck_assert_msg(from_8192, "%s (%s): rows of 8192 not taken from another array",
+                          tt->name, tt->tuned_for);
+        }
     }
 }
 END_TEST

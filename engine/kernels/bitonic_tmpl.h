@@ -1186,39 +1186,41 @@ static int RS_NAME(depth_limit)(size_t n)
 }
 
 #if DEC_STORES
-/* keys[0..n) (n > BLOCK) sorted in place, the keys as the vocabulary reads them before its
- * transform (float32 bit patterns: vdf32) and stored back so: the first partition encodes
- * them as it reads them, and the leaves' networks decode them into keys as they store them.
- * No pass of its own for the transform either way. scratch: n keys. Rows of
+/* src[0..n) (n > BLOCK) sorted into keys[0..n) (src == keys: in place; else no overlap, src
+ * unchanged), the keys as the vocabulary reads them before its transform (float32 bit
+ * patterns: vdf32) and stored so: the first partition encodes them as it reads them, and
+ * the leaves' networks decode them into keys as they store them. No pass of its own for the
+ * transform, nor for a copy, either way. scratch: n keys. In place, rows of
  * inplace_min_bytes or more are first partitioned in place (qsort, whose exits by another
- * way than a leaf decode their keys), smaller ones out of place into scratch, and every
- * part then out of place (qsort_oop). */
-static void RS_NAME(sort_enc)(KT *keys, size_t n, KT *scratch, size_t inplace_min_bytes)
+ * way than a leaf decode their keys), smaller ones out of place into scratch; from src, the
+ * first partition writes keys (as sort_from); the parts then go on as qsort takes them. */
+static void RS_NAME(sort_enc)(const KT *src, KT *keys, size_t n, KT *scratch,
+                              size_t inplace_min_bytes)
 {
     const int depth = RS_NAME(depth_limit)(n) - 1; /* one level: the partition below */
-    const KT p = RS_NAME(pivot_body)(keys, n, 1);
-    if (n >= inplace_min_bytes / sizeof(KT)) {
+    const KT p = RS_NAME(pivot_body)(src, n, 1);
+    size_t m;
+    if (src != keys) {
+        m = RS_NAME(part_oop_body)(src, keys, n, p, NULL, 1);
+    } else if (n >= inplace_min_bytes / sizeof(KT)) {
         KT mn, mx;
-        size_t m = RS_NAME(partition_body)(keys, n, p, &mn, &mx, NULL, 1);
+        m = RS_NAME(partition_body)(keys, n, p, &mn, &mx, NULL, 1);
         if (mn == mx) {
             FINISH(keys, n);
             return;
         }
-        if (m == 0) {
-            /* p is the minimum: its run is done (as in qsort) */
-            m = RS_NAME(partition)(keys, n, KSUCC(p), &mn, &mx);
-            FINISH(keys, m);
-        } else {
-            RS_NAME(qsort)(keys, scratch, m, depth, inplace_min_bytes, NULL);
-        }
-        RS_NAME(qsort)(keys + m, scratch + m, n - m, depth, inplace_min_bytes, NULL);
+    } else {
+        m = RS_NAME(part_oop_body)(keys, scratch, n, p, NULL, 1);
+        /* m == 0: p was the smallest key; the next partition of the whole splits its run off */
+        RS_NAME(qsort_oop)(scratch, keys, 0, m > 0 ? m : n, depth, NULL);
+        if (m > 0)
+            RS_NAME(qsort_oop)(scratch + m, keys + m, 0, n - m, depth, NULL);
         return;
     }
-    const size_t m = RS_NAME(part_oop_body)(keys, scratch, n, p, NULL, 1);
-    /* m == 0: p was the smallest key; the next partition of the whole splits its run off */
-    RS_NAME(qsort_oop)(scratch, keys, 0, m > 0 ? m : n, depth, NULL);
+    /* the encoded keys in keys: as in sort_from */
+    RS_NAME(qsort)(keys, scratch, m > 0 ? m : n, depth, inplace_min_bytes, NULL);
     if (m > 0)
-        RS_NAME(qsort_oop)(scratch + m, keys + m, 0, n - m, depth, NULL);
+        RS_NAME(qsort)(keys + m, scratch + m, n - m, depth, inplace_min_bytes, NULL);
 }
 #endif
 

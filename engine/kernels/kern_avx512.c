@@ -191,7 +191,8 @@
 #define RS_PASTE(a, b)  RS_PASTE_(a, b)
 
 /* One table per tuning: the tuning's sort entries, the shared merges and transforms. */
-#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE, SORT_U16, SORT_ROWS_U16, ROWS32, ROWS_F32_ASC) \
+#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE, SORT_U16, SORT_ROWS_U16, ROWS32, ROWS_F32_ASC, \
+                        FROM_F32_ASC)                    \
     const rs_kernel_table NAME = {                       \
         .name = "avx512",                                \
         .tuned_for = CORES,                              \
@@ -218,6 +219,7 @@
         .sort_rows_f32 = rs_avx512##V##_e_sort_rows_f32, \
         .f32_native = rs_avx512##V##_e_f32_native,       \
         .sort_rows_f32_asc = ROWS_F32_ASC,               \
+        .sort_from_f32_asc = FROM_F32_ASC,               \
         .sort_i32 = rs_avx512##V##_e_sort_i32,           \
         .sort_i64 = rs_avx512##V##_e_sort_i64,           \
         .sort_rows_i32 = RS_PASTE(ROWS32, _sort_rows_i32), \
@@ -310,12 +312,24 @@ static int rs_avx512_zen4_sort_rows_f32_asc(uint32_t *keys, size_t rows, size_t 
         if (scratch == NULL)
             return 0;
         for (size_t r = 0; r < rows; r++)
-            rs_avx512_udf32_sort_enc(keys + r * n, n, scratch, RS_INPLACE_OF(INPLACE_ZEN4));
+            rs_avx512_udf32_sort_enc(keys + r * n, keys + r * n, n, scratch,
+                                     RS_INPLACE_OF(INPLACE_ZEN4));
         return 1;
     }
     if (n <= 8 || n > rs_avx512_uxf32_BLOCK)
         return 0;
     rs_avx512_uxf32_sort_rows(keys, rows, n, scratch, 0);
+    return 1;
+}
+
+/* One row of those from src into dst (the quicksort's rows: 513 keys and more, with
+ * scratch), the copy's pass saved; else 0. */
+static int rs_avx512_zen4_sort_from_f32_asc(const uint32_t *src, uint32_t *dst, size_t n,
+                                            void *scratch)
+{
+    if (n <= rs_avx512_udf32_BLOCK || scratch == NULL)
+        return 0;
+    rs_avx512_udf32_sort_enc(src, dst, n, scratch, RS_INPLACE_OF(INPLACE_ZEN4));
     return 1;
 }
 
@@ -325,18 +339,19 @@ static int rs_avx512_zen4_sort_rows_f32_asc(uint32_t *keys, size_t rows, size_t 
 
 RS_AVX512_TABLE(rs_kernels_avx512, , "AMD Zen 4", RS_INPLACE_OF(INPLACE_ZEN4),
                 rs_avx512_e_sort_u16, rs_avx512_zen4_sort_rows_u16, ROWS32_ZEN4,
-                rs_avx512_zen4_sort_rows_f32_asc);
+                rs_avx512_zen4_sort_rows_f32_asc, rs_avx512_zen4_sort_from_f32_asc);
 RS_AVX512_TABLE(rs_kernels_avx512_intel, _intel, "Intel Xeon", RS_INPLACE_OF(INPLACE_INTEL),
-                rs_avx512_intel_e_sort_u16, rs_avx512_intel_e_sort_rows_u16, ROWS32_INTEL, NULL);
+                rs_avx512_intel_e_sort_u16, rs_avx512_intel_e_sort_rows_u16, ROWS32_INTEL, NULL,
+                NULL);
 /* The Intel table with the 16-bit sorts of kern_avx512_vbmi2.c, for cores with VBMI2. */
 void rs_avx512vbmi2_sort_u16(uint16_t *keys, size_t n, void *scratch);
 void rs_avx512vbmi2_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
 RS_AVX512_TABLE(rs_kernels_avx512_intel_vbmi2, _intel, "Intel Xeon, VBMI2",
                 RS_INPLACE_OF(INPLACE_INTEL), rs_avx512vbmi2_sort_u16,
-                rs_avx512vbmi2_sort_rows_u16, ROWS32_INTEL, NULL);
+                rs_avx512vbmi2_sort_rows_u16, ROWS32_INTEL, NULL, NULL);
 /* The Zen 4 table with the 16-bit sorts of kern_avx512_vbmi2.c, for other cores with VBMI2. */
 void rs_avx512vbmi2_zen4_sort_u16(uint16_t *keys, size_t n, void *scratch);
 void rs_avx512vbmi2_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
 RS_AVX512_TABLE(rs_kernels_avx512_vbmi2, , "AMD Zen 4, VBMI2", RS_INPLACE_OF(INPLACE_ZEN4),
                 rs_avx512vbmi2_zen4_sort_u16, rs_avx512vbmi2_zen4_sort_rows_u16, ROWS32_ZEN4,
-                rs_avx512_zen4_sort_rows_f32_asc);
+                rs_avx512_zen4_sort_rows_f32_asc, rs_avx512_zen4_sort_from_f32_asc);

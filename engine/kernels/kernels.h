@@ -119,6 +119,11 @@ typedef struct rs_kernel_table {
      * sort_rows_u32 and decode_u32 give, without their two passes. Returns 0 where it does
      * not take rows of n (the caller then takes that way), else 1. NULL in a table without. */
     int (*sort_rows_f32_asc)(uint32_t *keys, size_t rows, size_t n, void *scratch);
+    /* One such row sorted from src[0..n) into dst[0..n) (no overlap, src unchanged): what a
+     * copy and sort_rows_f32_asc give, the copy's pass saved (the first partition reads
+     * src). Returns 0, nothing written, where it does not take rows of n (with scratch, a
+     * property of n alone), else 1. NULL in a table without. */
+    int (*sort_from_f32_asc)(const uint32_t *src, uint32_t *dst, size_t n, void *scratch);
 
     /* int32 / int64 values as bit patterns, sorted ascending as signed integers, in place:
      * keys[0..n), or each of `rows` rows of n as sort_rows_u32. NULL in a table that has

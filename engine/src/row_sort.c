@@ -567,6 +567,27 @@ static void copy_block_rows(const rs_operand_plan *op, size_t first, size_t coun
         memcpy(dst + r * row_bytes, in + r * op->in_stride_bytes, row_bytes);
 }
 
+/* Whether float32 values in the order of x go to the table's sort_rows_f32_asc: the
+ * ascending transform, which that entry applies in its registers. */
+static int f32_asc_fused(const rs_job *job, const rs_key_xform *x)
+{
+    const rs_dtype_info *info = job->ops[0].info;
+    return job->kern->sort_rows_f32_asc != NULL && info->key_class == RS_KEY_FLOAT &&
+           info->size == 4 && info->key_bits == 32 && x->fold_negative && !x->canonicalize &&
+           x->flip == 0 && x->sign == UINT32_C(0x80000000) &&
+           (uint32_t)(x->sub1 + x->sub2) == RS_F32_ASC_NANS;
+}
+
+/* f32_asc_fused rows of the job sorted from src into dst by the table's sort_from_f32_asc
+ * (the copy's pass saved): 1 sorted, 0 not taken (nothing written). */
+static int from_f32_asc(const rs_job *job, const void *src, void *dst, void *scratch)
+{
+    rs_key_xform x;
+    return job->kern->sort_from_f32_asc != NULL &&
+           rs_keys_xform(job->ops[0].info, job->order, 0, &x) && f32_asc_fused(job, &x) &&
+           job->kern->sort_from_f32_asc(src, dst, job->n, scratch);
+}
+
 /* sort_native on `count` rows from `first`, into their contiguous output rows at dst. */
 static int sort_native_block(const rs_job *job, native_kind kind, size_t first, size_t count,
                              unsigned char *dst, void *scratch)
@@ -596,6 +617,11 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     rs_refill_counts saved = {0, 0};
     if (job->stable_refill)
         saved = rs_refill_save(op->info, job->kern, src, job->n, w->refill);
+    if (src != dst && from_f32_asc(job, src, dst, w->scratch)) {
+        if (job->stable_refill)
+            rs_refill_apply(op->info, job->order, dst, job->n, saved, w->refill);
+        return;
+    }
     if (native != NATIVE_NONE) {
         if (sort_native(job, native, src, dst, 1, w->scratch)) {
             if (job->stable_refill)
@@ -672,17 +698,6 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
 }
 
 typedef void (*sort_rows_fn)(void *keys, size_t rows, size_t n, void *scratch);
-
-/* Whether float32 values in the order of x go to the table's sort_rows_f32_asc: the
- * ascending transform, which that entry applies in its registers. */
-static int f32_asc_fused(const rs_job *job, const rs_key_xform *x)
-{
-    const rs_dtype_info *info = job->ops[0].info;
-    return job->kern->sort_rows_f32_asc != NULL && info->key_class == RS_KEY_FLOAT &&
-           info->size == 4 && info->key_bits == 32 && x->fold_negative && !x->canonicalize &&
-           x->flip == 0 && x->sign == UINT32_C(0x80000000) &&
-           (uint32_t)(x->sub1 + x->sub2) == RS_F32_ASC_NANS;
-}
 
 static sort_rows_fn batch_entry(const rs_kernel_table *k, unsigned key_bits)
 {
@@ -761,6 +776,15 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
              * sorted before the refusal: sorting them again is harmless) */
         }
         const unsigned char *in = op->in + first * op->in_stride_bytes;
+        if (fused && in != dst && (count == 1 || job->n >= RS_FROM_MIN_N) &&
+            from_f32_asc(job, in, dst, scratch)) {
+            /* the rest of the block likewise: the entry takes rows by their length */
+            for (size_t r = 1; r < count; r++)
+                from_f32_asc(job, in + r * op->in_stride_bytes, dst + r * row_bytes, scratch);
+            if (refill)
+                refill_block(job, dst, count, &w);
+            continue;
+        }
         if (fused) {
             if (in != dst)
                 copy_block_rows(op, first, count, row_bytes, dst);
