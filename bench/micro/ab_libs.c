@@ -140,7 +140,8 @@ static void fill(void *dst, size_t count, rowsort_dtype dtype)
 int main(int argc, char **argv)
 {
     if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|desc|topk=K]\n",
+        fprintf(stderr,
+                "usage: %s LIB_A LIB_B DTYPE ROWS N CALLS [stable|argsort|copy|desc|topk=K]\n",
                 argv[0]);
         return 2;
     }

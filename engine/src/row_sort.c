@@ -578,13 +578,11 @@ static int f32_asc_fused(const rs_job *job, const rs_key_xform *x)
            (uint32_t)(x->sub1 + x->sub2) == RS_F32_ASC_NANS;
 }
 
-/* f32_asc_fused rows of the job sorted from src into dst by the table's sort_from_f32_asc
+/* A row that f32_asc_fused takes, sorted from src into dst by the table's sort_from_f32_asc
  * (the copy's pass saved): 1 sorted, 0 not taken (nothing written). */
 static int from_f32_asc(const rs_job *job, const void *src, void *dst, void *scratch)
 {
-    rs_key_xform x;
     return job->kern->sort_from_f32_asc != NULL &&
-           rs_keys_xform(job->ops[0].info, job->order, 0, &x) && f32_asc_fused(job, &x) &&
            job->kern->sort_from_f32_asc(src, dst, job->n, scratch);
 }
 
@@ -617,7 +615,9 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
     rs_refill_counts saved = {0, 0};
     if (job->stable_refill)
         saved = rs_refill_save(op->info, job->kern, src, job->n, w->refill);
-    if (src != dst && from_f32_asc(job, src, dst, w->scratch)) {
+    rs_key_xform x;
+    if (src != dst && rs_keys_xform(op->info, job->order, 0, &x) && f32_asc_fused(job, &x) &&
+        from_f32_asc(job, src, dst, w->scratch)) {
         if (job->stable_refill)
             rs_refill_apply(op->info, job->order, dst, job->n, saved, w->refill);
         return;
@@ -732,8 +732,8 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
     /* One row alone goes here too where it is sorted in place and the float32 entry may take
      * the transform out of its passes (threads claim long rows one at a time: at least four
      * claims each, sched_plan.c; the seed's 8 rows on 2 threads); out of place, rs_row_sort
-     * encodes it into the output, which a refusal of the entry would otherwise add a copy
-     * to. */
+     * sorts it from the input (sort_from_f32_asc) or, where that entry refuses it, encodes
+     * it into the output, with no copy either way. */
     if (batch == NULL || op->out_stride_bytes != row_bytes ||
         !rs_keys_xform(op->info, job->order, 0, &x) ||
         (end - begin < 2 && !(op->in == op->out && f32_asc_fused(job, &x)))) {
