@@ -14,6 +14,7 @@
 
 #include "rowsort.h"
 #include "rsio.h"
+#include "cluster.h"
 
 #define CLI_EXIT_OK      0
 #define CLI_EXIT_RUNTIME 1
@@ -21,6 +22,9 @@
 
 /* ---- errors (error.c) ---- */
 
+/* Names the process in every error message after "rowsort: error: " (rowsort-mpi's rank);
+ * the program sets it once at start-up. */
+void cli_set_error_tag(const char *tag);
 /* Prints "rowsort: error: FILE: MESSAGE" (no "FILE: " when file is NULL or empty) on stderr
  * and returns status. */
 int cli_error(int status, const char *file, const char *fmt, ...)
@@ -73,6 +77,7 @@ typedef struct cli_sort_opts {
     rowsort_dtype raw_dtype;
     size_t raw_ndim; /* 0: --shape not given */
     size_t raw_shape[RSIO_MAX_NDIM];
+    const cli_cluster *cluster; /* rowsort-mpi's ranks; NULL: this process alone */
 } cli_sort_opts;
 
 void cli_sort_opts_init(cli_sort_opts *opts);
@@ -108,6 +113,9 @@ int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops);
 
 int cli_cmd_sort(int argc, char **argv);
 int cli_cmd_run(int argc, char **argv);
+/* The same, the sort shared by a cluster's ranks (rowsort-mpi; NULL: alone). */
+int cli_cmd_sort_on(const cli_cluster *cluster, int argc, char **argv);
+int cli_cmd_run_on(const cli_cluster *cluster, int argc, char **argv);
 int cli_cmd_gen(int argc, char **argv);
 int cli_cmd_verify(int argc, char **argv);
 int cli_cmd_info(int argc, char **argv);

@@ -118,6 +118,19 @@ static const char usage_info[] =
     "  --topology DESC      plan for an hwloc synthetic topology, e.g. \"numa:2 core:8 pu:2\"\n"
     "  --topology-xml FILE  plan for a topology saved by lstopo (hwloc XML)\n";
 
+static const char usage_mpi[] =
+    "Usage: mpirun -n RANKS rowsort-mpi sort IN.npy [IN2.npy ...] -o OUT.npy [...] [flags]\n"
+    "       mpirun -n RANKS rowsort-mpi run JOB.ini [flags]\n"
+    "       srun rowsort-mpi ...                       (in a Slurm allocation)\n"
+    "The sort of `rowsort sort` and `rowsort run`, its rows split among the ranks: each rank\n"
+    "maps the inputs and sorts its own contiguous share of the rows (of --rows A:B when\n"
+    "given) with its own threads. Rank 0 creates each output under a temporary name, the\n"
+    "other ranks write their rows into it in place, and it is renamed into place only when\n"
+    "every rank has written and synced its rows: a failure on any rank leaves no output.\n"
+    "With --rows the outputs already exist and are written in place, as by rowsort.\n"
+    "The default --memory-limit is split among the ranks that share a machine. The flags are\n"
+    "those of `rowsort sort --help`.\n";
+
 void cli_print_help(const char *command)
 {
     if (command == NULL) {
@@ -137,6 +150,8 @@ void cli_print_help(const char *command)
         fputs(order_flags, stdout);
     } else if (strcmp(command, "info") == 0) {
         fputs(usage_info, stdout);
+    } else if (strcmp(command, "mpi") == 0) {
+        fputs(usage_mpi, stdout);
     } else {
         fputs(usage_main, stdout);
     }

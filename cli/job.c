@@ -267,6 +267,11 @@ int cli_job_load(const char *path, cli_sort_opts *opts)
 
 int cli_cmd_run(int argc, char **argv)
 {
+    return cli_cmd_run_on(NULL, argc, argv);
+}
+
+int cli_cmd_run_on(const cli_cluster *cluster, int argc, char **argv)
+{
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             cli_print_help("run");
@@ -277,6 +282,7 @@ int cli_cmd_run(int argc, char **argv)
         return cli_usage_error("run needs a job file first (rowsort run JOB.ini [flags])");
     cli_sort_opts opts;
     cli_sort_opts_init(&opts);
+    opts.cluster = cluster;
     int rc = cli_job_load(argv[0], &opts);
     if (rc == 0)
         rc = cli_parse_sort_args(argc - 1, argv + 1, CLI_ARGS_OUTPUTS | CLI_ARGS_RUN, "run", &opts);

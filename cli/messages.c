@@ -4,9 +4,19 @@
 
 #include "cli.h"
 
+/* Set once at start-up by rowsort-mpi ("rank 1 of 4"), before anything can fail. */
+static const char *error_tag;
+
+void cli_set_error_tag(const char *tag)
+{
+    error_tag = tag;
+}
+
 static void print_error(const char *file, const char *fmt, va_list ap)
 {
     fputs("rowsort: error: ", stderr);
+    if (error_tag != NULL)
+        fprintf(stderr, "%s: ", error_tag);
     if (file != NULL && file[0] != '\0')
         fprintf(stderr, "%s: ", file);
     vfprintf(stderr, fmt, ap);

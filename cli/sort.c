@@ -3,6 +3,12 @@
  * sort the one into the other under the memory budget (windows of rows, rows out of core),
  * and rename the outputs into place only when everything succeeded. With --rows, the outputs
  * already exist and their rows are written in place (not atomically).
+ *
+ * Under rowsort-mpi (a cluster of ranks), the rows are split among the ranks: rank 0
+ * creates the outputs under their temporary names, every other rank opens those files in
+ * place and writes its own rows, and rank 0 renames them into place only when every rank
+ * has written and synced its rows. Every rank passes the same collective steps (settle)
+ * in the same order, failed or not, so that a failure anywhere ends the run everywhere.
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 
@@ -22,9 +28,42 @@ typedef struct sort_run {
     size_t num_outputs_created;
     size_t num_committed;
     rowsort_ctx *ctx;
-    int in_place; /* --rows: outputs opened in place, synced rather than committed */
+    int in_place; /* --rows, or a rank other than 0: outputs opened in place, synced
+                   * rather than committed */
+    const cli_cluster *cluster; /* NULL: this process alone */
     rsio_sort_stats stats;
 } sort_run;
+
+static int distributed(const sort_run *run)
+{
+    return run->cluster != NULL && run->cluster->size > 1;
+}
+
+/* Rank 0 (or the process alone): creates and commits the outputs, writes the stats. */
+static int leader(const sort_run *run)
+{
+    return run->cluster == NULL || run->cluster->rank == 0;
+}
+
+/* The run's status after a step every rank takes: this rank's own failure (its message
+ * printed), else the worst of the other ranks' (printed by them), else 0. */
+static int settle(const sort_run *run, int status)
+{
+    if (!distributed(run))
+        return status;
+    const int worst = run->cluster->worst(run->cluster, status);
+    return status != 0 ? status : worst;
+}
+
+/* This rank's rows of [begin, end): contiguous, as many for every rank within one. */
+static void rank_rows(const cli_cluster *c, size_t begin, size_t end, size_t *first,
+                      size_t *last)
+{
+    const size_t rows = end - begin, ranks = (size_t)c->size, rank = (size_t)c->rank;
+    const size_t each = rows / ranks, extra = rows % ranks;
+    *first = begin + each * rank + (rank < extra ? rank : extra);
+    *last = *first + each + (rank < extra ? 1 : 0);
+}
 
 typedef struct sort_times {
     double open_s, create_s, sort_s, commit_s, total_s;
@@ -253,8 +292,9 @@ static int write_stats(const cli_sort_opts *opts, const sort_run *run, const sor
                 opts->smallest ? "true" : "false");
     else
         fputs("  \"top_k\": null,\n  \"smallest\": false,\n", f);
-    fprintf(f, "  \"isa\": \"%s\",\n  \"threads\": %u,\n",
-            rowsort_isa_name(rowsort_ctx_isa(run->ctx)), rowsort_ctx_threads(run->ctx));
+    fprintf(f, "  \"isa\": \"%s\",\n  \"threads\": %u,\n  \"ranks\": %d,\n",
+            rowsort_isa_name(rowsort_ctx_isa(run->ctx)), rowsort_ctx_threads(run->ctx),
+            run->cluster != NULL ? run->cluster->size : 1);
     size_t bytes = 0;
     for (size_t i = 0; i < opts->inputs.count; i++)
         bytes += run->inputs[i].hdr.data_bytes;
@@ -284,67 +324,147 @@ static void print_progress(const cli_sort_opts *opts, const sort_run *run, const
     for (size_t i = 0; i < opts->inputs.count; i++)
         bytes += run->inputs[i].hdr.data_bytes;
     const double mb_s = t->sort_s > 0 ? (double)bytes / t->sort_s / 1e6 : 0.0;
+    char ranks[48] = "";
+    if (distributed(run))
+        snprintf(ranks, sizeof ranks, " per rank, %d ranks (rank 0's times)", run->cluster->size);
     fprintf(stderr,
             "rowsort: sorted %zu rows x %zu %s (%zu operand%s) in %.3f ms (%.0f MB/s; total "
-            "%.3f ms with I/O), isa %s, %u thread%s\n",
+            "%.3f ms with I/O), isa %s, %u thread%s%s\n",
             in0->rows, in0->n, rowsort_dtype_name(in0->hdr.dtype), opts->inputs.count,
             opts->inputs.count == 1 ? "" : "s", t->sort_s * 1e3, mb_s, t->total_s * 1e3,
             rowsort_isa_name(rowsort_ctx_isa(run->ctx)), rowsort_ctx_threads(run->ctx),
-            rowsort_ctx_threads(run->ctx) == 1 ? "" : "s");
+            rowsort_ctx_threads(run->ctx) == 1 ? "" : "s", ranks);
+}
+
+/* The checks every rank makes before any file is written: inputs, top-k, context, rows. */
+static int prepare(const cli_sort_opts *opts, sort_run *run)
+{
+    int rc = open_inputs(opts, run);
+    if (rc != 0)
+        return rc;
+    const rsio_input *in0 = &run->inputs[0];
+    if (opts->top_k_set && opts->top_k > in0->n)
+        return cli_usage_error("--top-k %zu is larger than the row length %zu", opts->top_k,
+                               in0->n);
+    /* The context first: a bad --isa or ROWSORT_THREADS creates no file. */
+    rc = create_context(opts, run);
+    if (rc != 0)
+        return rc;
+    if (opts->rows_set && opts->row_end > in0->rows)
+        return cli_usage_error("--rows %zu:%zu is out of range (the input has %zu rows)",
+                               opts->row_begin, opts->row_end, in0->rows);
+    if (opts->rows_set) {
+        for (size_t i = 0; i < opts->inputs.count; i++)
+            if (cli_same_file(opts->inputs.items[i], opts->outputs.items[i]))
+                return cli_error(CLI_EXIT_USAGE, opts->outputs.items[i],
+                                 "--rows writes into its output in place: it must not be the "
+                                 "input");
+    }
+    return 0;
+}
+
+/* The shape of the outputs and the dtype of the indices. */
+typedef struct out_layout {
+    size_t ndim, shape[RSIO_MAX_NDIM], n;
+    rowsort_dtype idx_dtype;
+} out_layout;
+
+/* Outputs keep the input's shape; top-k replaces the last axis by k (a 0-D input, one row
+ * of one, gives a 1-D output of k). */
+static void layout_outputs(const cli_sort_opts *opts, const rsio_input *in0, out_layout *o)
+{
+    o->n = opts->top_k_set ? opts->top_k : in0->n;
+    o->ndim = in0->hdr.ndim;
+    memcpy(o->shape, in0->hdr.shape, sizeof o->shape);
+    if (opts->top_k_set) {
+        if (o->ndim == 0)
+            o->ndim = 1;
+        o->shape[o->ndim - 1] = o->n;
+    }
+    const int idx64 = opts->index_int64 || in0->n > (size_t)INT32_MAX;
+    o->idx_dtype = idx64 ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
+}
+
+/* Creates the outputs (or opens them in place): output i at paths[i] when paths is given
+ * (the temporaries rank 0 created), else at the path the options name. */
+static int create_outputs(const cli_sort_opts *opts, const out_layout *o, char (*paths)[1024],
+                          sort_run *run)
+{
+    const size_t nops = opts->inputs.count;
+    const size_t total = nops + (opts->argsort_path != NULL);
+    for (size_t i = 0; i < total; i++) {
+        const int values = i < nops;
+        rsio_output_format format = {opts->raw, values ? run->inputs[i].hdr.big_endian : 0};
+        const char *path = paths != NULL ? paths[i]
+                           : values      ? opts->outputs.items[i]
+                                         : opts->argsort_path;
+        const rowsort_dtype dtype = values ? run->inputs[i].hdr.dtype : o->idx_dtype;
+        const int rc = create_output(path, dtype, o->ndim, o->shape, &format, run);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Rank 0's outputs, created under temporary names, opened in place by every other rank:
+ * the names go from rank 0 to the others. */
+static int open_shared_outputs(const cli_sort_opts *opts, const out_layout *o, sort_run *run)
+{
+    const size_t total = opts->inputs.count + (opts->argsort_path != NULL);
+    int rc = 0;
+    if (leader(run)) {
+        rc = create_outputs(opts, o, NULL, run);
+        for (size_t i = 0; i < run->num_outputs_created && rc == 0; i++) {
+            /* The header, written through rank 0's mapping, must be in the file before
+             * the other ranks check it. */
+            rsio_error err;
+            if (rsio_output_flush(&run->outputs[i], &err) != RSIO_OK)
+                rc = cli_io_error(&err);
+        }
+    }
+    rc = settle(run, rc);
+    if (rc != 0)
+        return rc;
+    char(*paths)[1024] = calloc(total, sizeof *paths);
+    const int have = paths != NULL;
+    rc = settle(run, have ? 0 : cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory"));
+    if (rc != 0) {
+        free(paths);
+        return rc;
+    }
+    if (leader(run))
+        for (size_t i = 0; i < total; i++)
+            snprintf(paths[i], sizeof paths[i], "%s", run->outputs[i].temp_path);
+    if (run->cluster->share(run->cluster, paths, total * sizeof *paths) != 0)
+        rc = cli_error(CLI_EXIT_RUNTIME, NULL,
+                       "cannot pass the temporary outputs' names from rank 0 to the others");
+    if (rc == 0 && !leader(run))
+        rc = create_outputs(opts, o, paths, run);
+    free(paths);
+    return settle(run, rc);
 }
 
 static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
 {
     const double t0 = cli_now();
     const size_t nops = opts->inputs.count;
-    int rc = open_inputs(opts, run);
+    int rc = settle(run, prepare(opts, run));
     if (rc != 0)
         return rc;
     const rsio_input *in0 = &run->inputs[0];
-    const size_t rows = in0->rows, n = in0->n;
-    if (opts->top_k_set && opts->top_k > n)
-        return cli_usage_error("--top-k %zu is larger than the row length %zu", opts->top_k, n);
-    const size_t out_n = opts->top_k_set ? opts->top_k : n;
-
-    /* Outputs keep the input's shape; top-k replaces the last axis by k (a 0-D input, one
-     * row of one, gives a 1-D output of k). */
-    size_t out_shape[RSIO_MAX_NDIM];
-    size_t out_ndim = in0->hdr.ndim;
-    memcpy(out_shape, in0->hdr.shape, sizeof out_shape);
-    if (opts->top_k_set) {
-        if (out_ndim == 0)
-            out_ndim = 1;
-        out_shape[out_ndim - 1] = out_n;
-    }
-    const int idx64 = opts->index_int64 || n > (size_t)INT32_MAX;
-    const rowsort_dtype idx_dtype = idx64 ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
-
-    /* The context first: a bad --isa or ROWSORT_THREADS creates no file. */
-    rc = create_context(opts, run);
-    if (rc != 0)
-        return rc;
     const double t1 = cli_now();
 
-    if (opts->rows_set && opts->row_end > rows)
-        return cli_usage_error("--rows %zu:%zu is out of range (the input has %zu rows)",
-                               opts->row_begin, opts->row_end, rows);
-    run->in_place = opts->rows_set;
-    for (size_t i = 0; i < nops; i++) {
-        rsio_output_format format = {opts->raw, run->inputs[i].hdr.big_endian};
-        if (run->in_place && cli_same_file(opts->inputs.items[i], opts->outputs.items[i]))
-            return cli_error(CLI_EXIT_USAGE, opts->outputs.items[i],
-                             "--rows writes into its output in place: it must not be the input");
-        rc = create_output(opts->outputs.items[i], run->inputs[i].hdr.dtype, out_ndim, out_shape,
-                           &format, run);
-        if (rc != 0)
-            return rc;
-    }
-    if (opts->argsort_path != NULL) {
-        rsio_output_format format = {opts->raw, 0};
-        rc = create_output(opts->argsort_path, idx_dtype, out_ndim, out_shape, &format, run);
-        if (rc != 0)
-            return rc;
-    }
+    out_layout layout;
+    layout_outputs(opts, in0, &layout);
+    /* Every rank but 0 writes into rank 0's files in place, as --rows does into existing
+     * ones. */
+    run->in_place = opts->rows_set || !leader(run);
+    if (distributed(run) && !opts->rows_set)
+        rc = open_shared_outputs(opts, &layout, run);
+    else
+        rc = settle(run, create_outputs(opts, &layout, NULL, run));
+    if (rc != 0)
+        return rc;
     const double t2 = cli_now();
 
     rsio_sort_job job;
@@ -360,21 +480,35 @@ static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
     }
     job.outputs = run->outputs;
     job.indices = opts->argsort_path != NULL ? &run->outputs[nops] : NULL;
-    job.index_dtype = idx_dtype;
+    job.index_dtype = layout.idx_dtype;
     job.row_begin = opts->rows_set ? opts->row_begin : 0;
-    job.row_end = opts->rows_set ? opts->row_end : rows;
+    job.row_end = opts->rows_set ? opts->row_end : in0->rows;
     job.memory_limit_bytes = opts->memory_limit;
+    if (distributed(run)) {
+        rank_rows(run->cluster, job.row_begin, job.row_end, &job.row_begin, &job.row_end);
+        /* The default budget is a share of the machine's memory: the ranks on one machine
+         * split it. */
+        if (job.memory_limit_bytes == 0 && run->cluster->local_size > 1)
+            job.memory_limit_bytes = rsio_memory_default() / (size_t)run->cluster->local_size;
+    }
     rsio_error err;
     const rsio_kind kind = rsio_sort_run(&job, &run->stats, &err);
-    const double t3 = cli_now();
     if (kind != RSIO_OK) {
         if (err.path[0] == '\0' && nops == 1)
             snprintf(err.path, sizeof err.path, "%s", opts->inputs.items[0]);
-        return cli_io_error(&err);
+        rc = cli_io_error(&err);
     }
+    const double t3 = cli_now();
 
-    rc = commit_outputs(run);
-    if (rc != 0)
+    /* Rows written in place are synced by every rank; then rank 0 renames its temporaries,
+     * which hold every rank's rows. */
+    if (rc == 0 && run->in_place)
+        rc = commit_outputs(run);
+    rc = settle(run, rc);
+    if (rc == 0 && !run->in_place)
+        rc = commit_outputs(run);
+    rc = settle(run, rc);
+    if (rc != 0 || !leader(run))
         return rc;
     const double t4 = cli_now();
     t->open_s = t1 - t0;
@@ -385,7 +519,7 @@ static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
     if (opts->progress == 1 || (opts->progress == CLI_PROGRESS_AUTO && isatty(STDERR_FILENO)))
         print_progress(opts, run, t);
     if (opts->stats_path != NULL)
-        return write_stats(opts, run, t, out_n);
+        return write_stats(opts, run, t, layout.n);
     return 0;
 }
 
@@ -412,6 +546,7 @@ int cli_sort_execute(const cli_sort_opts *opts)
         release_run(&run);
         return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
     }
+    run.cluster = opts->cluster;
     cli_signals_install();
     sort_times times;
     memset(&times, 0, sizeof times);
@@ -422,8 +557,14 @@ int cli_sort_execute(const cli_sort_opts *opts)
 
 int cli_cmd_sort(int argc, char **argv)
 {
+    return cli_cmd_sort_on(NULL, argc, argv);
+}
+
+int cli_cmd_sort_on(const cli_cluster *cluster, int argc, char **argv)
+{
     cli_sort_opts opts;
     cli_sort_opts_init(&opts);
+    opts.cluster = cluster;
     int rc = cli_parse_sort_args(argc, argv, CLI_ARGS_POSITIONAL | CLI_ARGS_OUTPUTS | CLI_ARGS_RUN,
                                  "sort", &opts);
     if (rc == 0)

@@ -388,6 +388,17 @@ rsio_kind rsio_output_sync(rsio_output *out, rsio_error *err)
     return kind;
 }
 
+rsio_kind rsio_output_flush(rsio_output *out, rsio_error *err)
+{
+    if (out == NULL || out->fd < 0)
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, out == NULL ? "" : out->final_path,
+                         "no output to flush");
+    if (out->map != NULL && msync(out->map, out->map_bytes, MS_SYNC) != 0)
+        return rsio_fail_errno(err, RSIO_RUNTIME, errno, out->final_path,
+                               "cannot write the output");
+    return RSIO_OK;
+}
+
 void rsio_output_close(rsio_output *out)
 {
     if (out == NULL || out->temp_path[0] != '\0')

@@ -200,6 +200,10 @@ rsio_kind rsio_output_open_existing(const char *path, rowsort_dtype dtype, size_
 /* Writes an output opened by rsio_output_open_existing back (msync, fsync) and unmaps it.
  * RSIO_RUNTIME "cannot write the output: ...". */
 rsio_kind rsio_output_sync(rsio_output *out, rsio_error *err);
+/* Writes what the mapping holds so far (msync) to the file, which stays mapped: another
+ * process may then open it (rowsort-mpi's ranks open rank 0's temporaries in place). Only
+ * the pages written so far cost anything. RSIO_RUNTIME "cannot write the output: ...". */
+rsio_kind rsio_output_flush(rsio_output *out, rsio_error *err);
 /* Unmaps and closes an output opened in place without syncing; also a no-op on a zeroed
  * struct. */
 void rsio_output_close(rsio_output *out);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what rowsort needs to build, test and benchmark on Debian 12:
-# Debian packages (compiler, CMake, OpenMP, hwloc, Check, inih, Highway) and a
+# Debian packages (compiler, CMake, OpenMP, hwloc, Check, inih, Highway, Open MPI) and a
 # Python virtual environment in .venv (NumPy 2.x, ml_dtypes, pytest; jax with --jax).
 # Idempotent: skips what is already there. Runs as root or with sudo.
 set -euo pipefail
@@ -15,7 +15,8 @@ for a in "$@"; do
 done
 
 pkgs=(build-essential cmake pkg-config libomp-dev check libsubunit-dev libhwloc-dev hwloc
-      libinih-dev libhwy-dev clang python3 python3-venv python3-pip time)
+      libinih-dev libhwy-dev clang python3 python3-venv python3-pip time
+      libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
