@@ -133,12 +133,14 @@ void cli_print_help(const char *command);
 /* Loads an INI job file into opts; relative paths resolve against the file's folder. */
 int cli_job_load(const char *path, cli_sort_opts *opts);
 
-/* ---- temporaries removed on SIGINT/SIGTERM (signals.c) ---- */
+/* ---- temporaries removed on SIGINT, SIGTERM and SIGHUP (signals.c) ---- */
 
-/* Installs handlers for SIGINT and SIGTERM that unlink the registered temporaries and exit
- * with 128 + the signal number. */
+/* Installs handlers for SIGINT, SIGTERM and SIGHUP (unless ignored) that unlink the
+ * registered temporaries and exit with 128 + the signal number. */
 void cli_signals_install(void);
-/* Blocks SIGINT/SIGTERM around the creation of a temporary and its registration. */
+/* Holds those signals back (in every thread: the handler defers them) around the creation
+ * of a temporary and its registration, and around the commit of the outputs; unblocking
+ * acts on one that came meanwhile. */
 void cli_signals_block(void);
 void cli_signals_unblock(void);
 /* Registers a temporary path (copied); returns 0, or -1 when the table is full. */
@@ -178,5 +180,23 @@ int cli_same_file(const char *a, const char *b);
 /* Writes text to path atomically (temporary beside it, fsync, rename); "-" is stdout.
  * Returns 0 or an exit status (error printed). */
 int cli_write_file_atomic(const char *path, const char *text, size_t len);
+/* The same in two steps: cli_atomic_open creates the temporary (or opens a device or a pipe,
+ * written through; "-" is stdout) with `reserve` bytes reserved, cli_atomic_finish writes the
+ * text and renames it into place; cli_atomic_abort removes it. Each returns 0 or an exit
+ * status (error printed; the temporary removed). */
+typedef struct cli_atomic_file {
+    char path[4096]; /* where it goes: a symbolic link's target */
+    char temp[4200]; /* "" when none is left */
+    int fd;          /* -1 when closed */
+    int through;     /* a device or a pipe: written in place */
+    int to_stdout;   /* "-" */
+} cli_atomic_file;
+int cli_atomic_open(cli_atomic_file *f, const char *path, size_t reserve);
+int cli_atomic_finish(cli_atomic_file *f, const char *text, size_t len);
+void cli_atomic_abort(cli_atomic_file *f);
+/* Where a file path leads: the path with every symbolic link resolved, or, for a file that
+ * does not exist yet, its resolved folder and its name; the path itself when neither
+ * resolves. Two names of one file give one answer. */
+void cli_canonical_path(const char *path, char *out, size_t cap);
 
 #endif /* CLI_H */

@@ -8,14 +8,19 @@
  *   [output]  files = out_a.npy out_b.npy, argsort = idx.npy, stats = stats.json
  *
  * Unknown sections and keys are errors with their line; relative paths resolve against the
- * job file's folder; flags after the job file on the command line override it.
+ * job file's folder; flags after the job file on the command line override it. Before inih
+ * reads it, check_text() refuses what inih would misread silently: lines longer than its
+ * buffer (it splits them), NUL bytes, and a `files` key given twice in a section (which
+ * inih hands over just as it hands over a value's continuation lines).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -31,7 +36,8 @@ typedef struct job_state {
 
 static int job_fail(job_state *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Records the first error; returning 0 makes inih report the line. */
+/* Records the first error; returning 0 makes inih report the line. Control characters of
+ * the file (what a binary file is made of) are shown as '?'. */
 static int job_fail(job_state *job, const char *fmt, ...)
 {
     if (job->message[0] == '\0') {
@@ -39,8 +45,71 @@ static int job_fail(job_state *job, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(job->message, sizeof job->message, fmt, ap);
         va_end(ap);
+        for (char *c = job->message; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
     }
     return 0;
+}
+
+/* The longest line inih reads whole (INI_MAX_LINE is 200 in Debian's libinih, the NUL and
+ * a newline included); longer ones it would cut in two. */
+#define JOB_MAX_LINE 198
+
+/* The checks inih cannot make (see the top of the file). Returns 0 or an exit status. */
+static int check_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0; /* ini_parse reports it */
+    char section[64] = "", files_in[16][64];
+    size_t num_files = 0, len = 0;
+    int line = 1, rc = 0, last = 0;
+    char head[80]; /* the start of the line, for its key */
+    while (rc == 0 && !last) {
+        int c = fgetc(f);
+        if (c == EOF) {
+            if (len == 0)
+                break;
+            c = '\n'; /* a last line without its newline */
+            last = 1;
+        }
+        if (c == '\0') {
+            rc = cli_error(CLI_EXIT_USAGE, path, "line %d: a NUL byte: not a text job file", line);
+            break;
+        }
+        if (c != '\n') {
+            if (len < sizeof head - 1)
+                head[len] = (char)c;
+            if (++len > JOB_MAX_LINE)
+                rc = cli_error(CLI_EXIT_USAGE, path,
+                               "line %d: longer than %d characters, the most a line may have",
+                               line, JOB_MAX_LINE);
+            continue;
+        }
+        head[len < sizeof head - 1 ? len : sizeof head - 1] = '\0';
+        /* A section header, or a `files` key at the start of a line (not a continuation). */
+        const char *h = head;
+        while (*h == ' ' || *h == '\t')
+            h++;
+        const int at_start = h == head;
+        if (*h == '[') {
+            const size_t n = strcspn(h + 1, "]");
+            snprintf(section, sizeof section, "%.*s", (int)(n < 60 ? n : 60), h + 1);
+        } else if (at_start && strncmp(h, "files", 5) == 0 &&
+                   (h[5] == '=' || h[5] == ':' || isspace((unsigned char)h[5]))) {
+            for (size_t i = 0; i < num_files && rc == 0; i++)
+                if (strcmp(files_in[i], section) == 0)
+                    rc = cli_error(CLI_EXIT_USAGE, path, "line %d: 'files' given twice in [%s]",
+                                   line, section);
+            if (num_files < sizeof files_in / sizeof files_in[0])
+                snprintf(files_in[num_files++], sizeof files_in[0], "%s", section);
+        }
+        line++;
+        len = 0;
+    }
+    fclose(f);
+    return rc;
 }
 
 /* dir + value unless value is absolute; into a fresh string (NULL: out of memory). */
@@ -241,6 +310,16 @@ int cli_job_load(const char *path, cli_sort_opts *opts)
         }
         memcpy(job->dir, path, len);
         job->dir[len] = '\0';
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        free(job);
+        return cli_error(CLI_EXIT_USAGE, path, "is a directory, not a job file");
+    }
+    int rc0 = check_text(path);
+    if (rc0 != 0) {
+        free(job);
+        return rc0;
     }
     errno = 0;
     const int line = ini_parse(path, handler, job);

@@ -6,6 +6,12 @@
  * 128 + the signal number; unlink, write and _exit are async-signal-safe. The table is the
  * program's static state (the library has none). Registration happens with the signals
  * blocked, so a temporary is never created without being in the table.
+ *
+ * "Blocked" is two things: the calling thread's signal mask, and a flag the handler reads.
+ * The mask alone would not do: the kernel hands a process's signal to any thread that does
+ * not block it, and OpenMP's worker threads (created before, with their own masks) would
+ * run the handler in the middle of a commit, between the renames of two outputs. With the
+ * flag set, the handler only notes the signal; unblocking acts on it.
  */
 #define _POSIX_C_SOURCE 200809L /* sigaction, sigprocmask */
 
@@ -20,16 +26,25 @@
 
 static char temp_paths[MAX_TEMPS][MAX_PATH_LEN];
 static volatile sig_atomic_t temp_count;
+static volatile sig_atomic_t deferring; /* cli_signals_block() .. cli_signals_unblock() */
+static volatile sig_atomic_t pending;   /* a signal that came meanwhile (0: none) */
 
 static void on_signal(int sig)
 {
+    if (deferring) {
+        pending = sig;
+        return;
+    }
     for (sig_atomic_t i = 0; i < temp_count; i++)
         if (temp_paths[i][0] != '\0')
             unlink(temp_paths[i]);
     static const char msg_int[] = "rowsort: error: interrupted; temporary outputs removed\n";
     static const char msg_term[] = "rowsort: error: terminated; temporary outputs removed\n";
-    const char *msg = sig == SIGINT ? msg_int : msg_term;
-    const size_t len = sig == SIGINT ? sizeof msg_int - 1 : sizeof msg_term - 1;
+    static const char msg_hup[] = "rowsort: error: hung up; temporary outputs removed\n";
+    const char *msg = sig == SIGINT ? msg_int : sig == SIGHUP ? msg_hup : msg_term;
+    const size_t len = sig == SIGINT    ? sizeof msg_int - 1
+                       : sig == SIGHUP ? sizeof msg_hup - 1
+                                       : sizeof msg_term - 1;
     ssize_t written = write(STDERR_FILENO, msg, len);
     (void)written;
     _exit(128 + sig);
@@ -43,8 +58,14 @@ void cli_signals_install(void)
     sigemptyset(&sa.sa_mask);
     sigaddset(&sa.sa_mask, SIGINT);
     sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGHUP);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A terminal that closes under a run: the same as SIGTERM, unless the run ignores it
+     * (nohup). */
+    struct sigaction old;
+    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
 }
 
 static void set_mask(int how)
@@ -53,16 +74,26 @@ static void set_mask(int how)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     sigprocmask(how, &set, NULL);
 }
 
 void cli_signals_block(void)
 {
     set_mask(SIG_BLOCK);
+    deferring = 1;
 }
 
 void cli_signals_unblock(void)
 {
+    deferring = 0;
+    /* A signal that a worker thread took meanwhile: acted on now. One that comes after this
+     * check runs the handler itself. */
+    const int sig = pending;
+    if (sig != 0) {
+        pending = 0;
+        on_signal(sig);
+    }
     set_mask(SIG_UNBLOCK);
 }
 

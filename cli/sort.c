@@ -12,10 +12,12 @@
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -32,6 +34,8 @@ typedef struct sort_run {
                    * rather than committed */
     const cli_cluster *cluster; /* NULL: this process alone */
     rsio_sort_stats stats;
+    cli_atomic_file stats_file; /* --stats: opened before the outputs are committed */
+    int stats_open;
 } sort_run;
 
 static int distributed(const sort_run *run)
@@ -78,6 +82,8 @@ static void release_run(sort_run *run)
         else
             rsio_output_abort(&run->outputs[i]);
     }
+    if (run->stats_open)
+        cli_atomic_abort(&run->stats_file);
     cli_signals_clear();
     for (size_t i = 0; i < run->num_inputs_open; i++)
         rsio_input_close(&run->inputs[i]);
@@ -98,21 +104,32 @@ static const char *written_file(const cli_sort_opts *opts, size_t i)
     return stats != NULL && strcmp(stats, "-") != 0 ? stats : NULL;
 }
 
-/* Every output file name once: two outputs on one path would leave only one of them. */
+/* Every output file once, however it is spelled (o/x.npy, ./o/x.npy, a link to it): two
+ * outputs in one file would leave only one of them. */
 static int check_output_names(const cli_sort_opts *opts)
 {
     const size_t files = opts->outputs.count + 2;
+    char(*canon)[PATH_MAX] = calloc(files, sizeof *canon);
+    if (canon == NULL)
+        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
     for (size_t i = 0; i < files; i++) {
         const char *a = written_file(opts, i);
-        if (a == NULL)
-            continue;
-        for (size_t j = i + 1; j < files; j++) {
+        if (a != NULL)
+            cli_canonical_path(a, canon[i], sizeof canon[i]);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < files && rc == 0; i++) {
+        const char *a = written_file(opts, i);
+        for (size_t j = i + 1; j < files && a != NULL && rc == 0; j++) {
             const char *b = written_file(opts, j);
-            if (b != NULL && strcmp(a, b) == 0)
-                return cli_usage_error("%s: named twice as an output", a);
+            if (b != NULL && strcmp(canon[i], canon[j]) == 0)
+                rc = strcmp(a, b) == 0
+                         ? cli_usage_error("%s: named twice as an output", a)
+                         : cli_usage_error("%s and %s: one file named twice as an output", a, b);
         }
     }
-    return 0;
+    free(canon);
+    return rc;
 }
 
 static int same_shape(const rsio_npy_header *a, const rsio_npy_header *b)
@@ -199,8 +216,37 @@ static int create_output(const char *path, rowsort_dtype dtype, size_t ndim, con
     return 0;
 }
 
-/* Renames every output into place. If one fails, the ones already renamed are removed too:
- * a run's outputs appear all together or not at all. */
+/* A second name (a hard link beside it: .NAME.rowsort-prev-XXXXXX) for the file under
+ * `path` now, so that it can be put back if a later output's commit fails; keep is "" when
+ * there is none (no file, or a file system without hard links). */
+static void keep_previous(const char *path, char *keep, size_t cap)
+{
+    keep[0] = '\0';
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const size_t base_max = NAME_MAX - strlen("..rowsort-prev-XXXXXX");
+    const int base_len = (int)(strlen(base) < base_max ? strlen(base) : base_max);
+    if (snprintf(keep, cap, "%.*s.%.*s.rowsort-prev-XXXXXX", (int)(base - path), path, base_len,
+                 base) >= (int)cap) {
+        keep[0] = '\0';
+        return;
+    }
+    const int fd = mkstemp(keep);
+    if (fd < 0) {
+        keep[0] = '\0';
+        return;
+    }
+    close(fd);
+    if (unlink(keep) != 0 || link(path, keep) != 0)
+        keep[0] = '\0';
+}
+
+/* Renames every output into place: all of them or none. If one fails, the ones already
+ * renamed are undone: the file each replaced is put back (kept by keep_previous), or the
+ * new file removed where there was none. */
 static int commit_outputs(sort_run *run)
 {
     int status = 0;
@@ -213,20 +259,35 @@ static int commit_outputs(sort_run *run)
         }
         return status;
     }
+    const size_t count = run->num_outputs_created;
+    char(*kept)[PATH_MAX + 32] = count > 1 ? calloc(count, sizeof *kept) : NULL;
+    if (count > 1 && kept == NULL)
+        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
     cli_signals_block();
-    for (size_t i = 0; i < run->num_outputs_created; i++) {
+    for (size_t i = 0; kept != NULL && i < count; i++)
+        keep_previous(run->outputs[i].final_path, kept[i], sizeof kept[i]);
+    for (size_t i = 0; i < count; i++) {
         rsio_error err;
         /* A failed commit removes its own temporary, and its renamed file when only the
          * folder sync failed: a file that was under the final name before is not touched. */
         if (rsio_output_commit(&run->outputs[i], &err) != RSIO_OK) {
             status = cli_io_error(&err);
-            for (size_t j = 0; j < run->num_committed; j++)
-                unlink(run->outputs[j].final_path);
+            for (size_t j = 0; j < run->num_committed; j++) {
+                const char *path = run->outputs[j].final_path;
+                if (kept != NULL && kept[j][0] != '\0' && rename(kept[j], path) == 0)
+                    kept[j][0] = '\0';
+                else
+                    unlink(path);
+            }
             break;
         }
         run->num_committed++;
     }
+    for (size_t i = 0; kept != NULL && i < count; i++)
+        if (kept[i][0] != '\0')
+            unlink(kept[i]);
     cli_signals_unblock();
+    free(kept);
     return status;
 }
 
@@ -256,7 +317,7 @@ static void json_list(FILE *f, const cli_strlist *list)
     fputc(']', f);
 }
 
-static int write_stats(const cli_sort_opts *opts, const sort_run *run, const sort_times *t,
+static int write_stats(const cli_sort_opts *opts, sort_run *run, const sort_times *t,
                        size_t out_n)
 {
     char *text = NULL;
@@ -312,7 +373,8 @@ static int write_stats(const cli_sort_opts *opts, const sort_run *run, const sor
         free(text);
         return cli_error(CLI_EXIT_RUNTIME, opts->stats_path, "out of memory");
     }
-    const int status = cli_write_file_atomic(opts->stats_path, text, len);
+    run->stats_open = 0;
+    const int status = cli_atomic_finish(&run->stats_file, text, len);
     free(text);
     return status;
 }
@@ -354,11 +416,30 @@ static int prepare(const cli_sort_opts *opts, sort_run *run)
         return cli_usage_error("--rows %zu:%zu is out of range (the input has %zu rows)",
                                opts->row_begin, opts->row_end, in0->rows);
     if (opts->rows_set) {
+        /* Written in place: no output may be an input (its own or another operand's). */
+        for (size_t j = 0; j <= opts->outputs.count; j++) {
+            const char *out = written_file(opts, j);
+            for (size_t i = 0; i < opts->inputs.count && out != NULL; i++)
+                if (cli_same_file(opts->inputs.items[i], out))
+                    return cli_error(CLI_EXIT_USAGE, out,
+                                     "--rows writes into its outputs in place: %s",
+                                     strcmp(opts->inputs.items[i], out) == 0
+                                         ? "it must not be an input"
+                                         : "it is an input (the same file)");
+        }
+    }
+    /* The stats file's temporary now, its blocks reserved: once the outputs are renamed into
+     * place, writing it cannot fail for want of room or of a folder. */
+    if (opts->stats_path != NULL && leader(run)) {
+        size_t names = 0; /* the JSON lists every file name, escaped (at most 6 bytes each) */
         for (size_t i = 0; i < opts->inputs.count; i++)
-            if (cli_same_file(opts->inputs.items[i], opts->outputs.items[i]))
-                return cli_error(CLI_EXIT_USAGE, opts->outputs.items[i],
-                                 "--rows writes into its output in place: it must not be the "
-                                 "input");
+            names += strlen(opts->inputs.items[i]);
+        for (size_t j = 0; j < opts->outputs.count + 2; j++)
+            names += written_file(opts, j) != NULL ? strlen(written_file(opts, j)) : 0;
+        rc = cli_atomic_open(&run->stats_file, opts->stats_path, 4096 + 6 * names);
+        if (rc != 0)
+            return rc;
+        run->stats_open = 1;
     }
     return 0;
 }

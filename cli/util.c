@@ -78,67 +78,139 @@ static int write_all(int fd, const char *text, size_t len)
     return 0;
 }
 
-int cli_write_file_atomic(const char *path, const char *text, size_t len)
+int cli_atomic_open(cli_atomic_file *f, const char *path, size_t reserve)
 {
+    memset(f, 0, sizeof *f);
+    f->fd = -1;
     if (strcmp(path, "-") == 0) {
-        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
-            return cli_error(CLI_EXIT_RUNTIME, "-", "cannot write to stdout");
+        f->to_stdout = 1;
         return 0;
     }
+    snprintf(f->path, sizeof f->path, "%s", path);
     struct stat st, lst;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return cli_error(CLI_EXIT_USAGE, path, "is a directory, not a file");
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         /* A device or a pipe (/dev/stdout on a terminal or a pipe, a FIFO): written through;
          * a rename would replace it (as root, even /dev/null). */
-        const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
+        f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (f->fd < 0)
             return cli_error(CLI_EXIT_RUNTIME, path, "cannot open: %s", strerror(errno));
-        const int failed = write_all(fd, text, len) != 0;
-        const int e = errno;
-        if (close(fd) != 0 || failed)
-            return cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s",
-                             strerror(failed ? e : errno));
+        f->through = 1;
         return 0;
     }
     /* A symbolic link: its target is replaced, atomically, and the link kept. */
-    char resolved[PATH_MAX];
     if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        char resolved[PATH_MAX];
         if (realpath(path, resolved) == NULL)
             return cli_error(CLI_EXIT_USAGE, path,
                              "is a symbolic link to nothing that can be replaced: %s",
                              strerror(errno));
-        path = resolved;
+        snprintf(f->path, sizeof f->path, "%s", resolved);
     }
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    const int dir_len = (int)(base - path);
-    char temp[1200];
-    if (base[0] == '\0' || snprintf(temp, sizeof temp, "%.*s.%s.rowsort-XXXXXX", dir_len, path,
-                                    base) >= (int)sizeof temp)
+    const char *slash = strrchr(f->path, '/');
+    const char *base = slash ? slash + 1 : f->path;
+    const int dir_len = (int)(base - f->path);
+    /* A name near NAME_MAX leaves no room for the temporary's dot and tag: its start only. */
+    const size_t base_max = NAME_MAX - strlen("..rowsort-XXXXXX");
+    const int base_len = (int)(strlen(base) < base_max ? strlen(base) : base_max);
+    if (base[0] == '\0' || snprintf(f->temp, sizeof f->temp, "%.*s.%.*s.rowsort-XXXXXX", dir_len,
+                                    f->path, base_len, base) >= (int)sizeof f->temp)
         return cli_error(CLI_EXIT_USAGE, path, "not a usable file name");
 
     cli_signals_block();
-    const int fd = mkstemp(temp);
+    f->fd = mkstemp(f->temp);
     const int create_errno = errno;
-    if (fd >= 0)
-        cli_signals_add_temp(temp);
+    if (f->fd >= 0)
+        cli_signals_add_temp(f->temp);
     cli_signals_unblock();
-    if (fd < 0)
+    if (f->fd < 0) {
+        f->temp[0] = '\0';
         return cli_error(create_errno == ENOENT || create_errno == ENOTDIR ? CLI_EXIT_USAGE
                                                                            : CLI_EXIT_RUNTIME,
                          path, "cannot create the file in its folder: %s", strerror(create_errno));
+    }
     /* mkstemp makes 0600; a stats file is for anyone who may read the folder. */
-    (void)fchmod(fd, 0644);
+    (void)fchmod(f->fd, 0644);
+    /* The blocks reserved now: a full disk fails here, not once the outputs are in place. */
+    const int rc = reserve > 0 ? posix_fallocate(f->fd, 0, (off_t)reserve) : 0;
+    if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
+        cli_atomic_abort(f);
+        return cli_error(CLI_EXIT_RUNTIME, path, "cannot reserve %zu bytes: %s", reserve,
+                         strerror(rc));
+    }
+    return 0;
+}
+
+int cli_atomic_finish(cli_atomic_file *f, const char *text, size_t len)
+{
+    const char *path = f->path;
+    if (f->to_stdout) {
+        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+            return cli_error(CLI_EXIT_RUNTIME, "-", "cannot write to stdout");
+        return 0;
+    }
     int status = 0;
-    if (write_all(fd, text, len) != 0 || fsync(fd) != 0) {
+    if (f->through) {
+        const int failed = write_all(f->fd, text, len) != 0;
+        const int e = errno;
+        if (close(f->fd) != 0 || failed)
+            status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s",
+                               strerror(failed ? e : errno));
+        f->fd = -1;
+        return status;
+    }
+    if (write_all(f->fd, text, len) != 0 || ftruncate(f->fd, (off_t)len) != 0 || fsync(f->fd) != 0)
         status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(errno));
-        close(fd);
-    } else if (close(fd) != 0) {
+    else if (close(f->fd) != 0)
         status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(errno));
-    } else if (rename(temp, path) != 0) {
+    else
+        f->fd = -1;
+    if (status == 0 && rename(f->temp, path) != 0)
         status = cli_error(errno == EISDIR ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME, path,
                            "cannot rename the file into place: %s", strerror(errno));
-    }
     if (status != 0)
-        unlink(temp);
+        cli_atomic_abort(f);
+    f->temp[0] = '\0';
     return status;
+}
+
+void cli_atomic_abort(cli_atomic_file *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
+    if (f->temp[0] != '\0')
+        unlink(f->temp);
+    f->temp[0] = '\0';
+}
+
+int cli_write_file_atomic(const char *path, const char *text, size_t len)
+{
+    cli_atomic_file f;
+    const int rc = cli_atomic_open(&f, path, 0);
+    return rc != 0 ? rc : cli_atomic_finish(&f, text, len);
+}
+
+void cli_canonical_path(const char *path, char *out, size_t cap)
+{
+    char resolved[PATH_MAX];
+    if (realpath(path, resolved) != NULL) {
+        snprintf(out, cap, "%s", resolved);
+        return;
+    }
+    /* Not there yet: its folder resolved, and its name. */
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[PATH_MAX];
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (base[0] != '\0' && realpath(dir, resolved) != NULL)
+        snprintf(out, cap, "%s/%s", strcmp(resolved, "/") == 0 ? "" : resolved, base);
+    else
+        snprintf(out, cap, "%s", path);
 }

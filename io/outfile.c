@@ -160,8 +160,11 @@ rsio_kind rsio_output_create(const char *name, rowsort_dtype dtype, size_t ndim,
     const size_t total = header_bytes + data_bytes;
 
     memcpy(out->final_path, path, path_len + 1);
-    const int temp_len = snprintf(out->temp_path, sizeof out->temp_path, "%.*s.%s" TEMP_TAG "%0*d",
-                                  (int)dir_len, path, base, TEMP_RANDOM, 0);
+    /* A name near NAME_MAX leaves no room for the temporary's dot and tag: its start only. */
+    const size_t base_max = NAME_MAX - 1 - strlen(TEMP_TAG) - TEMP_RANDOM;
+    const size_t base_len = strlen(base) < base_max ? strlen(base) : base_max;
+    const int temp_len = snprintf(out->temp_path, sizeof out->temp_path, "%.*s.%.*s" TEMP_TAG "%0*d",
+                                  (int)dir_len, path, (int)base_len, base, TEMP_RANDOM, 0);
     out->fd = create_temp(out->temp_path, (size_t)temp_len, out);
     if (out->fd < 0) {
         const int e = errno;

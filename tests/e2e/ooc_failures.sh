@@ -4,7 +4,8 @@
 # - a 1 MiB tmpfs (root only; skipped otherwise): the output, then the sorted-runs file of an
 #   out-of-core row, hit ENOSPC: exit 1, "No space left on device", the tmpfs left empty;
 # - SIGTERM and SIGINT mid-run: exit 143/130, no output, no temporary;
-# - SIGKILL mid-run over a previous output: the previous output intact under its name.
+# - SIGKILL mid-run over a previous output: the previous output intact under its name;
+# - the rename of a second output refused: the first output's previous file put back.
 set -u
 RS=${1:?usage: ooc_failures.sh ROWSORT_BIN}
 case "$RS" in /*) ;; *) RS="$PWD/$RS" ;; esac
@@ -72,6 +73,26 @@ wait $pid 2>/dev/null
 # The output's temporary (.kill.npy.rowsort-XXXXXX) cannot be removed by a killed process; the
 # sorted runs are in an unlinked file and vanish with it.
 echo "ooc_failures: after SIGKILL, left: $(find . -name '.*rowsort*' | tr '\n' ' ')"
+
+find . -name '.*rowsort*' -delete
+
+# ---- a later output's rename fails: the earlier ones are undone, the files they replaced
+# put back (two outputs; the second's name becomes a folder while the run sorts) ----
+"$RS" gen --shape 8x4194304 --dtype int32 -o pay.npy || fail "gen pay.npy"
+echo "previous keys" >ok.npy
+echo "previous payload" >op.npy
+"$RS" sort long.npy pay.npy -o ok.npy -o op.npy --memory-limit 16M --threads 1 2>err.txt &
+pid=$!
+sleep 1
+rm op.npy && mkdir op.npy
+wait $pid
+rc=$?
+[ $rc -eq 2 ] || fail "rename refused: exit $rc, expected 2"
+grep -q "^rowsort: error: op.npy: cannot move the output into place: Is a directory" err.txt ||
+  fail "rename refused: message: $(cat err.txt)"
+[ "$(cat ok.npy)" = "previous keys" ] || fail "rename refused: ok.npy is not the previous file"
+[ -z "$(find . -name '.*rowsort*')" ] || fail "rename refused: left: $(find . -name '.*rowsort*')"
+rmdir op.npy
 
 echo "ooc_failures: $failures failure(s)"
 [ $failures -eq 0 ]
