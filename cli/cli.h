@@ -194,6 +194,11 @@ typedef struct cli_atomic_file {
 int cli_atomic_open(cli_atomic_file *f, const char *path, size_t reserve);
 int cli_atomic_finish(cli_atomic_file *f, const char *text, size_t len);
 void cli_atomic_abort(cli_atomic_file *f);
+/* The outcome of a step every rank of a cluster takes (NULL or one rank: status itself):
+ * this rank's own failure (its message printed), else the worst of the others' (printed
+ * by them; CLI_DONE when one printed --help), else 0. Collective: every rank calls it at
+ * the same point, whatever happened before, or the ranks wait for each other forever. */
+int cli_cluster_agree(const cli_cluster *c, int status);
 /* Where a file path leads: the path with every symbolic link resolved, or, for a file that
  * does not exist yet, its resolved folder and its name; the path itself when neither
  * resolves. Two names of one file give one answer. */

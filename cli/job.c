@@ -13,7 +13,6 @@
  * buffer (it splits them), NUL bytes, and a `files` key given twice in a section (which
  * inih hands over just as it hands over a value's continuation lines).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <ini.h>
@@ -52,64 +51,97 @@ static int job_fail(job_state *job, const char *fmt, ...)
     return 0;
 }
 
-/* The longest line inih reads whole (INI_MAX_LINE is 200 in Debian's libinih, the NUL and
- * a newline included); longer ones it would cut in two. */
-#define JOB_MAX_LINE 198
+/* The longest line inih reads whole (INI_MAX_LINE is 200 in Debian's libinih, its NUL
+ * included); longer ones it would cut in two. */
+#define JOB_MAX_LINE 199
+/* Job files are small: read whole (once: a pipe cannot be read twice). */
+#define JOB_MAX_BYTES (1u << 20)
 
-/* The checks inih cannot make (see the top of the file). Returns 0 or an exit status. */
-static int check_text(const char *path)
+/* The checks inih cannot make (see the top of the file) on the job file's text. Returns 0
+ * or an exit status. */
+static int check_text(const char *path, const char *text, size_t bytes)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return 0; /* ini_parse reports it */
     char section[64] = "", files_in[16][64];
-    size_t num_files = 0, len = 0;
-    int line = 1, rc = 0, last = 0;
-    char head[80]; /* the start of the line, for its key */
-    while (rc == 0 && !last) {
-        int c = fgetc(f);
-        if (c == EOF) {
-            if (len == 0)
-                break;
-            c = '\n'; /* a last line without its newline */
-            last = 1;
-        }
-        if (c == '\0') {
-            rc = cli_error(CLI_EXIT_USAGE, path, "line %d: a NUL byte: not a text job file", line);
-            break;
-        }
-        if (c != '\n') {
-            if (len < sizeof head - 1)
-                head[len] = (char)c;
-            if (++len > JOB_MAX_LINE)
-                rc = cli_error(CLI_EXIT_USAGE, path,
-                               "line %d: longer than %d characters, the most a line may have",
-                               line, JOB_MAX_LINE);
-            continue;
-        }
-        head[len < sizeof head - 1 ? len : sizeof head - 1] = '\0';
-        /* A section header, or a `files` key at the start of a line (not a continuation). */
-        const char *h = head;
-        while (*h == ' ' || *h == '\t')
+    size_t num_files = 0;
+    int line = 1, after_section = 0;
+    size_t at = 0;
+    if (bytes >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        at = 3; /* a UTF-8 byte-order mark, which inih skips */
+    while (at < bytes) {
+        const char *start = text + at;
+        const char *nl = memchr(start, '\n', bytes - at);
+        size_t len = nl != NULL ? (size_t)(nl - start) : bytes - at;
+        at += len + 1;
+        if (memchr(start, '\0', len) != NULL)
+            return cli_error(CLI_EXIT_USAGE, path, "line %d: a NUL byte: not a text job file",
+                             line);
+        if (len > 0 && start[len - 1] == '\r')
+            len--; /* CRLF */
+        if (len > JOB_MAX_LINE)
+            return cli_error(CLI_EXIT_USAGE, path,
+                             "line %d: longer than %d characters, the most a line may have",
+                             line, JOB_MAX_LINE);
+        /* A section header, or a `files` key (a line at the start, or the first after a
+         * header: inih continues only a key's value). */
+        const char *h = start, *end = start + len;
+        while (h < end && (*h == ' ' || *h == '\t'))
             h++;
-        const int at_start = h == head;
-        if (*h == '[') {
-            const size_t n = strcspn(h + 1, "]");
+        const size_t rest = (size_t)(end - h);
+        if (rest > 0 && *h == '[') {
+            const char *close = memchr(h, ']', rest);
+            const size_t n = close != NULL ? (size_t)(close - h - 1) : rest - 1;
             snprintf(section, sizeof section, "%.*s", (int)(n < 60 ? n : 60), h + 1);
-        } else if (at_start && strncmp(h, "files", 5) == 0 &&
-                   (h[5] == '=' || h[5] == ':' || isspace((unsigned char)h[5]))) {
-            for (size_t i = 0; i < num_files && rc == 0; i++)
-                if (strcmp(files_in[i], section) == 0)
-                    rc = cli_error(CLI_EXIT_USAGE, path, "line %d: 'files' given twice in [%s]",
-                                   line, section);
-            if (num_files < sizeof files_in / sizeof files_in[0])
-                snprintf(files_in[num_files++], sizeof files_in[0], "%s", section);
+            after_section = 1;
+        } else if (rest > 0 && *h != ';' && *h != '#') {
+            const int is_key = h == start || after_section;
+            if (is_key && rest >= 5 && strncmp(h, "files", 5) == 0 &&
+                (rest == 5 || h[5] == '=' || h[5] == ':' || h[5] == ' ' || h[5] == '\t')) {
+                for (size_t i = 0; i < num_files; i++)
+                    if (strcmp(files_in[i], section) == 0)
+                        return cli_error(CLI_EXIT_USAGE, path,
+                                         "line %d: 'files' given twice in [%s]", line, section);
+                if (num_files < sizeof files_in / sizeof files_in[0])
+                    snprintf(files_in[num_files++], sizeof files_in[0], "%s", section);
+            }
+            after_section = 0;
         }
         line++;
-        len = 0;
     }
+    return 0;
+}
+
+/* The job file's text, NUL-terminated, into *text (freed by the caller). Returns 0 or an
+ * exit status. */
+static int read_job(const char *path, char **text, size_t *bytes)
+{
+    *text = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return cli_error(errno == ENOENT || errno == ENOTDIR ? CLI_EXIT_USAGE
+                                                                                : CLI_EXIT_RUNTIME,
+                         path, "cannot open the job file: %s", strerror(errno));
+    char *buf = malloc(JOB_MAX_BYTES + 1);
+    if (buf == NULL) {
+        fclose(f);
+        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
+    }
+    const size_t got = fread(buf, 1, JOB_MAX_BYTES + 1, f);
+    const int failed = ferror(f);
+    const int e = errno;
     fclose(f);
-    return rc;
+    if (failed) {
+        free(buf);
+        return cli_error(CLI_EXIT_RUNTIME, path, "cannot read the job file: %s", strerror(e));
+    }
+    if (got > JOB_MAX_BYTES) {
+        free(buf);
+        return cli_error(CLI_EXIT_USAGE, path, "larger than %u bytes: not a job file",
+                         JOB_MAX_BYTES);
+    }
+    buf[got] = '\0';
+    *text = buf;
+    *bytes = got;
+    return 0;
 }
 
 /* dir + value unless value is absolute; into a fresh string (NULL: out of memory). */
@@ -316,19 +348,19 @@ int cli_job_load(const char *path, cli_sort_opts *opts)
         free(job);
         return cli_error(CLI_EXIT_USAGE, path, "is a directory, not a job file");
     }
-    int rc0 = check_text(path);
-    if (rc0 != 0) {
+    char *text = NULL;
+    size_t bytes = 0;
+    int rc = read_job(path, &text, &bytes);
+    if (rc == 0)
+        rc = check_text(path, text, bytes);
+    if (rc != 0) {
+        free(text);
         free(job);
-        return rc0;
+        return rc;
     }
-    errno = 0;
-    const int line = ini_parse(path, handler, job);
-    int rc = 0;
-    if (line == -1)
-        rc = cli_error(
-            errno == ENOENT || errno == ENOTDIR || errno == 0 ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME,
-            path, "cannot open the job file: %s", errno ? strerror(errno) : "unknown error");
-    else if (line == -2)
+    const int line = ini_parse_string(text, handler, job);
+    free(text);
+    if (line == -2)
         rc = cli_error(CLI_EXIT_RUNTIME, path, "out of memory");
     else if (line > 0)
         rc = cli_error(job->out_of_memory ? CLI_EXIT_RUNTIME : CLI_EXIT_USAGE, path, "line %d: %s",
@@ -351,22 +383,29 @@ int cli_cmd_run(int argc, char **argv)
 
 int cli_cmd_run_on(const cli_cluster *cluster, int argc, char **argv)
 {
-    for (int i = 0; i < argc; i++) {
+    int rc = 0;
+    for (int i = 0; i < argc && rc == 0; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            cli_print_help("run");
-            return 0;
+            if (cluster == NULL || cluster->rank == 0)
+                cli_print_help("run");
+            rc = CLI_DONE;
         }
     }
-    if (argc < 1 || argv[0][0] == '-')
-        return cli_usage_error("run needs a job file first (rowsort run JOB.ini [flags])");
+    if (rc == 0 && (argc < 1 || argv[0][0] == '-'))
+        rc = cli_usage_error("run needs a job file first (rowsort run JOB.ini [flags])");
     cli_sort_opts opts;
     cli_sort_opts_init(&opts);
     opts.cluster = cluster;
-    int rc = cli_job_load(argv[0], &opts);
+    if (rc == 0)
+        rc = cli_job_load(argv[0], &opts);
     if (rc == 0)
         rc = cli_parse_sort_args(argc - 1, argv + 1, CLI_ARGS_OUTPUTS | CLI_ARGS_RUN, "run", &opts);
+    /* cli_sort_execute's first step is the ranks' agreement: a rank that stops here (a job
+     * file one node cannot read) takes that step too. */
     if (rc == 0)
         rc = cli_sort_execute(&opts);
+    else
+        rc = cli_cluster_agree(cluster, rc);
     cli_sort_opts_free(&opts);
     return rc == CLI_DONE ? 0 : rc;
 }

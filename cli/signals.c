@@ -7,15 +7,19 @@
  * program's static state (the library has none). Registration happens with the signals
  * blocked, so a temporary is never created without being in the table.
  *
- * "Blocked" is two things: the calling thread's signal mask, and a flag the handler reads.
- * The mask alone would not do: the kernel hands a process's signal to any thread that does
- * not block it, and OpenMP's worker threads (created before, with their own masks) would
- * run the handler in the middle of a commit, between the renames of two outputs. With the
- * flag set, the handler only notes the signal; unblocking acts on it.
+ * "Blocked" is two things: the calling thread's signal mask, and a state the handler
+ * reads. The mask alone would not do: the kernel hands a process's signal to any thread
+ * that does not block it, and OpenMP's worker threads (created before, with their own
+ * masks) would run the handler in the middle of a commit, between the renames of two
+ * outputs. While blocked, the handler only records the signal in the state; unblocking
+ * takes the state in one atomic exchange and acts on a recorded signal, so that a signal
+ * is either recorded before the exchange (and acted on there) or finds the state unblocked
+ * (and acts itself). Lock-free atomics are async-signal-safe.
  */
 #define _POSIX_C_SOURCE 200809L /* sigaction, sigprocmask */
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,15 +30,26 @@
 
 static char temp_paths[MAX_TEMPS][MAX_PATH_LEN];
 static volatile sig_atomic_t temp_count;
-static volatile sig_atomic_t deferring; /* cli_signals_block() .. cli_signals_unblock() */
-static volatile sig_atomic_t pending;   /* a signal that came meanwhile (0: none) */
+/* DEFERRING while blocked, with the number of a signal that came meanwhile above it. */
+#define DEFERRING 1
+static atomic_int state;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the handler needs lock-free atomics");
+
+static void act(int sig);
 
 static void on_signal(int sig)
 {
-    if (deferring) {
-        pending = sig;
-        return;
+    int s = atomic_load(&state);
+    while (s & DEFERRING) {
+        if (atomic_compare_exchange_weak(&state, &s, DEFERRING | sig << 1))
+            return; /* cli_signals_unblock() acts on it */
     }
+    act(sig);
+}
+
+/* Removes the temporaries, says why, exits. */
+static void act(int sig)
+{
     for (sig_atomic_t i = 0; i < temp_count; i++)
         if (temp_paths[i][0] != '\0')
             unlink(temp_paths[i]);
@@ -81,19 +96,16 @@ static void set_mask(int how)
 void cli_signals_block(void)
 {
     set_mask(SIG_BLOCK);
-    deferring = 1;
+    atomic_store(&state, DEFERRING);
 }
 
 void cli_signals_unblock(void)
 {
-    deferring = 0;
-    /* A signal that a worker thread took meanwhile: acted on now. One that comes after this
-     * check runs the handler itself. */
-    const int sig = pending;
-    if (sig != 0) {
-        pending = 0;
-        on_signal(sig);
-    }
+    /* A signal that some thread took meanwhile: acted on now. One that comes after the
+     * exchange finds the state unblocked and acts itself. */
+    const int s = atomic_exchange(&state, 0);
+    if (s >> 1)
+        act(s >> 1);
     set_mask(SIG_UNBLOCK);
 }
 

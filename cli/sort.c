@@ -12,6 +12,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno */
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,10 +54,7 @@ static int leader(const sort_run *run)
  * printed), else the worst of the other ranks' (printed by them), else 0. */
 static int settle(const sort_run *run, int status)
 {
-    if (!distributed(run))
-        return status;
-    const int worst = run->cluster->worst(run->cluster, status);
-    return status != 0 ? status : worst;
+    return cli_cluster_agree(run->cluster, status);
 }
 
 /* This rank's rows of [begin, end): contiguous, as many for every rank within one. */
@@ -104,8 +102,8 @@ static const char *written_file(const cli_sort_opts *opts, size_t i)
     return stats != NULL && strcmp(stats, "-") != 0 ? stats : NULL;
 }
 
-/* Every output file once, however it is spelled (o/x.npy, ./o/x.npy, a link to it): two
- * outputs in one file would leave only one of them. */
+/* Every output file once, however it is spelled (o/x.npy, ./o/x.npy, a symbolic or a hard
+ * link to it): two outputs in one file would leave only one of them. */
 static int check_output_names(const cli_sort_opts *opts)
 {
     const size_t files = opts->outputs.count + 2;
@@ -122,7 +120,8 @@ static int check_output_names(const cli_sort_opts *opts)
         const char *a = written_file(opts, i);
         for (size_t j = i + 1; j < files && a != NULL && rc == 0; j++) {
             const char *b = written_file(opts, j);
-            if (b != NULL && strcmp(canon[i], canon[j]) == 0)
+            /* Hard links and bind mounts: one file (device and inode) under two paths. */
+            if (b != NULL && (strcmp(canon[i], canon[j]) == 0 || cli_same_file(a, b)))
                 rc = strcmp(a, b) == 0
                          ? cli_usage_error("%s: named twice as an output", a)
                          : cli_usage_error("%s and %s: one file named twice as an output", a, b);
@@ -217,14 +216,15 @@ static int create_output(const char *path, rowsort_dtype dtype, size_t ndim, con
 }
 
 /* A second name (a hard link beside it: .NAME.rowsort-prev-XXXXXX) for the file under
- * `path` now, so that it can be put back if a later output's commit fails; keep is "" when
- * there is none (no file, or a file system without hard links). */
-static void keep_previous(const char *path, char *keep, size_t cap)
+ * `path` now, so that it can be put back if a later output's commit fails. Returns 1 when
+ * a regular file is there (keep is "" when no link could be made: a file system without
+ * hard links, protected_hardlinks), 0 when there is none. */
+static int keep_previous(const char *path, char *keep, size_t cap)
 {
     keep[0] = '\0';
     struct stat st;
     if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return;
+        return 0;
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     const size_t base_max = NAME_MAX - strlen("..rowsort-prev-XXXXXX");
@@ -232,21 +232,44 @@ static void keep_previous(const char *path, char *keep, size_t cap)
     if (snprintf(keep, cap, "%.*s.%.*s.rowsort-prev-XXXXXX", (int)(base - path), path, base_len,
                  base) >= (int)cap) {
         keep[0] = '\0';
-        return;
+        return 1;
     }
     const int fd = mkstemp(keep);
     if (fd < 0) {
         keep[0] = '\0';
-        return;
+        return 1;
     }
     close(fd);
     if (unlink(keep) != 0 || link(path, keep) != 0)
         keep[0] = '\0';
+    return 1;
 }
 
-/* Renames every output into place: all of them or none. If one fails, the ones already
- * renamed are undone: the file each replaced is put back (kept by keep_previous), or the
- * new file removed where there was none. */
+/* What one output's name held before the commit. */
+typedef struct previous_file {
+    char link[PATH_MAX + 32]; /* its second name ("" none) */
+    int existed;              /* a file was there */
+    int keep_link;            /* the link must stay: the previous file lives only there */
+} previous_file;
+
+/* Undoes output j's commit: puts back the file it replaced, or removes the new file where
+ * there was none. Never loses a previous file: when it cannot be put back, the new output
+ * stays (and the link too, if the move back failed). */
+static void undo_commit(const char *path, previous_file *prev)
+{
+    if (prev->link[0] != '\0') {
+        if (rename(prev->link, path) == 0)
+            prev->link[0] = '\0';
+        else
+            prev->keep_link = 1;
+    } else if (!prev->existed) {
+        unlink(path);
+    }
+}
+
+/* Renames every output into place: all of them or none. The data are written back first
+ * (msync, fsync: long for big outputs, with signals acting at once), then, signals held
+ * back, the renames; if one fails, those already done are undone (undo_commit). */
 static int commit_outputs(sort_run *run)
 {
     int status = 0;
@@ -260,34 +283,39 @@ static int commit_outputs(sort_run *run)
         return status;
     }
     const size_t count = run->num_outputs_created;
-    char(*kept)[PATH_MAX + 32] = count > 1 ? calloc(count, sizeof *kept) : NULL;
-    if (count > 1 && kept == NULL)
-        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
-    cli_signals_block();
-    for (size_t i = 0; kept != NULL && i < count; i++)
-        keep_previous(run->outputs[i].final_path, kept[i], sizeof kept[i]);
     for (size_t i = 0; i < count; i++) {
         rsio_error err;
-        /* A failed commit removes its own temporary, and its renamed file when only the
-         * folder sync failed: a file that was under the final name before is not touched. */
+        if (rsio_output_write_back(&run->outputs[i], &err) != RSIO_OK)
+            return cli_io_error(&err);
+    }
+    previous_file *prev = calloc(count ? count : 1, sizeof *prev);
+    if (prev == NULL)
+        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
+    cli_signals_block();
+    for (size_t i = 0; i < count; i++)
+        prev[i].existed =
+            keep_previous(run->outputs[i].final_path, prev[i].link, sizeof prev[i].link);
+    for (size_t i = 0; i < count; i++) {
+        rsio_error err;
+        const char *path = run->outputs[i].final_path;
+        /* A failed commit removes its temporary, and its renamed file when only the folder
+         * sync failed (then the previous file is put back too). */
         if (rsio_output_commit(&run->outputs[i], &err) != RSIO_OK) {
             status = cli_io_error(&err);
-            for (size_t j = 0; j < run->num_committed; j++) {
-                const char *path = run->outputs[j].final_path;
-                if (kept != NULL && kept[j][0] != '\0' && rename(kept[j], path) == 0)
-                    kept[j][0] = '\0';
-                else
-                    unlink(path);
-            }
+            struct stat st;
+            if (lstat(path, &st) != 0 && errno == ENOENT && prev[i].link[0] != '\0')
+                undo_commit(path, &prev[i]);
+            for (size_t j = 0; j < run->num_committed; j++)
+                undo_commit(run->outputs[j].final_path, &prev[j]);
             break;
         }
         run->num_committed++;
     }
-    for (size_t i = 0; kept != NULL && i < count; i++)
-        if (kept[i][0] != '\0')
-            unlink(kept[i]);
+    for (size_t i = 0; i < count; i++)
+        if (prev[i].link[0] != '\0' && !prev[i].keep_link)
+            unlink(prev[i].link);
     cli_signals_unblock();
-    free(kept);
+    free(prev);
     return status;
 }
 
@@ -607,25 +635,31 @@ static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
 int cli_sort_execute(const cli_sort_opts *opts)
 {
     const size_t nops = opts->inputs.count;
+    int rc = 0;
     if (nops == 0)
-        return cli_usage_error("no input file (rowsort sort IN.npy -o OUT.npy)");
-    if (opts->outputs.count != nops)
-        return cli_usage_error("%zu input%s need%s %zu output%s (one -o per input); got %zu", nops,
-                               nops == 1 ? "" : "s", nops == 1 ? "s" : "", nops,
-                               nops == 1 ? "" : "s", opts->outputs.count);
-    int rc = cli_check_sort_opts(opts, nops);
+        rc = cli_usage_error("no input file (rowsort sort IN.npy -o OUT.npy)");
+    else if (opts->outputs.count != nops)
+        rc = cli_usage_error("%zu input%s need%s %zu output%s (one -o per input); got %zu", nops,
+                             nops == 1 ? "" : "s", nops == 1 ? "s" : "", nops,
+                             nops == 1 ? "" : "s", opts->outputs.count);
+    if (rc == 0)
+        rc = cli_check_sort_opts(opts, nops);
     if (rc == 0)
         rc = check_output_names(opts);
-    if (rc != 0)
-        return rc;
 
     sort_run run;
     memset(&run, 0, sizeof run);
-    run.inputs = calloc(nops, sizeof *run.inputs);
-    run.outputs = calloc(nops + 1, sizeof *run.outputs);
-    if (run.inputs == NULL || run.outputs == NULL) {
+    if (rc == 0) {
+        run.inputs = calloc(nops, sizeof *run.inputs);
+        run.outputs = calloc(nops + 1, sizeof *run.outputs);
+        if (run.inputs == NULL || run.outputs == NULL)
+            rc = cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
+    }
+    /* The ranks agree before execute()'s own collective steps. */
+    rc = cli_cluster_agree(opts->cluster, rc);
+    if (rc != 0) {
         release_run(&run);
-        return cli_error(CLI_EXIT_RUNTIME, NULL, "out of memory");
+        return rc;
     }
     run.cluster = opts->cluster;
     cli_signals_install();
@@ -648,8 +682,12 @@ int cli_cmd_sort_on(const cli_cluster *cluster, int argc, char **argv)
     opts.cluster = cluster;
     int rc = cli_parse_sort_args(argc, argv, CLI_ARGS_POSITIONAL | CLI_ARGS_OUTPUTS | CLI_ARGS_RUN,
                                  "sort", &opts);
+    /* cli_sort_execute's first step is the ranks' agreement: a rank that stops here takes
+     * that step too. */
     if (rc == 0)
         rc = cli_sort_execute(&opts);
+    else
+        rc = cli_cluster_agree(cluster, rc);
     cli_sort_opts_free(&opts);
     return rc == CLI_DONE ? 0 : rc;
 }

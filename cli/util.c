@@ -91,11 +91,10 @@ int cli_atomic_open(cli_atomic_file *f, const char *path, size_t reserve)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return cli_error(CLI_EXIT_USAGE, path, "is a directory, not a file");
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* A device or a pipe (/dev/stdout on a terminal or a pipe, a FIFO): written through;
-         * a rename would replace it (as root, even /dev/null). */
-        f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (f->fd < 0)
-            return cli_error(CLI_EXIT_RUNTIME, path, "cannot open: %s", strerror(errno));
+        /* A device or a pipe (/dev/stdout on a terminal or a pipe, a FIFO): written through
+         * (a rename would replace it: as root, even /dev/null), and opened only by
+         * cli_atomic_finish (a FIFO's open waits for a reader; a device is not truncated by
+         * a run that fails). */
         f->through = 1;
         return 0;
     }
@@ -111,6 +110,9 @@ int cli_atomic_open(cli_atomic_file *f, const char *path, size_t reserve)
     const char *slash = strrchr(f->path, '/');
     const char *base = slash ? slash + 1 : f->path;
     const int dir_len = (int)(base - f->path);
+    if (strlen(base) > rsio_name_max(f->path, (size_t)dir_len))
+        return cli_error(CLI_EXIT_USAGE, path, "cannot create the file in its folder: %s",
+                         strerror(ENAMETOOLONG));
     /* A name near NAME_MAX leaves no room for the temporary's dot and tag: its start only. */
     const size_t base_max = NAME_MAX - strlen("..rowsort-XXXXXX");
     const int base_len = (int)(strlen(base) < base_max ? strlen(base) : base_max);
@@ -152,6 +154,9 @@ int cli_atomic_finish(cli_atomic_file *f, const char *text, size_t len)
     }
     int status = 0;
     if (f->through) {
+        f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (f->fd < 0)
+            return cli_error(CLI_EXIT_RUNTIME, path, "cannot open: %s", strerror(errno));
         const int failed = write_all(f->fd, text, len) != 0;
         const int e = errno;
         if (close(f->fd) != 0 || failed)
@@ -160,12 +165,14 @@ int cli_atomic_finish(cli_atomic_file *f, const char *text, size_t len)
         f->fd = -1;
         return status;
     }
-    if (write_all(f->fd, text, len) != 0 || ftruncate(f->fd, (off_t)len) != 0 || fsync(f->fd) != 0)
+    if (write_all(f->fd, text, len) != 0 || ftruncate(f->fd, (off_t)len) != 0 || fsync(f->fd) != 0) {
         status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(errno));
-    else if (close(f->fd) != 0)
-        status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(errno));
-    else
-        f->fd = -1;
+    } else {
+        const int fd = f->fd;
+        f->fd = -1; /* closed, whatever close() says */
+        if (close(fd) != 0)
+            status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(errno));
+    }
     if (status == 0 && rename(f->temp, path) != 0)
         status = cli_error(errno == EISDIR ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME, path,
                            "cannot rename the file into place: %s", strerror(errno));
@@ -190,6 +197,19 @@ int cli_write_file_atomic(const char *path, const char *text, size_t len)
     cli_atomic_file f;
     const int rc = cli_atomic_open(&f, path, 0);
     return rc != 0 ? rc : cli_atomic_finish(&f, text, len);
+}
+
+int cli_cluster_agree(const cli_cluster *c, int status)
+{
+    if (c == NULL || c->size <= 1)
+        return status;
+    /* --help printed somewhere (CLI_DONE): every rank stops, with exit 0 where none failed. */
+    enum { DONE = 3 };
+    _Static_assert(DONE > CLI_EXIT_USAGE && DONE > CLI_EXIT_RUNTIME, "DONE above failures");
+    const int worst = c->worst(c, status == CLI_DONE ? DONE : status);
+    if (status != 0)
+        return status;
+    return worst == DONE ? CLI_DONE : worst;
 }
 
 void cli_canonical_path(const char *path, char *out, size_t cap)

@@ -102,6 +102,17 @@ static size_t format_header(rowsort_dtype dtype, size_t ndim, const size_t *shap
     return len == 0 ? (size_t)-1 : len;
 }
 
+size_t rsio_name_max(const char *path, size_t dir_len)
+{
+    char dir[PATH_MAX];
+    if (dir_len == 0)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)dir_len, path);
+    const long max = pathconf(dir, _PC_NAME_MAX);
+    return max > 0 ? (size_t)max : NAME_MAX;
+}
+
 rsio_kind rsio_output_create(const char *name, rowsort_dtype dtype, size_t ndim,
                              const size_t *shape, const rsio_output_format *format,
                              rsio_output *out, rsio_error *err)
@@ -139,6 +150,10 @@ rsio_kind rsio_output_create(const char *name, rowsort_dtype dtype, size_t ndim,
     /* folder + "." + base + ".rowsort-XXXXXX" */
     if (path_len + 1 + strlen(TEMP_TAG) + TEMP_RANDOM >= sizeof out->temp_path)
         return rsio_fail(err, RSIO_BAD_INPUT, 0, name, "output path too long");
+    /* A name the folder cannot hold would fail only at the rename, after the whole sort. */
+    if (strlen(base) > rsio_name_max(path, (size_t)(base - path)))
+        return rsio_fail_errno(err, RSIO_BAD_INPUT, ENAMETOOLONG, name,
+                               "cannot create the output in its folder");
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return rsio_fail(err, RSIO_BAD_INPUT, 0, name, "is a directory, not an output file");
@@ -223,11 +238,12 @@ static rsio_kind sync_folder(const char *path, rsio_error *err)
     return kind;
 }
 
-rsio_kind rsio_output_commit(rsio_output *out, rsio_error *err)
+rsio_kind rsio_output_write_back(rsio_output *out, rsio_error *err)
 {
     if (out == NULL || out->temp_path[0] == '\0')
         return rsio_fail(err, RSIO_BAD_INPUT, 0, out == NULL ? "" : out->final_path,
-                         "no output to commit (not created, or already committed or aborted)");
+                         "no output to write back (not created, or already committed or "
+                         "aborted)");
     const char *path = out->final_path;
     rsio_kind kind;
     if (out->map != NULL) {
@@ -240,20 +256,39 @@ rsio_kind rsio_output_commit(rsio_output *out, rsio_error *err)
         out->map = NULL;
         out->data = NULL;
     }
-    if (fsync(out->fd) != 0) {
-        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write the output");
-        goto fail;
+    if (out->fd >= 0) {
+        if (fsync(out->fd) != 0) {
+            kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write the output");
+            goto fail;
+        }
+        const int fd = out->fd;
+        out->fd = -1;
+        if (close(fd) != 0) {
+            kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write the output");
+            goto fail;
+        }
     }
-    const int fd = out->fd;
-    out->fd = -1;
-    if (close(fd) != 0) {
-        kind = rsio_fail_errno(err, RSIO_RUNTIME, errno, path, "cannot write the output");
-        goto fail;
-    }
+    return RSIO_OK;
+
+fail:
+    rsio_output_abort(out);
+    return kind;
+}
+
+rsio_kind rsio_output_commit(rsio_output *out, rsio_error *err)
+{
+    if (out == NULL || out->temp_path[0] == '\0')
+        return rsio_fail(err, RSIO_BAD_INPUT, 0, out == NULL ? "" : out->final_path,
+                         "no output to commit (not created, or already committed or aborted)");
+    rsio_kind kind = rsio_output_write_back(out, err);
+    if (kind != RSIO_OK)
+        return kind;
+    const char *path = out->final_path;
     if (rename(out->temp_path, path) != 0) {
         kind = rsio_fail_errno(err, create_error_kind(errno), errno, path,
                                "cannot move the output into place");
-        goto fail;
+        rsio_output_abort(out);
+        return kind;
     }
     out->temp_path[0] = '\0';
     /* A failed commit must mean "not in place": a rename that may not survive a crash is
@@ -261,10 +296,6 @@ rsio_kind rsio_output_commit(rsio_output *out, rsio_error *err)
     kind = sync_folder(path, err);
     if (kind != RSIO_OK)
         unlink(path);
-    return kind;
-
-fail:
-    rsio_output_abort(out);
     return kind;
 }
 

@@ -173,6 +173,11 @@ rsio_kind rsio_output_create_npy(const char *path, rowsort_dtype dtype, size_t n
  * when the rename is refused ("cannot move the output into place: Is a directory") or there
  * is nothing to commit. */
 rsio_kind rsio_output_commit(rsio_output *out, rsio_error *err);
+/* The first half of rsio_output_commit, for callers that commit several outputs together:
+ * writes the data back (msync, fsync) and closes the file, which stays under its temporary
+ * name; rsio_output_commit then only renames it (and syncs the folder). On failure the
+ * temporary is removed. Same messages. */
+rsio_kind rsio_output_write_back(rsio_output *out, rsio_error *err);
 /* How an output file is laid out (rsio_output_create). Zero it for rsio_output_create_npy's
  * layout: an .npy file, C order, little-endian. */
 typedef struct rsio_output_format {
@@ -180,6 +185,9 @@ typedef struct rsio_output_format {
     int big_endian; /* .npy descr '>' (the caller writes big-endian items) */
 } rsio_output_format;
 
+/* The longest file name the folder of `path` (its first dir_len characters; 0: ".") holds:
+ * pathconf's _PC_NAME_MAX, else NAME_MAX. */
+size_t rsio_name_max(const char *path, size_t dir_len);
 /* rsio_output_create_npy with a layout (NULL: the default); same messages. */
 rsio_kind rsio_output_create(const char *path, rowsort_dtype dtype, size_t ndim,
                              const size_t *shape, const rsio_output_format *format,

@@ -269,6 +269,56 @@ START_TEST(test_two_outputs_same_name)
 }
 END_TEST
 
+/* Written back first, renamed later (several outputs committed together): nothing under the
+ * final name in between, the data there after. */
+START_TEST(test_write_back_then_commit)
+{
+    const size_t shape[1] = {1000};
+    rsio_output out;
+    rsio_error err;
+    ck_assert_int_eq(
+        rsio_output_create_npy(iofx_path("wb.npy"), ROWSORT_DTYPE_I32, 1, shape, &out, &err),
+        RSIO_OK);
+    for (int i = 0; i < 1000; i++)
+        ((int32_t *)out.data)[i] = i * 7;
+    ck_assert_int_eq(rsio_output_write_back(&out, &err), RSIO_OK);
+    ck_assert_ptr_null(out.data);
+    ck_assert_int_ne(access(iofx_path("wb.npy"), F_OK), 0); /* not in place yet */
+    ck_assert_int_eq(rsio_output_commit(&out, &err), RSIO_OK);
+    rsio_input in;
+    ck_assert_int_eq(rsio_input_open_npy(iofx_path("wb.npy"), &in, &err), RSIO_OK);
+    int32_t x = 0;
+    rsio_input_read_rows(&in, 0, 1, 999, 1, &x);
+    ck_assert_int_eq(x, 999 * 7);
+    rsio_input_close(&in);
+    ck_assert_int_eq(rsio_output_write_back(&out, &err), RSIO_BAD_INPUT); /* committed */
+}
+END_TEST
+
+/* A file name longer than the folder takes is refused at creation, not at the rename after
+ * the sort; one just short enough works (its temporary's name is cut to fit). */
+START_TEST(test_name_too_long)
+{
+    const size_t shape[1] = {4};
+    const size_t max = rsio_name_max(iofx_path("x"), strlen(iofx_path("x")) - 1);
+    char name[600];
+    ck_assert_uint_lt(max, sizeof name - 8);
+    memset(name, 'n', max + 1);
+    strcpy(name + max + 1 - 4, ".npy");
+    rsio_output out;
+    rsio_error err;
+    ck_assert_int_eq(rsio_output_create_npy(iofx_path(name), ROWSORT_DTYPE_I32, 1, shape, &out, &err),
+                     RSIO_BAD_INPUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "File name too long"));
+    ck_assert_str_eq(listing(), "");
+    strcpy(name + max - 4, ".npy"); /* max characters */
+    ck_assert_int_eq(rsio_output_create_npy(iofx_path(name), ROWSORT_DTYPE_I32, 1, shape, &out, &err),
+                     RSIO_OK);
+    ck_assert_int_eq(rsio_output_commit(&out, &err), RSIO_OK);
+    ck_assert_int_eq(access(iofx_path(name), F_OK), 0);
+}
+END_TEST
+
 /* ---- abort and failures ---- */
 
 START_TEST(test_abort_leaves_nothing)
@@ -425,6 +475,8 @@ static Suite *outfile_suite(void)
     tcase_add_checked_fixture(tc, iofx_make_dir, iofx_remove_dir);
     tcase_add_loop_test(tc, test_commit_every_dtype, 0, ROWSORT_DTYPE_COUNT);
     tcase_add_test(tc, test_commit_shapes);
+    tcase_add_test(tc, test_write_back_then_commit);
+    tcase_add_test(tc, test_name_too_long);
     tcase_add_test(tc, test_commit_replaces_atomically);
     tcase_add_test(tc, test_commit_through_symlink);
     tcase_add_test(tc, test_relative_path);

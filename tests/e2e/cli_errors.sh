@@ -327,6 +327,12 @@ if ! { cmp -s a.npy rows_a.npy && cmp -s b.npy rows_b.npy; }; then
   fail "an input changed"
 fi
 
+cp a.npy od/h1.npy
+ln -f od/h1.npy od/h2.npy
+expect 2 "od/h1.npy and od/h2.npy: one file named twice" -- \
+  sort a.npy b.npy -o od/h1.npy -o od/h2.npy --rows 0:8
+cmp -s a.npy od/h1.npy || { case_name="hard links"; fail "od/h1.npy changed"; }
+
 # ---- a --stats file that cannot be written fails the run before any output is in place ----
 "$RS" sort short.npy -o prev.npy || exit 1
 before=$(cksum <prev.npy)
@@ -334,6 +340,13 @@ expect 2 "/nonexistent/s.json: cannot create the file in its folder" -- \
   sort a.npy -o prev.npy --stats /nonexistent/s.json
 expect 2 "od: is a directory, not a file" --absent new_out.npy -- sort a.npy -o new_out.npy --stats od
 [ "$(cksum <prev.npy)" = "$before" ] || { case_name="--stats failure"; fail "prev.npy was replaced"; }
+
+too_long=$(printf 'n%.0s' $(seq 1 260))
+expect 2 "$too_long.json: cannot create the file in its folder: File name too long" -- \
+  sort a.npy -o prev.npy --stats "$too_long.json"
+expect 2 "cannot create the output in its folder: File name too long" -- \
+  sort a.npy -o "$too_long.npy"
+[ "$(cksum <prev.npy)" = "$before" ] || { case_name="--stats name too long"; fail "prev.npy was replaced"; }
 
 # ---- names near NAME_MAX: the temporaries' names are cut, not refused ----
 long=$(printf 'n%.0s' $(seq 1 245))
@@ -365,12 +378,17 @@ printf '[input]\nfiles = a.npy\n    b.npy\n[output]\nfiles = j1.npy\n    j2.npy\
 expect 0 "" -- run cont.ini
 rm -f j1.npy j2.npy
 { printf '[input]\nfiles = a.npy ; '; printf 'x%.0s' $(seq 1 200); printf '\n[output]\nfiles = j1.npy\n'; } >longline.ini
-expect 2 "longline.ini: line 2: longer than 198 characters" --absent j1.npy -- run longline.ini
+expect 2 "longline.ini: line 2: longer than 199 characters" --absent j1.npy -- run longline.ini
 printf '[input]\nfiles = a.npy\0\n' >nul.ini
 expect 2 "nul.ini: line 2: a NUL byte" -- run nul.ini
 printf '[input]\nfi\001les = a.npy\n' >ctrl.ini
 expect 2 "unknown key 'fi?les' in [input]" -- run ctrl.ini
 expect 2 "od: is a directory, not a job file" -- run od
+cases=$((cases + 1))
+case_name="run a job file from a pipe"
+printf '[input]\nfiles = %s/a.npy\n[output]\nfiles = %s/piped.npy\n' "$WORK" "$WORK" |
+  "$RS" run /dev/stdin 2>"$WORK/.stderr" || fail "exit $?: $(cat "$WORK/.stderr")"
+[ -s piped.npy ] || fail "piped.npy not written"
 
 # ---- sort prints nothing on stdout ----
 cases=$((cases + 1))

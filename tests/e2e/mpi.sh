@@ -126,6 +126,20 @@ grep -q "^rowsort: error: rank 2 of 3: ROWSORT_THREADS" err.txt ||
 [ "$(cat keep.npy)" = previous ] || fail "one rank's bad ROWSORT_THREADS: keep.npy changed"
 no_temps "one rank's bad ROWSORT_THREADS"
 
+# One rank fails before the ranks' first step together (its job file is not there, as on a
+# node-local path): every rank stops, none waits forever.
+timeout 120 mpirun -np 2 "$RSM" run job.ini : -np 1 "$RSM" run missing.ini >/dev/null 2>err.txt
+rc=$?
+[ $rc -ne 124 ] || fail "a rank's missing job file: the ranks hung"
+[ $rc -ne 0 ] || fail "a rank's missing job file: exit 0"
+grep -q "^rowsort: error: rank 2 of 3: missing.ini: cannot open the job file" err.txt ||
+  fail "a rank's missing job file: message: $(cat err.txt)"
+mpirun -np 2 "$RSM" sort f.npy -o keep.npy : -np 1 "$RSM" sort f.npy -o keep.npy --top-k 0x \
+  >/dev/null 2>err.txt
+[ $? -eq 2 ] || fail "a rank's bad flag: exit not 2"
+[ "$(cat keep.npy)" = previous ] || fail "a rank's bad flag: keep.npy changed"
+no_temps "a rank's failure before the first step"
+
 # One rank fails while sorting: its rows go out of core (a smaller --memory-limit), and
 # their sorted runs do not fit on the tmpfs, where the others' rows do.
 mkdir "$MNT"

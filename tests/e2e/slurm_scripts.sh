@@ -48,6 +48,12 @@ array 4 >out.txt 2>&1 && fail "array task 4 (no output named) succeeded"
 grep -q "no output named" out.txt || fail "array task 4: $(cat out.txt)"
 array 5 >out.txt 2>&1 && fail "array task 5 (three names) succeeded"
 [ ! -e x.npy ] || fail "array task 5 wrote x.npy"
+array 6 >out.txt 2>&1 && fail "array task 6 (past the list's end) succeeded"
+grep -q "has only 6 lines" out.txt || fail "array task 6: $(cat out.txt)"
+printf 'a.npy a.crlf.npy\r\n' >crlf.txt
+SLURM_ARRAY_TASK_ID=0 ROWSORT="$RS" bash "$SLURM_DIR/sort_array.sbatch" crlf.txt >out.txt 2>&1 ||
+  fail "CRLF list: $(cat out.txt)"
+[ -e a.crlf.npy ] || fail "CRLF list: a.crlf.npy not written under its name: $(ls)"
 ROWSORT="$RS" bash "$SLURM_DIR/sort_array.sbatch" list.txt >out.txt 2>&1 &&
   fail "sort_array.sbatch outside an array job succeeded"
 grep -q "not an array task" out.txt || fail "outside an array job: $(cat out.txt)"
@@ -59,7 +65,7 @@ if [ -n "$RSM" ] && command -v mpirun >/dev/null; then
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
   mkdir bin
   # shellcheck disable=SC2016 # srun's script expands them, not this one
-  printf '#!/bin/sh\nexec mpirun -np "${SLURM_NTASKS:-1}" "$@"\n' >bin/srun
+  printf '#!/bin/sh\nwhile [ "${1#--}" != "$1" ]; do shift; done\nexec mpirun -np "${SLURM_NTASKS:-1}" "$@"\n' >bin/srun
   chmod +x bin/srun
   slurm_mpi() { PATH="$WORK/bin:$PATH" SLURM_NTASKS=3 SLURM_CPUS_PER_TASK=1 ROWSORT_MPI="$RSM" \
     bash "$SLURM_DIR/sort_mpi.sbatch" "$@"; }
