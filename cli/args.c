@@ -302,7 +302,8 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
             continue;
         }
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            cli_print_help(command);
+            if (opts->cluster == NULL || opts->cluster->rank == 0) /* once, not per rank */
+                cli_print_help(command);
             return CLI_DONE;
         }
         /* "--name=value", "--name value", "-o FILE" or "-oFILE". */

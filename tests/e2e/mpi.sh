@@ -162,6 +162,9 @@ fi
 # The program's own words.
 mpi 2 --version | grep -q "^rowsort-mpi " || fail "--version"
 [ "$(mpi 2 --help | grep -c '^Usage: mpirun')" -eq 1 ] || fail "--help: not printed once"
+[ "$(mpi 3 sort --help | grep -c '^Usage: rowsort sort')" -eq 1 ] || fail "sort --help: not printed once"
+[ "$(mpi 3 run job.ini --help | grep -c '^Usage: rowsort run')" -eq 1 ] ||
+  fail "run --help: not printed once"
 mpi 1 gen --shape 2x2 --dtype int32 -o g.npy >/dev/null 2>err.txt && fail "gen accepted"
 grep -q "rowsort-mpi runs 'sort' and 'run'" err.txt || fail "gen: message: $(cat err.txt)"
 
