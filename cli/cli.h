@@ -180,6 +180,9 @@ int cli_same_file(const char *a, const char *b);
 /* Writes text to path atomically (temporary beside it, fsync, rename); "-" is stdout.
  * Returns 0 or an exit status (error printed). */
 int cli_write_file_atomic(const char *path, const char *text, size_t len);
+/* The name of a temporary beside path, for mkstemp: "<folder>/.<name>.<tag>-XXXXXX", the
+ * name cut to fit NAME_MAX. Returns 0, or -1 (out "") for an empty name or a short cap. */
+int cli_name_beside(const char *path, const char *tag, char *out, size_t cap);
 /* The same in two steps: cli_atomic_open creates the temporary (or opens a device or a pipe,
  * written through; "-" is stdout) with `reserve` bytes reserved, cli_atomic_finish writes the
  * text and renames it into place; cli_atomic_abort removes it. Each returns 0 or an exit

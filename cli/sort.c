@@ -225,15 +225,8 @@ static int keep_previous(const char *path, char *keep, size_t cap)
     struct stat st;
     if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    const size_t base_max = NAME_MAX - strlen("..rowsort-prev-XXXXXX");
-    const int base_len = (int)(strlen(base) < base_max ? strlen(base) : base_max);
-    if (snprintf(keep, cap, "%.*s.%.*s.rowsort-prev-XXXXXX", (int)(base - path), path, base_len,
-                 base) >= (int)cap) {
-        keep[0] = '\0';
+    if (cli_name_beside(path, "rowsort-prev", keep, cap) != 0)
         return 1;
-    }
     const int fd = mkstemp(keep);
     if (fd < 0) {
         keep[0] = '\0';
@@ -462,8 +455,10 @@ static int prepare(const cli_sort_opts *opts, sort_run *run)
         size_t names = 0; /* the JSON lists every file name, escaped (at most 6 bytes each) */
         for (size_t i = 0; i < opts->inputs.count; i++)
             names += strlen(opts->inputs.items[i]);
-        for (size_t j = 0; j < opts->outputs.count + 2; j++)
-            names += written_file(opts, j) != NULL ? strlen(written_file(opts, j)) : 0;
+        for (size_t j = 0; j < opts->outputs.count + 2; j++) {
+            const char *f = written_file(opts, j);
+            names += f != NULL ? strlen(f) : 0;
+        }
         rc = cli_atomic_open(&run->stats_file, opts->stats_path, 4096 + 6 * names);
         if (rc != 0)
             return rc;
@@ -504,9 +499,7 @@ static int create_outputs(const cli_sort_opts *opts, const out_layout *o, char (
     for (size_t i = 0; i < total; i++) {
         const int values = i < nops;
         rsio_output_format format = {opts->raw, values ? run->inputs[i].hdr.big_endian : 0};
-        const char *path = paths != NULL ? paths[i]
-                           : values      ? opts->outputs.items[i]
-                                         : opts->argsort_path;
+        const char *path = paths != NULL ? paths[i] : written_file(opts, i);
         const rowsort_dtype dtype = values ? run->inputs[i].hdr.dtype : o->idx_dtype;
         const int rc = create_output(path, dtype, o->ndim, o->shape, &format, run);
         if (rc != 0)

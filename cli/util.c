@@ -78,6 +78,22 @@ static int write_all(int fd, const char *text, size_t len)
     return 0;
 }
 
+int cli_name_beside(const char *path, const char *tag, char *out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    /* A name near NAME_MAX leaves no room for the dots and the tag: its start only. */
+    const size_t extra = strlen("..-XXXXXX") + strlen(tag);
+    const size_t base_max = NAME_MAX > extra ? NAME_MAX - extra : 0;
+    const int base_len = (int)(strlen(base) < base_max ? strlen(base) : base_max);
+    if (base[0] == '\0' || snprintf(out, cap, "%.*s.%.*s.%s-XXXXXX", (int)(base - path), path,
+                                    base_len, base, tag) >= (int)cap) {
+        out[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
 int cli_atomic_open(cli_atomic_file *f, const char *path, size_t reserve)
 {
     memset(f, 0, sizeof *f);
@@ -113,11 +129,7 @@ int cli_atomic_open(cli_atomic_file *f, const char *path, size_t reserve)
     if (strlen(base) > rsio_name_max(f->path, (size_t)dir_len))
         return cli_error(CLI_EXIT_USAGE, path, "cannot create the file in its folder: %s",
                          strerror(ENAMETOOLONG));
-    /* A name near NAME_MAX leaves no room for the temporary's dot and tag: its start only. */
-    const size_t base_max = NAME_MAX - strlen("..rowsort-XXXXXX");
-    const int base_len = (int)(strlen(base) < base_max ? strlen(base) : base_max);
-    if (base[0] == '\0' || snprintf(f->temp, sizeof f->temp, "%.*s.%.*s.rowsort-XXXXXX", dir_len,
-                                    f->path, base_len, base) >= (int)sizeof f->temp)
+    if (cli_name_beside(f->path, "rowsort", f->temp, sizeof f->temp) != 0)
         return cli_error(CLI_EXIT_USAGE, path, "not a usable file name");
 
     cli_signals_block();

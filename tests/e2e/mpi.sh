@@ -106,39 +106,39 @@ cmp -s rows-ref.npy rows-mpi.npy || fail "--rows: differs from the one process's
 no_temps "--rows"
 
 # ---- failures ----
+# expect_failure NAME WANT PATTERN -- COMMAND...: COMMAND fails (exit WANT, or any non-zero
+# exit for "any") within 120 s, its stderr matches PATTERN, the earlier keep.npy is unchanged
+# and no temporary is left.
+expect_failure() {
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  timeout 120 "$@" >/dev/null 2>err.txt
+  local rc=$?
+  [ $rc -ne 124 ] || fail "$name: the ranks hung"
+  if [ "$want" = any ]; then
+    [ $rc -ne 0 ] || fail "$name: exit 0"
+  else
+    [ $rc -eq "$want" ] || fail "$name: exit $rc, expected $want"
+  fi
+  grep -q "$pattern" err.txt || fail "$name: message: $(cat err.txt)"
+  [ "$(cat keep.npy)" = previous ] || fail "$name: keep.npy changed"
+  no_temps "$name"
+}
 echo previous >keep.npy
-mpi 3 sort missing.npy -o keep.npy >/dev/null 2>err.txt
-rc=$?
-[ $rc -eq 2 ] || fail "missing input: exit $rc, expected 2"
-grep -q "^rowsort: error: rank [0-2] of 3: missing.npy: cannot open" err.txt ||
-  fail "missing input: message: $(cat err.txt)"
-[ "$(cat keep.npy)" = previous ] || fail "missing input: keep.npy changed"
-no_temps "missing input"
-
+expect_failure "missing input" 2 "^rowsort: error: rank [0-2] of 3: missing.npy: cannot open" -- \
+  mpirun -np 3 "$RSM" sort missing.npy -o keep.npy
 # One rank fails before anything is written (Open MPI's MPMD form: rank 2 gets another
 # environment).
-mpirun -np 2 "$RSM" sort f.npy -o keep.npy : -np 1 -x ROWSORT_THREADS=bogus "$RSM" sort f.npy \
-  -o keep.npy >/dev/null 2>err.txt
-rc=$?
-[ $rc -ne 0 ] || fail "one rank's bad ROWSORT_THREADS: exit 0"
-grep -q "^rowsort: error: rank 2 of 3: ROWSORT_THREADS" err.txt ||
-  fail "one rank's bad ROWSORT_THREADS: message: $(cat err.txt)"
-[ "$(cat keep.npy)" = previous ] || fail "one rank's bad ROWSORT_THREADS: keep.npy changed"
-no_temps "one rank's bad ROWSORT_THREADS"
-
+expect_failure "one rank's bad ROWSORT_THREADS" any "^rowsort: error: rank 2 of 3: ROWSORT_THREADS" -- \
+  mpirun -np 2 "$RSM" sort f.npy -o keep.npy : -np 1 -x ROWSORT_THREADS=bogus "$RSM" sort f.npy \
+  -o keep.npy
 # One rank fails before the ranks' first step together (its job file is not there, as on a
-# node-local path): every rank stops, none waits forever.
-timeout 120 mpirun -np 2 "$RSM" run job.ini : -np 1 "$RSM" run missing.ini >/dev/null 2>err.txt
-rc=$?
-[ $rc -ne 124 ] || fail "a rank's missing job file: the ranks hung"
-[ $rc -ne 0 ] || fail "a rank's missing job file: exit 0"
-grep -q "^rowsort: error: rank 2 of 3: missing.ini: cannot open the job file" err.txt ||
-  fail "a rank's missing job file: message: $(cat err.txt)"
-mpirun -np 2 "$RSM" sort f.npy -o keep.npy : -np 1 "$RSM" sort f.npy -o keep.npy --top-k 0x \
-  >/dev/null 2>err.txt
-[ $? -eq 2 ] || fail "a rank's bad flag: exit not 2"
-[ "$(cat keep.npy)" = previous ] || fail "a rank's bad flag: keep.npy changed"
-no_temps "a rank's failure before the first step"
+# node-local path; a bad flag): every rank stops, none waits forever.
+expect_failure "a rank's missing job file" any \
+  "^rowsort: error: rank 2 of 3: missing.ini: cannot open the job file" -- \
+  mpirun -np 2 "$RSM" run job.ini : -np 1 "$RSM" run missing.ini
+expect_failure "a rank's bad flag" 2 "^rowsort: error: rank 2 of 3: invalid --top-k '0x'" -- \
+  mpirun -np 2 "$RSM" sort f.npy -o keep.npy : -np 1 "$RSM" sort f.npy -o keep.npy --top-k 0x
 
 # One rank fails while sorting: its rows go out of core (a smaller --memory-limit), and
 # their sorted runs do not fit on the tmpfs, where the others' rows do.
