@@ -66,7 +66,7 @@ typedef struct cli_sort_opts {
     int smallest;     /* --smallest */
     unsigned threads; /* 0: the library's default */
     rowsort_isa isa;
-    rowsort_pin pin;  /* --pin; the library's default (core) unless given */
+    rowsort_pin pin;     /* --pin; the library's default (core) unless given */
     int progress;        /* 1, 0 or CLI_PROGRESS_AUTO */
     char *stats_path;    /* NULL: none; "-": stdout */
     size_t memory_limit; /* --memory-limit in bytes; 0: io's default (rsio_memory_default) */
@@ -133,10 +133,11 @@ void cli_print_help(const char *command);
 /* Loads an INI job file into opts; relative paths resolve against the file's folder. */
 int cli_job_load(const char *path, cli_sort_opts *opts);
 
-/* ---- temporaries removed on SIGINT, SIGTERM and SIGHUP (signals.c) ---- */
+/* ---- temporaries removed on SIGINT, SIGTERM, SIGHUP and SIGBUS (signals.c) ---- */
 
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP (unless ignored) that unlink the
- * registered temporaries and exit with 128 + the signal number. */
+ * registered temporaries and exit with 128 + the signal number, and for SIGBUS (a mapped
+ * input truncated meanwhile, an I/O error) that unlinks them and exits with status 1. */
 void cli_signals_install(void);
 /* Holds those signals back (in every thread: the handler defers them) around the creation
  * of a temporary and its registration, and around the commit of the outputs; unblocking
@@ -145,6 +146,9 @@ void cli_signals_block(void);
 void cli_signals_unblock(void);
 /* Registers a temporary path (copied); returns 0, or -1 when the table is full. */
 int cli_signals_add_temp(const char *path);
+/* Forgets one temporary (renamed into place: nothing to remove any more); call it with the
+ * signals blocked. */
+void cli_signals_forget_temp(const char *path);
 /* Forgets every registered temporary (after commit or abort). */
 void cli_signals_clear(void);
 

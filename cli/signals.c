@@ -1,5 +1,6 @@
 /*
- * signals.c - removes the program's temporaries when SIGINT or SIGTERM arrives mid-run.
+ * signals.c - removes the program's temporaries when SIGINT, SIGTERM, SIGHUP or SIGBUS
+ * arrives mid-run.
  *
  * A handler that only sets a flag would not do: the engine does not poll one while it
  * sorts. The handler therefore unlinks every registered temporary itself and exits with
@@ -15,6 +16,13 @@
  * takes the state in one atomic exchange and acts on a recorded signal, so that a signal
  * is either recorded before the exchange (and acted on there) or finds the state unblocked
  * (and acts itself). Lock-free atomics are async-signal-safe.
+ *
+ * SIGBUS is the other signal handled: the kernel raises it in the thread that reads a
+ * mapped page the file no longer has (an input truncated by another program while it is
+ * sorted) or cannot read (an I/O error). It cannot be deferred, since returning would read
+ * the page again, so the handler removes the temporaries and exits at once, with status 1
+ * and a message instead of a crash. It never comes during the renames of a commit: they
+ * touch no mapping.
  */
 #define _POSIX_C_SOURCE 200809L /* sigaction, sigprocmask */
 
@@ -47,22 +55,34 @@ static void on_signal(int sig)
     act(sig);
 }
 
+static void say(const char *text)
+{
+    ssize_t written = write(STDERR_FILENO, text, strlen(text));
+    (void)written;
+}
+
 /* Removes the temporaries, says why, exits. */
 static void act(int sig)
 {
+    int removed = 0;
     for (sig_atomic_t i = 0; i < temp_count; i++)
-        if (temp_paths[i][0] != '\0')
+        if (temp_paths[i][0] != '\0') {
             unlink(temp_paths[i]);
-    static const char msg_int[] = "rowsort: error: interrupted; temporary outputs removed\n";
-    static const char msg_term[] = "rowsort: error: terminated; temporary outputs removed\n";
-    static const char msg_hup[] = "rowsort: error: hung up; temporary outputs removed\n";
-    const char *msg = sig == SIGINT ? msg_int : sig == SIGHUP ? msg_hup : msg_term;
-    const size_t len = sig == SIGINT    ? sizeof msg_int - 1
-                       : sig == SIGHUP ? sizeof msg_hup - 1
-                                       : sizeof msg_term - 1;
-    ssize_t written = write(STDERR_FILENO, msg, len);
-    (void)written;
-    _exit(128 + sig);
+            removed = 1;
+        }
+    say(sig == SIGBUS   ? "rowsort: error: a mapped file could not be read (an input truncated "
+                          "by another program while in use, or an I/O error)"
+        : sig == SIGINT ? "rowsort: error: interrupted"
+        : sig == SIGHUP ? "rowsort: error: hung up"
+                        : "rowsort: error: terminated");
+    /* After a complete commit nothing is left to remove: the outputs are in place. */
+    say(removed ? "; temporary outputs removed\n" : "\n");
+    _exit(sig == SIGBUS ? CLI_EXIT_RUNTIME : 128 + sig);
+}
+
+static void on_fault(int sig)
+{
+    act(sig);
 }
 
 void cli_signals_install(void)
@@ -81,6 +101,8 @@ void cli_signals_install(void)
     struct sigaction old;
     if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
         sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_fault;
+    sigaction(SIGBUS, &sa, NULL);
 }
 
 static void set_mask(int how)
@@ -117,6 +139,13 @@ int cli_signals_add_temp(const char *path)
     memcpy(temp_paths[temp_count], path, len + 1);
     temp_count++;
     return 0;
+}
+
+void cli_signals_forget_temp(const char *path)
+{
+    for (sig_atomic_t i = 0; i < temp_count; i++)
+        if (strcmp(temp_paths[i], path) == 0)
+            temp_paths[i][0] = '\0'; /* one byte: the handler sees the name or nothing */
 }
 
 void cli_signals_clear(void)

@@ -291,6 +291,8 @@ static int commit_outputs(sort_run *run)
     for (size_t i = 0; i < count; i++) {
         rsio_error err;
         const char *path = run->outputs[i].final_path;
+        /* Renamed or removed below: not the signal handler's to remove any more. */
+        cli_signals_forget_temp(run->outputs[i].temp_path);
         /* A failed commit removes its temporary, and its renamed file when only the folder
          * sync failed (then the previous file is put back too). */
         if (rsio_output_commit(&run->outputs[i], &err) != RSIO_OK) {

@@ -172,12 +172,13 @@ int cli_atomic_finish(cli_atomic_file *f, const char *text, size_t len)
         const int failed = write_all(f->fd, text, len) != 0;
         const int e = errno;
         if (close(f->fd) != 0 || failed)
-            status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s",
-                               strerror(failed ? e : errno));
+            status =
+                cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(failed ? e : errno));
         f->fd = -1;
         return status;
     }
-    if (write_all(f->fd, text, len) != 0 || ftruncate(f->fd, (off_t)len) != 0 || fsync(f->fd) != 0) {
+    if (write_all(f->fd, text, len) != 0 || ftruncate(f->fd, (off_t)len) != 0 ||
+        fsync(f->fd) != 0) {
         status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(errno));
     } else {
         const int fd = f->fd;
@@ -185,9 +186,15 @@ int cli_atomic_finish(cli_atomic_file *f, const char *text, size_t len)
         if (close(fd) != 0)
             status = cli_error(CLI_EXIT_RUNTIME, path, "cannot write: %s", strerror(errno));
     }
-    if (status == 0 && rename(f->temp, path) != 0)
-        status = cli_error(errno == EISDIR ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME, path,
-                           "cannot rename the file into place: %s", strerror(errno));
+    if (status == 0) {
+        cli_signals_block(); /* renamed and forgotten together */
+        if (rename(f->temp, path) != 0)
+            status = cli_error(errno == EISDIR ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME, path,
+                               "cannot rename the file into place: %s", strerror(errno));
+        else
+            cli_signals_forget_temp(f->temp);
+        cli_signals_unblock();
+    }
     if (status != 0)
         cli_atomic_abort(f);
     f->temp[0] = '\0';

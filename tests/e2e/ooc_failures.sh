@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end: failures of large runs leave nothing behind.
-#   tests/e2e/ooc_failures.sh ROWSORT_BIN
+#   tests/e2e/ooc_failures.sh ROWSORT_BIN [SHIM_TRUNCATE_SO]
 # - a 1 MiB tmpfs (root only; skipped otherwise): the output, then the sorted-runs file of an
 #   out-of-core row, hit ENOSPC: exit 1, "No space left on device", the tmpfs left empty;
 # - SIGTERM and SIGINT mid-run: exit 143/130, no output, no temporary;
 # - SIGKILL mid-run over a previous output: the previous output intact under its name;
-# - the rename of a second output refused: the first output's previous file put back.
+# - the rename of a second output refused: the first output's previous file put back;
+# - an input truncated while it is sorted or verified (SIGBUS; with the shim library,
+#   tests/e2e/shim_truncate.c): exit 1, a message, no output, no temporary.
 set -u
-RS=${1:?usage: ooc_failures.sh ROWSORT_BIN}
+RS=${1:?usage: ooc_failures.sh ROWSORT_BIN [SHIM_TRUNCATE_SO]}
+SHIM=${2:-}
+case "$SHIM" in /* | "") ;; *) SHIM="$PWD/$SHIM" ;; esac
 case "$RS" in /*) ;; *) RS="$PWD/$RS" ;; esac
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rowsort-oocf.XXXXXX")
 MNT="$WORK/tiny"
@@ -101,6 +105,40 @@ else
   [ -z "$(find . -name '.*rowsort*')" ] || fail "rename refused: left: $(find . -name '.*rowsort*')"
 fi
 rm -rf op.npy
+
+# ---- an input truncated by another program while it is sorted (SIGBUS) ----
+if [ -n "$SHIM" ]; then
+  # ASan wants its runtime first in the library list; the shim goes before it here.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+  "$RS" gen --shape 16x16384 --dtype float32 -o cut.npy || fail "gen cut.npy"
+  "$RS" gen --shape 16x16384 --dtype int32 -o cutpay.npy || fail "gen cutpay.npy"
+  echo "previous" >cutout.npy
+  for threads in 1 2; do
+    ROWSORT_SHIM_TRUNCATE=cut.npy LD_PRELOAD="$SHIM" "$RS" sort cut.npy cutpay.npy \
+      -o cutout.npy -o cutpayout.npy --argsort cutidx.npy --stats cut.json \
+      --threads $threads 2>err.txt
+    rc=$?
+    grep -q "^shim_truncate: .*cut.npy cut to" err.txt || fail "SIGBUS: the shim did not act: $(cat err.txt)"
+    [ $rc -eq 1 ] || fail "SIGBUS ($threads threads): exit $rc, expected 1"
+    grep -q "^rowsort: error: a mapped file could not be read (an input truncated .*; temporary outputs removed$" err.txt ||
+      fail "SIGBUS ($threads threads): message: $(cat err.txt)"
+    [ "$(cat cutout.npy)" = previous ] || fail "SIGBUS: cutout.npy is not the previous file"
+    [ ! -e cutpayout.npy ] && [ ! -e cutidx.npy ] && [ ! -e cut.json ] ||
+      fail "SIGBUS ($threads threads): an output appeared: $(ls cut*)"
+    [ -z "$(find . -name '.*rowsort*')" ] || fail "SIGBUS ($threads threads): left: $(find . -name '.*rowsort*')"
+    "$RS" gen --shape 16x16384 --dtype float32 -o cut.npy || fail "gen cut.npy again"
+  done
+  # verify reads both files through mappings too.
+  "$RS" sort cut.npy -o cutsorted.npy || fail "sort cut.npy"
+  ROWSORT_SHIM_TRUNCATE=cutsorted.npy LD_PRELOAD="$SHIM" "$RS" verify cut.npy cutsorted.npy 2>err.txt
+  rc=$?
+  [ $rc -eq 1 ] || fail "SIGBUS (verify): exit $rc, expected 1"
+  grep -q "^rowsort: error: a mapped file could not be read (.*)$" err.txt ||
+    fail "SIGBUS (verify): message: $(cat err.txt)"
+  echo "ooc_failures: SIGBUS checked"
+else
+  echo "ooc_failures: no shim library given: the truncated-input cases skipped"
+fi
 
 echo "ooc_failures: $failures failure(s)"
 [ $failures -eq 0 ]
