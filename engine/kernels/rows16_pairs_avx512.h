@@ -108,11 +108,11 @@ RS_P16_INLINE void rs_p16_block(uint16_t *keys, size_t n, const int H)
 #pragma GCC unroll 32
     for (int i = 0; i < H; i++)
         c[i] = _mm512_xor_si512(c[i], high);
-#define CX(x, y)                                                                           \
-    {                                                                                      \
-        const __m512i lo_ = _mm512_min_epu16(c[x], c[y]);                                  \
-        c[y] = _mm512_max_epu16(c[x], c[y]);                                               \
-        c[x] = lo_;                                                                        \
+#define CX(x, y)                                          \
+    {                                                     \
+        const __m512i lo_ = _mm512_min_epu16(c[x], c[y]); \
+        c[y] = _mm512_max_epu16(c[x], c[y]);              \
+        c[x] = lo_;                                       \
     }
     if (H == 32) {
         RS_NETWORK32
@@ -137,9 +137,9 @@ RS_P16_INLINE void rs_p16_block(uint16_t *keys, size_t n, const int H)
     if (H == 32)
         rs_p16_transpose(c + 16);
     /* Word i of a row's registers holds s[i] and s[H + i]: the low halves first. */
-    const __m512i low_keys = _mm512_set_epi16(62, 60, 58, 56, 54, 52, 50, 48, 46, 44, 42, 40, 38,
-                                              36, 34, 32, 30, 28, 26, 24, 22, 20, 18, 16, 14, 12,
-                                              10, 8, 6, 4, 2, 0);
+    const __m512i low_keys =
+        _mm512_set_epi16(62, 60, 58, 56, 54, 52, 50, 48, 46, 44, 42, 40, 38, 36, 34, 32, 30, 28, 26,
+                         24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     const __m512i high_keys = _mm512_add_epi16(low_keys, _mm512_set1_epi16(1));
 #pragma GCC unroll 16
     for (int r = 0; r < 16; r++) {

@@ -78,9 +78,10 @@ RS_P32_INLINE void RS_P32_BLOCK(uint32_t *keys, size_t n, const int H)
         for (int q = 0; q < Q; q++) {
             const uint32_t *p = keys + (size_t)r * n + (size_t)q * 16;
             const __mmask16 m = rs_p32_lanes(n, q);
-            const __m512i v = m == 0xFFFF ? RS_P32_ENC(_mm512_loadu_si512((const void *)p))
-                                          : _mm512_mask_blend_epi32(
-                                                m, pad, RS_P32_ENC(_mm512_maskz_loadu_epi32(m, p)));
+            const __m512i v =
+                m == 0xFFFF
+                    ? RS_P32_ENC(_mm512_loadu_si512((const void *)p))
+                    : _mm512_mask_blend_epi32(m, pad, RS_P32_ENC(_mm512_maskz_loadu_epi32(m, p)));
             c[q * 8 + r] = v;
         }
 #pragma GCC unroll 4
@@ -90,11 +91,11 @@ RS_P32_INLINE void RS_P32_BLOCK(uint32_t *keys, size_t n, const int H)
 #pragma GCC unroll 32
     for (int i = 0; i < H; i++)
         c[i] = _mm512_xor_si512(c[i], high);
-#define CX(x, y)                                                                           \
-    {                                                                                      \
-        const __m512i lo_ = RS_P32_MIN(c[x], c[y]);                                        \
-        c[y] = RS_P32_MAX(c[x], c[y]);                                                     \
-        c[x] = lo_;                                                                        \
+#define CX(x, y)                                    \
+    {                                               \
+        const __m512i lo_ = RS_P32_MIN(c[x], c[y]); \
+        c[y] = RS_P32_MAX(c[x], c[y]);              \
+        c[x] = lo_;                                 \
     }
     if (H == 32) {
         RS_NETWORK32
