@@ -36,7 +36,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "networks.h"
+#define RS_PC_NAME     rs_p16_columns
+#define RS_PC_MIN      _mm512_min_epu16
+#define RS_PC_MAX      _mm512_max_epu16
+#define RS_PC_MASK_MAX _mm512_mask_max_epu16
+#define RS_PC_HIGH     _mm512_set1_epi32((int)0xFFFF0000u)
+#define RS_PC_SWAP(v)  _mm512_rol_epi32((v), 16)
+#define RS_PC_ODD      0xAAAAAAAAu
+#include "pairs_core_avx512.h" /* rs_p16_columns */
+#undef RS_PC_NAME
+#undef RS_PC_MIN
+#undef RS_PC_MAX
+#undef RS_PC_MASK_MAX
+#undef RS_PC_HIGH
+#undef RS_PC_SWAP
+#undef RS_PC_ODD
 
 #define RS_P16_INLINE static inline __attribute__((always_inline))
 
@@ -104,35 +118,7 @@ RS_P16_INLINE void rs_p16_block(uint16_t *keys, size_t n, const int H)
     rs_p16_transpose(c);
     if (H == 32)
         rs_p16_transpose(c + 16);
-    const __m512i high = _mm512_set1_epi32((int)0xFFFF0000u);
-#pragma GCC unroll 32
-    for (int i = 0; i < H; i++)
-        c[i] = _mm512_xor_si512(c[i], high);
-#define CX(x, y)                                          \
-    {                                                     \
-        const __m512i lo_ = _mm512_min_epu16(c[x], c[y]); \
-        c[y] = _mm512_max_epu16(c[x], c[y]);              \
-        c[x] = lo_;                                       \
-    }
-    if (H == 32) {
-        RS_NETWORK32
-    } else {
-        RS_NETWORK16
-    }
-    /* E[i] against O[i]: the minimum to the low half. */
-#pragma GCC unroll 32
-    for (int i = 0; i < H; i++) {
-        const __m512i u = _mm512_xor_si512(c[i], high);
-        const __m512i s = _mm512_rol_epi32(u, 16);
-        c[i] = _mm512_mask_max_epu16(_mm512_min_epu16(u, s), 0xAAAAAAAAu, u, s);
-    }
-#pragma GCC unroll 5
-    for (int d = H / 2; d >= 1; d >>= 1)
-#pragma GCC unroll 32
-        for (int i = 0; i < H; i++)
-            if ((i & d) == 0)
-                CX(i, i + d)
-#undef CX
+    rs_p16_columns(c, H);
     rs_p16_transpose(c);
     if (H == 32)
         rs_p16_transpose(c + 16);

@@ -21,8 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "networks.h"
-
 #ifndef RS_P32_COMMON
 #define RS_P32_COMMON
 #define RS_P32_INLINE static inline __attribute__((always_inline))
@@ -65,6 +63,23 @@ RS_P32_INLINE __mmask16 rs_p32_lanes(size_t n, int q)
 #define RS_P32_CAT_(a, b) a##b
 #define RS_P32_CAT(a, b)  RS_P32_CAT_(a, b)
 #define RS_P32_BLOCK      RS_P32_CAT(RS_P32_NAME, _block)
+#define RS_P32_COLUMNS    RS_P32_CAT(RS_P32_NAME, _columns)
+
+#define RS_PC_NAME     RS_P32_COLUMNS
+#define RS_PC_MIN      RS_P32_MIN
+#define RS_PC_MAX      RS_P32_MAX
+#define RS_PC_MASK_MAX RS_P32_MASK_MAX
+#define RS_PC_HIGH     _mm512_set1_epi64((long long)0xFFFFFFFF00000000ull)
+#define RS_PC_SWAP(v)  _mm512_rol_epi64((v), 32)
+#define RS_PC_ODD      0xAAAA
+#include "pairs_core_avx512.h"
+#undef RS_PC_NAME
+#undef RS_PC_MIN
+#undef RS_PC_MAX
+#undef RS_PC_MASK_MAX
+#undef RS_PC_HIGH
+#undef RS_PC_SWAP
+#undef RS_PC_ODD
 
 /* 8 rows of n keys (H - 16 < n - H <= H, H = 16 or 32), row r at keys + r * n, sorted. */
 RS_P32_INLINE void RS_P32_BLOCK(uint32_t *keys, size_t n, const int H)
@@ -87,34 +102,7 @@ RS_P32_INLINE void RS_P32_BLOCK(uint32_t *keys, size_t n, const int H)
 #pragma GCC unroll 4
     for (int q = 0; q < Q; q++)
         rs_p32_transpose(c + 8 * q);
-    const __m512i high = _mm512_set1_epi64((long long)0xFFFFFFFF00000000ull);
-#pragma GCC unroll 32
-    for (int i = 0; i < H; i++)
-        c[i] = _mm512_xor_si512(c[i], high);
-#define CX(x, y)                                    \
-    {                                               \
-        const __m512i lo_ = RS_P32_MIN(c[x], c[y]); \
-        c[y] = RS_P32_MAX(c[x], c[y]);              \
-        c[x] = lo_;                                 \
-    }
-    if (H == 32) {
-        RS_NETWORK32
-    } else {
-        RS_NETWORK16
-    }
-#pragma GCC unroll 32
-    for (int i = 0; i < H; i++) {
-        const __m512i u = _mm512_xor_si512(c[i], high);
-        const __m512i s = _mm512_rol_epi64(u, 32);
-        c[i] = RS_P32_MASK_MAX(RS_P32_MIN(u, s), 0xAAAA, u, s);
-    }
-#pragma GCC unroll 5
-    for (int d = H / 2; d >= 1; d >>= 1)
-#pragma GCC unroll 32
-        for (int i = 0; i < H; i++)
-            if ((i & d) == 0)
-                CX(i, i + d)
-#undef CX
+    RS_P32_COLUMNS(c, H);
 #pragma GCC unroll 4
     for (int q = 0; q < Q; q++)
         rs_p32_transpose(c + 8 * q);
@@ -156,5 +144,6 @@ static size_t RS_P32_NAME(uint32_t *keys, size_t rows, size_t n)
 }
 
 #undef RS_P32_BLOCK
+#undef RS_P32_COLUMNS
 #undef RS_P32_CAT
 #undef RS_P32_CAT_
