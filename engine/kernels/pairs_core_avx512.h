@@ -12,8 +12,30 @@
  *   RS_PC_ODD                                the mask of the high halves.
  */
 #include <immintrin.h>
+#include <stddef.h>
 
 #include "networks.h"
+
+#ifndef RS_PAIRS_SORT_BLOCKS
+/* The kinds' sort_rows: the first rows - rows % R of rows of n keys (17 <= n <= 64) through
+ * BLOCK(keys, n, H), R rows a call, H a constant in each call, and n too where it is 64
+ * (no masked loads or stores in the block then); returns how many rows it sorted. */
+#define RS_PAIRS_SORT_BLOCKS(BLOCK, R, keys, rows, n)   \
+    do {                                                \
+        const size_t whole_ = (rows) - (rows) % (R);    \
+        if ((n) == 64) {                                \
+            for (size_t r_ = 0; r_ < whole_; r_ += (R)) \
+                BLOCK((keys) + r_ * 64, 64, 32);        \
+        } else if ((n) > 32) {                          \
+            for (size_t r_ = 0; r_ < whole_; r_ += (R)) \
+                BLOCK((keys) + r_ * (n), (n), 32);      \
+        } else {                                        \
+            for (size_t r_ = 0; r_ < whole_; r_ += (R)) \
+                BLOCK((keys) + r_ * (n), (n), 16);      \
+        }                                               \
+        return whole_;                                  \
+    } while (0)
+#endif
 
 static inline __attribute__((always_inline)) void RS_PC_NAME(__m512i *c, const int H)
 {

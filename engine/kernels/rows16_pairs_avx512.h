@@ -148,18 +148,7 @@ RS_P16_INLINE void rs_p16_block(uint16_t *keys, size_t n, const int H)
 /* Sorts the first rows - rows % 16 of rows of n keys (17 <= n <= 64); returns how many. */
 static size_t rs_p16_sort_rows(uint16_t *keys, size_t rows, size_t n)
 {
-    const size_t whole = rows - rows % 16;
-    if (n == 64) {
-        for (size_t r = 0; r < whole; r += 16)
-            rs_p16_block(keys + r * 64, 64, 32);
-    } else if (n > 32) {
-        for (size_t r = 0; r < whole; r += 16)
-            rs_p16_block(keys + r * n, n, 32);
-    } else {
-        for (size_t r = 0; r < whole; r += 16)
-            rs_p16_block(keys + r * n, n, 16);
-    }
-    return whole;
+    RS_PAIRS_SORT_BLOCKS(rs_p16_block, 16, keys, rows, n);
 }
 
 #undef RS_P16_INLINE

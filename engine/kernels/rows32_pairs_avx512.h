@@ -129,18 +129,7 @@ RS_P32_INLINE void RS_P32_BLOCK(uint32_t *keys, size_t n, const int H)
 /* Sorts the first rows - rows % 8 of rows of n keys (17 <= n <= 64); returns how many. */
 static size_t RS_P32_NAME(uint32_t *keys, size_t rows, size_t n)
 {
-    const size_t whole = rows - rows % 8;
-    if (n == 64) {
-        for (size_t r = 0; r < whole; r += 8)
-            RS_P32_BLOCK(keys + r * 64, 64, 32);
-    } else if (n > 32) {
-        for (size_t r = 0; r < whole; r += 8)
-            RS_P32_BLOCK(keys + r * n, n, 32);
-    } else {
-        for (size_t r = 0; r < whole; r += 8)
-            RS_P32_BLOCK(keys + r * n, n, 16);
-    }
-    return whole;
+    RS_PAIRS_SORT_BLOCKS(RS_P32_BLOCK, 8, keys, rows, n);
 }
 
 #undef RS_P32_BLOCK
