@@ -139,9 +139,11 @@ int cli_job_load(const char *path, cli_sort_opts *opts);
  * registered temporaries and exit with 128 + the signal number, and for SIGBUS (a mapped
  * input truncated meanwhile, an I/O error) that unlinks them and exits with status 1. */
 void cli_signals_install(void);
+/* Installs the SIGBUS handler alone (for a command that writes nothing). */
+void cli_signals_install_fault(void);
 /* Holds those signals back (in every thread: the handler defers them) around the creation
  * of a temporary and its registration, and around the commit of the outputs; unblocking
- * acts on one that came meanwhile. */
+ * acts on one that came meanwhile. Main thread only; pairs may nest (the outermost acts). */
 void cli_signals_block(void);
 void cli_signals_unblock(void);
 /* Registers a temporary path (copied); returns 0, or -1 when the table is full. */
@@ -181,9 +183,6 @@ void cli_format_shape(const size_t *shape, size_t ndim, char *buf, size_t cap);
 int cli_parse_shape(const char *s, size_t *shape, size_t *ndim);
 /* 1 when a and b name the same existing file (device and inode), else 0. */
 int cli_same_file(const char *a, const char *b);
-/* Writes text to path atomically (temporary beside it, fsync, rename); "-" is stdout.
- * Returns 0 or an exit status (error printed). */
-int cli_write_file_atomic(const char *path, const char *text, size_t len);
 /* The name of a temporary beside path, for mkstemp: "<folder>/.<name>.<tag>-XXXXXX", the
  * name cut to fit NAME_MAX. Returns 0, or -1 (out "") for an empty name or a short cap. */
 int cli_name_beside(const char *path, const char *tag, char *out, size_t cap);

@@ -375,7 +375,16 @@ int cli_cmd_gen(int argc, char **argv)
     if (out.data != NULL)
         fill(out.data, rows, n, dtype, dist, (uint64_t)seed);
     int rc = 0;
-    if (rsio_output_commit(&out, &err) != RSIO_OK)
+    /* The data written back first, signals acting at once (long for big files); then the
+     * rename, and the temporary forgotten with it. */
+    rsio_kind kind_done = rsio_output_write_back(&out, &err);
+    if (kind_done == RSIO_OK) {
+        cli_signals_block();
+        cli_signals_forget_temp(out.temp_path);
+        kind_done = rsio_output_commit(&out, &err);
+        cli_signals_unblock();
+    }
+    if (kind_done != RSIO_OK)
         rc = cli_io_error(&err);
     rsio_output_abort(&out);
     cli_signals_clear();

@@ -22,9 +22,9 @@
  * sorted) or cannot read (an I/O error). It cannot be deferred, since returning would read
  * the page again, so the handler removes the temporaries and exits at once, with status 1
  * and a message instead of a crash. It never comes during the renames of a commit: they
- * touch no mapping.
+ * touch no mapping. `verify`, which writes nothing, installs that handler alone.
  */
-#define _POSIX_C_SOURCE 200809L /* sigaction, sigprocmask */
+#define _POSIX_C_SOURCE 200809L /* sigaction, sigprocmask, siginfo_t */
 
 #include <signal.h>
 #include <stdatomic.h>
@@ -38,21 +38,60 @@
 
 static char temp_paths[MAX_TEMPS][MAX_PATH_LEN];
 static volatile sig_atomic_t temp_count;
-/* DEFERRING while blocked, with the number of a signal that came meanwhile above it. */
+/* The state: IDLE; DEFERRING while blocked, with the number of a signal that came meanwhile
+ * above it; ACTING once a thread has begun to remove the temporaries and exit. The last
+ * keeps a blocking thread from starting a commit that a signal taken just before by
+ * another thread would cut in two. */
+#define IDLE      0
 #define DEFERRING 1
+#define ACTING    2
 static atomic_int state;
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the handler needs lock-free atomics");
+/* Nested blocks (main thread only): the outermost pair does the work. */
+static int block_depth;
 
-static void act(int sig);
+static void act(int sig, int fault);
+
+/* Waits for the thread that acts to end the process. */
+static void hold(void)
+{
+    for (;;)
+        pause();
+}
 
 static void on_signal(int sig)
 {
     int s = atomic_load(&state);
-    while (s & DEFERRING) {
-        if (atomic_compare_exchange_weak(&state, &s, DEFERRING | sig << 1))
-            return; /* cli_signals_unblock() acts on it */
+    for (;;) {
+        if (s & DEFERRING) {
+            if (atomic_compare_exchange_weak(&state, &s, DEFERRING | sig << 1))
+                return; /* cli_signals_unblock() acts on it */
+        } else if (s == ACTING) {
+            hold();
+        } else if (atomic_compare_exchange_weak(&state, &s, ACTING)) {
+            act(sig, 0);
+        }
     }
-    act(sig);
+}
+
+/* SIGBUS: a fault on a mapped page (BUS_ADRERR: past the end of a file truncated meanwhile;
+ * BUS_OBJERR: an I/O error) acts at once; one sent by kill() is a request to stop like the
+ * others; any other (an unaligned access: a bug) takes the default action, a core dump, when
+ * the instruction runs again. */
+static void on_bus(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    if (info->si_code <= 0) {
+        on_signal(sig);
+    } else if (info->si_code == BUS_ADRERR || info->si_code == BUS_OBJERR) {
+        atomic_store(&state, ACTING);
+        act(sig, 1);
+    } else {
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigaction(SIGBUS, &dfl, NULL);
+    }
 }
 
 static void say(const char *text)
@@ -62,7 +101,7 @@ static void say(const char *text)
 }
 
 /* Removes the temporaries, says why, exits. */
-static void act(int sig)
+static void act(int sig, int fault)
 {
     int removed = 0;
     for (sig_atomic_t i = 0; i < temp_count; i++)
@@ -70,19 +109,32 @@ static void act(int sig)
             unlink(temp_paths[i]);
             removed = 1;
         }
-    say(sig == SIGBUS   ? "rowsort: error: a mapped file could not be read (an input truncated "
-                          "by another program while in use, or an I/O error)"
+    say(fault           ? "rowsort: error: a mapped file could not be read or written (an input "
+                          "truncated by another program while in use, or an I/O error)"
         : sig == SIGINT ? "rowsort: error: interrupted"
         : sig == SIGHUP ? "rowsort: error: hung up"
                         : "rowsort: error: terminated");
     /* After a complete commit nothing is left to remove: the outputs are in place. */
     say(removed ? "; temporary outputs removed\n" : "\n");
-    _exit(sig == SIGBUS ? CLI_EXIT_RUNTIME : 128 + sig);
+    _exit(fault ? CLI_EXIT_RUNTIME : 128 + sig);
 }
 
-static void on_fault(int sig)
+static void held_back(sigset_t *set)
 {
-    act(sig);
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
+void cli_signals_install_fault(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO;
+    held_back(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
 }
 
 void cli_signals_install(void)
@@ -90,10 +142,7 @@ void cli_signals_install(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaddset(&sa.sa_mask, SIGINT);
-    sigaddset(&sa.sa_mask, SIGTERM);
-    sigaddset(&sa.sa_mask, SIGHUP);
+    held_back(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     /* A terminal that closes under a run: the same as SIGTERM, unless the run ignores it
@@ -101,34 +150,45 @@ void cli_signals_install(void)
     struct sigaction old;
     if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
         sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = on_fault;
-    sigaction(SIGBUS, &sa, NULL);
-}
-
-static void set_mask(int how)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    sigprocmask(how, &set, NULL);
+    cli_signals_install_fault();
 }
 
 void cli_signals_block(void)
 {
-    set_mask(SIG_BLOCK);
-    atomic_store(&state, DEFERRING);
+    if (block_depth++ > 0)
+        return;
+    sigset_t set;
+    held_back(&set);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    /* A thread that took a signal just before is removing the temporaries: let it. */
+    int s = IDLE;
+    while (!atomic_compare_exchange_weak(&state, &s, DEFERRING)) {
+        if (s == ACTING)
+            hold();
+        s = IDLE;
+    }
 }
 
 void cli_signals_unblock(void)
 {
+    if (--block_depth > 0)
+        return;
     /* A signal that some thread took meanwhile: acted on now. One that comes after the
-     * exchange finds the state unblocked and acts itself. */
-    const int s = atomic_exchange(&state, 0);
-    if (s >> 1)
-        act(s >> 1);
-    set_mask(SIG_UNBLOCK);
+     * exchange finds the state idle and acts itself. */
+    int s = atomic_load(&state);
+    for (;;) {
+        if (s == ACTING) {
+            hold(); /* a fault in another thread */
+        } else if (s >> 1) {
+            if (atomic_compare_exchange_weak(&state, &s, ACTING))
+                act(s >> 1, 0);
+        } else if (atomic_compare_exchange_weak(&state, &s, IDLE)) {
+            break;
+        }
+    }
+    sigset_t set;
+    held_back(&set);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int cli_signals_add_temp(const char *path)

@@ -206,16 +206,11 @@ void cli_atomic_abort(cli_atomic_file *f)
     if (f->fd >= 0)
         close(f->fd);
     f->fd = -1;
-    if (f->temp[0] != '\0')
+    if (f->temp[0] != '\0') {
+        cli_signals_forget_temp(f->temp);
         unlink(f->temp);
+    }
     f->temp[0] = '\0';
-}
-
-int cli_write_file_atomic(const char *path, const char *text, size_t len)
-{
-    cli_atomic_file f;
-    const int rc = cli_atomic_open(&f, path, 0);
-    return rc != 0 ? rc : cli_atomic_finish(&f, text, len);
 }
 
 int cli_cluster_agree(const cli_cluster *c, int status)

@@ -309,7 +309,7 @@ int cli_cmd_verify(int argc, char **argv)
         return cli_usage_error("verify needs the inputs, then as many outputs (got %zu file%s)",
                                files, files == 1 ? "" : "s");
     }
-    cli_signals_install(); /* a mapped input truncated meanwhile: an error, not a crash */
+    cli_signals_install_fault(); /* a mapped input truncated meanwhile: an error, not a crash */
     verify_ctx v;
     memset(&v, 0, sizeof v);
     v.nops = files / 2;

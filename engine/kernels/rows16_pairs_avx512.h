@@ -93,7 +93,7 @@ RS_P16_INLINE __mmask32 rs_p16_lanes(size_t cnt)
     return cnt >= 32 ? ~(__mmask32)0 : (((__mmask32)1 << cnt) - 1);
 }
 
-/* 16 rows of n keys (2H - 16 < n <= 2H, H = 16 or 32), row r at keys + r * n, sorted. */
+/* 16 rows of n keys (H < n <= 2H, H = 16 or 32), row r at keys + r * n, sorted. */
 RS_P16_INLINE void rs_p16_block(uint16_t *keys, size_t n, const int H)
 {
     __m512i c[32];

@@ -81,7 +81,7 @@ RS_P32_INLINE __mmask16 rs_p32_lanes(size_t n, int q)
 #undef RS_PC_SWAP
 #undef RS_PC_ODD
 
-/* 8 rows of n keys (H - 16 < n - H <= H, H = 16 or 32), row r at keys + r * n, sorted. */
+/* 8 rows of n keys (H < n <= 2H, H = 16 or 32), row r at keys + r * n, sorted. */
 RS_P32_INLINE void RS_P32_BLOCK(uint32_t *keys, size_t n, const int H)
 {
     __m512i c[32];
