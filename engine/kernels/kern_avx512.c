@@ -311,8 +311,8 @@ extern const rs_kernel_table rs_kernels_avx2;
 #define ZEN4_ROWS32_PAIRS(n)    ((n) > 32 && (n) <= 64)
 #define ZEN4_ROWS32_PAIRS_F(n)  ((n) > 16 && (n) <= 64)
 /* Whole blocks of rows to the pairs networks where `use` takes n: keys and rows advanced
- * past them. */
-#define ZEN4_PAIRS32(fn, use, keys, rows, n)                                               \
+ * past them (16- and 32-bit kinds). */
+#define ZEN4_PAIRS(fn, use, keys, rows, n)                                                 \
     do {                                                                                   \
         if (use(n)) {                                                                      \
             const size_t done_ = fn(keys, rows, n);                                        \
@@ -323,7 +323,7 @@ extern const rs_kernel_table rs_kernels_avx2;
 
 static void rs_avx512_zen4_sort_rows_u32(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
-    ZEN4_PAIRS32(rs_p32_sort_rows_u32, ZEN4_ROWS32_PAIRS, keys, rows, n);
+    ZEN4_PAIRS(rs_p32_sort_rows_u32, ZEN4_ROWS32_PAIRS, keys, rows, n);
     if (rows == 0)
         return;
     if (ZEN4_ROWS32_AVX2(n))
@@ -334,7 +334,7 @@ static void rs_avx512_zen4_sort_rows_u32(uint32_t *keys, size_t rows, size_t n, 
 
 static void rs_avx512_zen4_sort_rows_i32(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
-    ZEN4_PAIRS32(rs_p32_sort_rows_i32, ZEN4_ROWS32_PAIRS, keys, rows, n);
+    ZEN4_PAIRS(rs_p32_sort_rows_i32, ZEN4_ROWS32_PAIRS, keys, rows, n);
     if (rows == 0)
         return;
     if (ZEN4_ROWS32_AVX2(n))
@@ -360,13 +360,9 @@ static void rs_avx512_zen4_sort_rows_i32(uint32_t *keys, size_t rows, size_t n, 
 #endif
 static void rs_avx512_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch)
 {
-    if (ZEN4_ROWS16_PAIRS(n)) {
-        const size_t done = rs_p16_sort_rows(keys, rows, n);
-        keys += done * n;
-        rows -= done;
-        if (rows == 0)
-            return;
-    }
+    ZEN4_PAIRS(rs_p16_sort_rows, ZEN4_ROWS16_PAIRS, keys, rows, n);
+    if (rows == 0)
+        return;
     if (ZEN4_ROWS16_AVX2(n))
         rs_kernels_avx2.sort_rows_u16(keys, rows, n, scratch);
     else
@@ -382,7 +378,7 @@ static void rs_avx512_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, 
  * 1.02x; rows of 2..8 keys (one register each, mostly padding) 0.91-0.96x, so not those. */
 static int rs_avx512_zen4_sort_rows_f32_asc(uint32_t *keys, size_t rows, size_t n, void *scratch)
 {
-    ZEN4_PAIRS32(rs_p32_sort_rows_xf32, ZEN4_ROWS32_PAIRS_F, keys, rows, n);
+    ZEN4_PAIRS(rs_p32_sort_rows_xf32, ZEN4_ROWS32_PAIRS_F, keys, rows, n);
     if (rows == 0)
         return 1;
     if (ZEN4_ROWS32_AVX2(n))
