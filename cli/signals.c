@@ -13,8 +13,8 @@
  * that does not block it, and OpenMP's worker threads (created before, with their own
  * masks) would run the handler in the middle of a commit, between the renames of two
  * outputs. While blocked, the handler only records the signal in the state; unblocking
- * takes the state in one atomic exchange and acts on a recorded signal, so that a signal
- * is either recorded before the exchange (and acted on there) or finds the state unblocked
+ * moves the state back to idle by compare-and-swap and acts on a recorded signal, so that
+ * a signal is either recorded before the swap (and acted on there) or finds the state idle
  * (and acts itself). Lock-free atomics are async-signal-safe.
  *
  * SIGBUS is the other signal handled: the kernel raises it in the thread that reads a
@@ -174,7 +174,7 @@ void cli_signals_unblock(void)
     if (--block_depth > 0)
         return;
     /* A signal that some thread took meanwhile: acted on now. One that comes after the
-     * exchange finds the state idle and acts itself. */
+     * swap finds the state idle and acts itself. */
     int s = atomic_load(&state);
     for (;;) {
         if (s == ACTING) {
