@@ -16,6 +16,10 @@
  *     cmake -S /tmp/a/src -B /tmp/a/obj -DCMAKE_BUILD_TYPE=Release -DROWSORT_BUILD_TESTS=OFF \
  *         -DROWSORT_BUILD_CLI=OFF && cmake --build /tmp/a/obj --target rowsort
  *
+ * AB_DATA=cluster (int64, float64): in every row, keys within 2^20 units in the last place
+ * of each other and one (the middle) far above them; AB_DATA=dups: 16 values spread over
+ * the range, each many times (the worst and a hard case of the packed 64-bit keys,
+ * rows64_packed_avx512.h).
  * DTYPE: int16, int32, int64, float32, float64 (values uniform over the range; floats
  * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (the keys
  * sorted in place too); "argsort" asks for the int32 indices only (values not wanted), as
@@ -109,14 +113,34 @@ static uint64_t next(uint64_t *s)
     return *s >> 11;
 }
 
-static void fill(void *dst, size_t count, rowsort_dtype dtype)
+/* A key of the AB_DATA pattern for position i of a row of n, from u (uniform); 0 where
+ * the pattern is uniform. */
+static int patterned(const char *data, size_t i, size_t n, uint64_t u, uint64_t *key, double *g)
 {
+    if (data != NULL && strcmp(data, "cluster") == 0) {
+        const int top = i % n == n / 2;
+        *key = top ? UINT64_MAX >> 1 : (UINT64_C(1) << 40) + (u >> 44);
+        *g = top ? 1e300 : 1.0 + (double)(u >> 44) * 0x1p-52;
+        return 1;
+    }
+    if (data != NULL && strcmp(data, "dups") == 0) {
+        *key = (u >> 60) * (UINT64_MAX / 32);
+        *g = (double)(int64_t)(u >> 60) * 1e10 - 7e10;
+        return 1;
+    }
+    return 0;
+}
+
+static void fill(void *dst, size_t count, size_t n, rowsort_dtype dtype)
+{
+    const char *data = getenv("AB_DATA");
     uint64_t s = 42;
     for (size_t i = 0; i < count; i++) {
         /* A sum of uniforms is close enough to normal for a sort's branches. */
-        const double g = ((double)next(&s) + (double)next(&s) + (double)next(&s)) /
-                             9007199254740992.0 - 1.5;
-        const uint64_t u = next(&s) << 11 ^ next(&s);
+        double g = ((double)next(&s) + (double)next(&s) + (double)next(&s)) /
+                       9007199254740992.0 - 1.5;
+        uint64_t u = next(&s) << 11 ^ next(&s);
+        (void)patterned(data, i, n, u, &u, &g);
         switch (dtype) {
         case ROWSORT_DTYPE_I16:
             ((uint16_t *)dst)[i] = (uint16_t)u;
@@ -178,7 +202,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "out of memory\n");
         return 1;
     }
-    fill(src, count, dtypes[d].dtype);
+    fill(src, count, n, dtypes[d].dtype);
     for (int c = -1; c < calls; c++) /* c = -1: warm-up (scratch allocated, pages touched) */
         for (int k = 0; k < 2; k++) {
             const int m = (c & 1) ? 1 - k : k; /* alternate which goes first */

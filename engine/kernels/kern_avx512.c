@@ -227,7 +227,7 @@
 #define RS_PASTE(a, b)  RS_PASTE_(a, b)
 
 /* One table per tuning: the tuning's sort entries, the shared merges and transforms. */
-#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE, SORT_U16, SORT_ROWS_U16, ROWS32, ROWS_F32_ASC, \
+#define RS_AVX512_TABLE(NAME, V, CORES, INPLACE, SORT_U16, SORT_ROWS_U16, ROWS, ROWS_F32_ASC, \
                         FROM_F32_ASC)                    \
     const rs_kernel_table NAME = {                       \
         .name = "avx512",                                \
@@ -247,10 +247,10 @@
         .argsort_u32_i64 = rs_avx512##V##_e_argsort_u32_i64, \
         .sort_u64_i64 = rs_avx512##V##_e_sort_u64_i64,   \
         .sort_rows_u16 = SORT_ROWS_U16,                  \
-        .sort_rows_u32 = RS_PASTE(ROWS32, _sort_rows_u32), \
-        .sort_rows_u64 = rs_avx512##V##_e_sort_rows_u64, \
+        .sort_rows_u32 = RS_PASTE(ROWS, _sort_rows_u32), \
+        .sort_rows_u64 = RS_PASTE(ROWS, _sort_rows_u64), \
         .sort_f64 = rs_avx512##V##_e_sort_f64,           \
-        .sort_rows_f64 = rs_avx512##V##_e_sort_rows_f64, \
+        .sort_rows_f64 = RS_PASTE(ROWS, _sort_rows_f64), \
         .sort_f32 = rs_avx512##V##_e_sort_f32,           \
         .sort_rows_f32 = rs_avx512##V##_e_sort_rows_f32, \
         .f32_native = rs_avx512##V##_e_f32_native,       \
@@ -258,8 +258,8 @@
         .sort_from_f32_asc = FROM_F32_ASC,               \
         .sort_i32 = rs_avx512##V##_e_sort_i32,           \
         .sort_i64 = rs_avx512##V##_e_sort_i64,           \
-        .sort_rows_i32 = RS_PASTE(ROWS32, _sort_rows_i32), \
-        .sort_rows_i64 = rs_avx512##V##_e_sort_rows_i64, \
+        .sort_rows_i32 = RS_PASTE(ROWS, _sort_rows_i32), \
+        .sort_rows_i64 = RS_PASTE(ROWS, _sort_rows_i64), \
         .sort_from_i32 = rs_avx512##V##_e_sort_from_i32, \
         .sort_from_i64 = rs_avx512##V##_e_sort_from_i64, \
         .sort_from_f32 = rs_avx512##V##_e_sort_from_f32, \
@@ -408,25 +408,108 @@ static int rs_avx512_zen4_sort_from_f32_asc(const uint32_t *src, uint32_t *dst, 
     return 1;
 }
 
-/* The entries each table's 32-bit batches go to (prefixes of _sort_rows_u32 / _i32). */
-#define ROWS32_ZEN4  rs_avx512_zen4
-#define ROWS32_INTEL rs_avx512_intel_e
+/* Batches of 64-bit rows of 17..64 keys on Zen 4 go through packed 32-bit keys, 8 rows
+ * at a time (rows64_packed_avx512.h; the rows it leaves and those left over, fewer than 8,
+ * as before). */
+#define ZEN4_ROWS64_PACKED(n) ((n) > 32 && (n) <= 64)
+#define RS_K64_NAME   rs_k64_sort_rows_u64
+#define RS_K64_ENC(v) (v)
+#include "rows64_packed_avx512.h"
+#undef RS_K64_NAME
+#undef RS_K64_ENC
+#define RS_K64_NAME   rs_k64_sort_rows_i64
+#define RS_K64_ENC(v) _mm512_xor_si512((v), _mm512_set1_epi64(INT64_MIN))
+#include "rows64_packed_avx512.h"
+#undef RS_K64_NAME
+#undef RS_K64_ENC
+/* float64 in the total order's encoding: v ^ (v >> 63 (arithmetic) | sign bit); NaNs
+ * refused (the caller sorts such rows encoded, in the order their sign asks for). */
+#define RS_K64_NAME   rs_k64_sort_rows_f64
+#define RS_K64_ENC(v)                                                                       \
+    _mm512_ternarylogic_epi64((v), _mm512_srai_epi64((v), 63), _mm512_set1_epi64(INT64_MIN), 0x1E)
+#define RS_K64_NAN(v) _mm512_cmp_pd_mask(_mm512_castsi512_pd(v), _mm512_castsi512_pd(v), _CMP_UNORD_Q)
+#include "rows64_packed_avx512.h"
+#undef RS_K64_NAME
+#undef RS_K64_ENC
+#undef RS_K64_NAN
+
+/* One row through the entry before (a row the packed keys left). */
+static void zen4_row_u64(uint64_t *row, size_t n, void *scratch)
+{
+    rs_avx512_e_sort_rows_u64(row, 1, n, scratch);
+}
+static void zen4_row_i64(uint64_t *row, size_t n, void *scratch)
+{
+    rs_avx512_e_sort_rows_i64(row, 1, n, scratch);
+}
+/* (Its rows have no NaN: checked before.) */
+static void zen4_row_f64(uint64_t *row, size_t n, void *scratch)
+{
+    (void)rs_avx512_e_sort_rows_f64(row, 1, n, scratch);
+}
+
+/* Whole blocks of 64-bit rows through the packed keys where n takes them: keys and rows
+ * advanced past them. */
+#define ZEN4_PACKED(fn, row_fn, keys, rows, n, scratch)                                     \
+    do {                                                                                    \
+        if (ZEN4_ROWS64_PACKED(n)) {                                                        \
+            const size_t done_ = fn(keys, rows, n, row_fn, scratch);                        \
+            (keys) += done_ * (n);                                                          \
+            (rows) -= done_;                                                                \
+        }                                                                                   \
+    } while (0)
+
+static void rs_avx512_zen4_sort_rows_u64(uint64_t *keys, size_t rows, size_t n, void *scratch)
+{
+    ZEN4_PACKED(rs_k64_sort_rows_u64, zen4_row_u64, keys, rows, n, scratch);
+    if (rows > 0)
+        rs_avx512_e_sort_rows_u64(keys, rows, n, scratch);
+}
+
+static void rs_avx512_zen4_sort_rows_i64(uint64_t *keys, size_t rows, size_t n, void *scratch)
+{
+    ZEN4_PACKED(rs_k64_sort_rows_i64, zen4_row_i64, keys, rows, n, scratch);
+    if (rows > 0)
+        rs_avx512_e_sort_rows_i64(keys, rows, n, scratch);
+}
+
+/* float64 rows compared as numbers: 0 where a key is a NaN or MXCSR.DAZ is set, as the
+ * entry before (the keys maybe moved, as its contract allows: rows before the NaN's block
+ * sorted). -0.0 comes before +0.0 in the rows the packed keys take. */
+static int rs_avx512_zen4_sort_rows_f64(uint64_t *keys, size_t rows, size_t n, void *scratch)
+{
+    if (ZEN4_ROWS64_PACKED(n) && rows >= 8) {
+        if (!vf64_chk_env())
+            return 0;
+        const size_t done = rs_k64_sort_rows_f64(keys, rows, n, zen4_row_f64, scratch);
+        if (done == RS_K64_REFUSED)
+            return 0;
+        keys += done * n;
+        rows -= done;
+    }
+    return rows == 0 || rs_avx512_e_sort_rows_f64(keys, rows, n, scratch);
+}
+
+/* The entries each table's batches of 32- and 64-bit rows go to (prefixes of
+ * _sort_rows_u32, _i32, _u64, _i64, _f64). */
+#define ROWS_ZEN4  rs_avx512_zen4
+#define ROWS_INTEL rs_avx512_intel_e
 
 RS_AVX512_TABLE(rs_kernels_avx512, , "AMD Zen 4", RS_INPLACE_OF(INPLACE_ZEN4),
-                rs_avx512_e_sort_u16, rs_avx512_zen4_sort_rows_u16, ROWS32_ZEN4,
+                rs_avx512_e_sort_u16, rs_avx512_zen4_sort_rows_u16, ROWS_ZEN4,
                 rs_avx512_zen4_sort_rows_f32_asc, rs_avx512_zen4_sort_from_f32_asc);
 RS_AVX512_TABLE(rs_kernels_avx512_intel, _intel, "Intel Xeon", RS_INPLACE_OF(INPLACE_INTEL),
-                rs_avx512_intel_e_sort_u16, rs_avx512_intel_e_sort_rows_u16, ROWS32_INTEL, NULL,
+                rs_avx512_intel_e_sort_u16, rs_avx512_intel_e_sort_rows_u16, ROWS_INTEL, NULL,
                 NULL);
 /* The Intel table with the 16-bit sorts of kern_avx512_vbmi2.c, for cores with VBMI2. */
 void rs_avx512vbmi2_sort_u16(uint16_t *keys, size_t n, void *scratch);
 void rs_avx512vbmi2_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
 RS_AVX512_TABLE(rs_kernels_avx512_intel_vbmi2, _intel, "Intel Xeon, VBMI2",
                 RS_INPLACE_OF(INPLACE_INTEL), rs_avx512vbmi2_sort_u16,
-                rs_avx512vbmi2_sort_rows_u16, ROWS32_INTEL, NULL, NULL);
+                rs_avx512vbmi2_sort_rows_u16, ROWS_INTEL, NULL, NULL);
 /* The Zen 4 table with the 16-bit sorts of kern_avx512_vbmi2.c, for other cores with VBMI2. */
 void rs_avx512vbmi2_zen4_sort_u16(uint16_t *keys, size_t n, void *scratch);
 void rs_avx512vbmi2_zen4_sort_rows_u16(uint16_t *keys, size_t rows, size_t n, void *scratch);
 RS_AVX512_TABLE(rs_kernels_avx512_vbmi2, , "AMD Zen 4, VBMI2", RS_INPLACE_OF(INPLACE_ZEN4),
-                rs_avx512vbmi2_zen4_sort_u16, rs_avx512vbmi2_zen4_sort_rows_u16, ROWS32_ZEN4,
+                rs_avx512vbmi2_zen4_sort_u16, rs_avx512vbmi2_zen4_sort_rows_u16, ROWS_ZEN4,
                 rs_avx512_zen4_sort_rows_f32_asc, rs_avx512_zen4_sort_from_f32_asc);

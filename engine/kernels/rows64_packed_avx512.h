@@ -1,0 +1,280 @@
+/*
+ * rows64_packed_avx512.h - batches of short 64-bit rows (17..64 keys) sorted through 32-bit
+ * keys: each key's 26 leading bits that differ within its row, with its position in the row
+ * in the 6 bits below them. AVX-512F; included by kern_avx512.c after rows32_pairs_avx512.h
+ * (whose unsigned pairs networks, rs_p32_sort_rows_u32, sort the packed keys), once per key
+ * kind, with
+ *
+ *   RS_K64_NAME     the function's name;
+ *   RS_K64_ENC(v)   the kind's order-preserving encoding to unsigned 64-bit keys (in
+ *                   registers: the rows are read, never rewritten, until their sorted
+ *                   keys are stored).
+ *
+ * Why: a 64-bit lane holds one key where a 32-bit pair of lanes holds two, so the 64-bit
+ * networks do twice the compare-exchanges per instruction of the 32-bit ones, and rows of
+ * 64 do not fit the register file. The keys of a row of n <= 64 seldom need more than 26
+ * bits to be told apart, once the bits that all of them share are left out:
+ *
+ *  1. For each row of a block of 8: D = the OR of every key XOR the first (its highest set
+ *     bit is the highest bit in which two keys differ), and s = the lowest bit of the 26-bit
+ *     window that ends there (0 where D < 2^26). Packed key i = bits s..s+25 of key i,
+ *     shifted up by 6, OR i (a rotation and one ternary logic), narrowed to 32 bits.
+ *  2. The 8 rows of packed keys are sorted by the 32-bit pairs networks (unsigned). Keys
+ *     with different windows are now in order; equal windows come in the order of their
+ *     positions.
+ *  3. Each row's key i is fetched from the row by the position in packed key i (a gather),
+ *     and stored. Where s = 0 the windows hold every bit in which the keys differ, so equal
+ *     windows are equal keys. Where s > 0 and two neighbours' windows are equal (for random
+ *     64-bit keys about once in 30000 rows of 64), their order is not known: that row is
+ *     left alone and returned to the caller to sort another way. So every output is exact.
+ *
+ * A row left costs the attempt and a sort of that row alone, about twice what the caller's
+ * batch sort costs a row; so a batch whose rows are left often (keys clustered below an
+ * outlier in every row) is handed back to the caller after a few blocks.
+ */
+#include <immintrin.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef RS_K64_COMMON
+#define RS_K64_COMMON
+#define RS_K64_INLINE static inline __attribute__((always_inline))
+/* Bits of a row position in a packed key, and of the window above them. */
+#define RS_K64_POS_BITS 6
+#define RS_K64_WIN_BITS (32 - RS_K64_POS_BITS)
+/* What the sort_rows function returns where RS_K64_NAN found a NaN. */
+#define RS_K64_REFUSED ((size_t)-1)
+
+/* Mask of the keys of register q (8 keys) of a row of n. */
+RS_K64_INLINE __mmask8 rs_k64_lanes(size_t n, int q)
+{
+    const size_t at = (size_t)q * 8;
+    const size_t cnt = n > at ? n - at : 0;
+    return cnt >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << cnt) - 1);
+}
+
+/* Mask of the keys of register q (16 packed keys) of a row of n. */
+RS_K64_INLINE __mmask16 rs_k64_lanes16(size_t n, int q)
+{
+    const size_t at = (size_t)q * 16;
+    const size_t cnt = n > at ? n - at : 0;
+    return cnt >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cnt) - 1);
+}
+
+/* Mask of the neighbours (i, i + 1), i in register q (of 16 or 8 lanes), with i + 1 < n. */
+RS_K64_INLINE unsigned rs_k64_pairs(size_t n, int q, int lanes)
+{
+    const size_t at = (size_t)q * (size_t)lanes;
+    const size_t cnt = n > at + 1 ? n - at - 1 : 0;
+    return cnt >= (size_t)lanes ? (1u << lanes) - 1 : (1u << cnt) - 1;
+}
+
+/* Whether neighbours of the sorted packed keys k[0..4) (n of them) have equal windows. */
+RS_K64_INLINE int rs_k64_window_ties(const __m512i *k, size_t n)
+{
+    __mmask16 tie = 0;
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++) {
+        const __m512i next = _mm512_alignr_epi32(q < 3 ? k[q + 1] : k[q], k[q], 1);
+        tie |= _mm512_mask_cmplt_epu32_mask((__mmask16)rs_k64_pairs(n, q, 16),
+                                            _mm512_xor_si512(k[q], next),
+                                            _mm512_set1_epi32(1 << RS_K64_POS_BITS));
+    }
+    return tie != 0;
+}
+
+/* Key i = row[pos_i] for the 8 positions in the 64-bit lanes of pos: two of the row's 8
+ * registers at a time by its bits 0..3, the four results chosen by bits 4 and 5 (Zen 4:
+ * 0.17 ns/key for a row of 64, where gathers from the row took 0.30). */
+RS_K64_INLINE __m512i rs_k64_fetch(const __m512i *row, __m512i pos)
+{
+    const __m512i p01 = _mm512_permutex2var_epi64(row[0], pos, row[1]);
+    const __m512i p23 = _mm512_permutex2var_epi64(row[2], pos, row[3]);
+    const __m512i p45 = _mm512_permutex2var_epi64(row[4], pos, row[5]);
+    const __m512i p67 = _mm512_permutex2var_epi64(row[6], pos, row[7]);
+    const __mmask8 b4 = _mm512_test_epi64_mask(pos, _mm512_set1_epi64(16));
+    const __mmask8 b5 = _mm512_test_epi64_mask(pos, _mm512_set1_epi64(32));
+    return _mm512_mask_blend_epi64(b5, _mm512_mask_blend_epi64(b4, p01, p23),
+                                   _mm512_mask_blend_epi64(b4, p45, p67));
+}
+#endif
+
+#define RS_K64_CAT_(a, b) a##b
+#define RS_K64_CAT(a, b)  RS_K64_CAT_(a, b)
+#define RS_K64_PACK       RS_K64_CAT(RS_K64_NAME, _pack)
+#define RS_K64_UNPACK     RS_K64_CAT(RS_K64_NAME, _unpack)
+#define RS_K64_BLOCK      RS_K64_CAT(RS_K64_NAME, _block)
+
+/* The row of n keys at p packed into out[0..n): key - the row's least key, bits s..s+25 of
+ * it, s such that the greatest key's fits; returns s, or -1 where RS_K64_NAN found a NaN in
+ * the row (out then undefined). */
+RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out)
+{
+    __m512i x[8], lo[8], hi[8];
+    const __m512i first = _mm512_set1_epi64((long long)p[0]);
+#ifdef RS_K64_NAN
+    __mmask8 nan = 0;
+#endif
+#pragma GCC unroll 8
+    for (int q = 0; q < 8; q++) {
+        const __mmask8 m = rs_k64_lanes(n, q);
+        const __m512i v = m == 0xFF ? _mm512_loadu_si512((const void *)(p + 8 * q))
+                                    : _mm512_mask_loadu_epi64(first, m, p + 8 * q);
+#ifdef RS_K64_NAN
+        nan |= RS_K64_NAN(v);
+#endif
+        x[q] = lo[q] = hi[q] = RS_K64_ENC(v);
+    }
+#ifdef RS_K64_NAN
+    if (nan != 0)
+        return -1;
+#endif
+    /* The least and greatest keys, as trees (short dependency chains). */
+#pragma GCC unroll 3
+    for (int w = 4; w >= 1; w /= 2)
+#pragma GCC unroll 4
+        for (int q = 0; q < w; q++) {
+            lo[q] = _mm512_min_epu64(lo[q], lo[q + w]);
+            hi[q] = _mm512_max_epu64(hi[q], hi[q + w]);
+        }
+    const uint64_t lo_key = (uint64_t)_mm512_reduce_min_epu64(lo[0]);
+    const uint64_t d = (uint64_t)_mm512_reduce_max_epu64(hi[0]) - lo_key;
+    const unsigned lz = d == 0 ? 64u : (unsigned)__builtin_clzll(d);
+    const unsigned s = lz >= 64u - RS_K64_WIN_BITS ? 0u : 64u - RS_K64_WIN_BITS - lz;
+    const __m512i base = _mm512_set1_epi64((long long)lo_key);
+    /* Rotated right by s - 6 (mod 64), the window's bits land on bits 6..31. */
+    const __m512i rot = _mm512_set1_epi64((long long)((s - RS_K64_POS_BITS) & 63u));
+    const __m512i low = _mm512_set1_epi64((1 << RS_K64_POS_BITS) - 1);
+    const __m512i pos0 = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i even =
+        _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++) {
+        __m512i w[2];
+#pragma GCC unroll 2
+        for (int h = 0; h < 2; h++) {
+            const __m512i pos = _mm512_add_epi64(pos0, _mm512_set1_epi64(8 * (2 * q + h)));
+            /* low ? pos : rotated */
+            w[h] = _mm512_ternarylogic_epi64(
+                _mm512_rorv_epi64(_mm512_sub_epi64(x[2 * q + h], base), rot), pos, low, 0xD8);
+        }
+        const __m512i v = _mm512_permutex2var_epi32(w[0], even, w[1]);
+        const __mmask16 m = rs_k64_lanes16(n, q);
+        if (m == 0xFFFF)
+            _mm512_storeu_si512((void *)(out + 16 * q), v);
+        else if (m != 0)
+            _mm512_mask_storeu_epi32(out + 16 * q, m, v);
+    }
+    return (int)s;
+}
+
+/* Row p's keys in the order of its sorted packed keys pk[0..n), stored in place; 0 (the row
+ * untouched) where they are not in order: neighbours with equal windows (s > 0) whose keys
+ * are not. */
+RS_K64_INLINE int RS_K64_UNPACK(uint64_t *p, const uint32_t *pk, size_t n, int s)
+{
+    __m512i k[4], row[8], out[8];
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++) {
+        const __mmask16 m = rs_k64_lanes16(n, q);
+        k[q] = m == 0xFFFF ? _mm512_loadu_si512((const void *)(pk + 16 * q))
+                           : _mm512_maskz_loadu_epi32(m, pk + 16 * q);
+    }
+#pragma GCC unroll 8
+    for (int q = 0; q < 8; q++) {
+        const __mmask8 m = rs_k64_lanes(n, q);
+        row[q] = m == 0xFF ? _mm512_loadu_si512((const void *)(p + 8 * q))
+                           : _mm512_maskz_loadu_epi64(m, p + 8 * q);
+    }
+    const __m512i low = _mm512_set1_epi32((1 << RS_K64_POS_BITS) - 1);
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++) {
+        const __m512i pos = _mm512_and_si512(k[q], low);
+#pragma GCC unroll 2
+        for (int h = 0; h < 2; h++)
+            out[2 * q + h] = rs_k64_lanes(n, 2 * q + h) == 0
+                                 ? _mm512_setzero_si512()
+                                 : rs_k64_fetch(row, _mm512_cvtepu32_epi64(
+                                                         h == 0 ? _mm512_castsi512_si256(pos)
+                                                                : _mm512_extracti64x4_epi64(pos, 1)));
+    }
+    /* Equal windows are equal keys where s = 0; else their keys decide (equal keys, the
+     * usual case of such neighbours, are in order). */
+    if (s > 0 && rs_k64_window_ties(k, n)) {
+        __mmask8 down = 0;
+#pragma GCC unroll 8
+        for (int q = 0; q < 8; q++) {
+            const __m512i e = RS_K64_ENC(out[q]);
+            const __m512i next = _mm512_alignr_epi64(q < 7 ? RS_K64_ENC(out[q + 1]) : e, e, 1);
+            down |= _mm512_mask_cmpgt_epu64_mask((__mmask8)rs_k64_pairs(n, q, 8), e, next);
+        }
+        if (down != 0)
+            return 0;
+    }
+#pragma GCC unroll 8
+    for (int q = 0; q < 8; q++) {
+        const __mmask8 m = rs_k64_lanes(n, q);
+        if (m == 0xFF)
+            _mm512_storeu_si512((void *)(p + 8 * q), out[q]);
+        else if (m != 0)
+            _mm512_mask_storeu_epi64(p + 8 * q, m, out[q]);
+    }
+    return 1;
+}
+
+/* 8 rows of n keys (16 < n <= 64), row r at keys + r * n: sorted, but those whose bit r is
+ * set in the returned mask, left untouched; or, where RS_K64_NAN found a NaN, none (bit 8
+ * set). */
+RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n)
+{
+    uint32_t pk[8 * 64];
+    int s[8];
+#pragma GCC unroll 1
+    for (int r = 0; r < 8; r++) {
+        s[r] = RS_K64_PACK(keys + (size_t)r * n, n, pk + (size_t)r * n);
+#ifdef RS_K64_NAN
+        if (s[r] < 0)
+            return 0x1FFu;
+#endif
+    }
+    rs_p32_sort_rows_u32(pk, 8, n);
+    unsigned refused = 0;
+#pragma GCC unroll 1
+    for (int r = 0; r < 8; r++)
+        if (!RS_K64_UNPACK(keys + (size_t)r * n, pk + (size_t)r * n, n, s[r]))
+            refused |= 1u << r;
+    return refused;
+}
+
+/* Sorts the first rows - rows % 8 of rows of n keys (16 < n <= 64), but for the rows it
+ * leaves, which fallback(row, n, scratch) sorts; returns how many rows that was, or
+ * RS_K64_REFUSED where RS_K64_NAN found a NaN (the rows before its block sorted, the others
+ * untouched). Once more than one row in 8 (and 2 of the first 8) has been left, it stops
+ * after that block: such rows cost the attempt and the fallback's sort of one row, about
+ * twice the caller's sort of a batch, which takes the rest. */
+static size_t RS_K64_NAME(uint64_t *keys, size_t rows, size_t n,
+                          void (*fallback)(uint64_t *, size_t, void *), void *scratch)
+{
+    const size_t whole = rows - rows % 8;
+    size_t left_total = 0;
+    for (size_t r = 0; r < whole; r += 8) {
+        unsigned left = n == 64 ? RS_K64_BLOCK(keys + r * 64, 64) : RS_K64_BLOCK(keys + r * n, n);
+        if (left > 0xFFu)
+            return RS_K64_REFUSED;
+        left_total += (size_t)__builtin_popcount(left);
+        while (left != 0) {
+            const unsigned i = (unsigned)__builtin_ctz(left);
+            left &= left - 1;
+            fallback(keys + (r + i) * n, n, scratch);
+        }
+        if (left_total * 8 > r + 16)
+            return r + 8;
+    }
+    return whole;
+}
+
+#undef RS_K64_PACK
+#undef RS_K64_UNPACK
+#undef RS_K64_BLOCK
+#undef RS_K64_CAT
+#undef RS_K64_CAT_
