@@ -414,8 +414,7 @@ static int rs_avx512_zen4_sort_from_f32_asc(const uint32_t *src, uint32_t *dst, 
  * both ways round: int64 64 keys 1.33-1.34x, 56 1.23-1.28x, 48 1.25-1.27x, 40 1.39-1.43x,
  * 33 1.24x; float64 64 1.15-1.19x, 56 1.10-1.12x, 48 1.09x, 40 1.10-1.11x, 33 1.03x; but
  * 32 keys 0.64x (int64) and 0.66x (float64), 24 0.73-0.78x, 17 0.57-0.60x, where the
- * column networks fit the registers. Not measured
- * on an Intel Xeon, so not in its tables. */
+ * column networks fit the registers. Not measured on an Intel Xeon, so not in its tables. */
 #define ZEN4_ROWS64_PACKED(n) ((n) > 32 && (n) <= 64)
 #define RS_K64_NAME   rs_k64_sort_rows_u64
 #define RS_K64_ENC(v) (v)
