@@ -1086,12 +1086,18 @@ START_TEST(float_refuses)
             unsigned char *bk = malloc(brows * bn * size), *bc = malloc(brows * bn * size);
             zoned bsc = scratch_new(bn);
             ck_assert(bk != NULL && bc != NULL);
-            for (int daz = 0; daz < 2; daz++) {
+            /* cases 0..5: a NaN of either sign in row 0, 11 or 17 (the first block, a later
+             * one, the rows left over); 6: DAZ */
+            for (int c = 0; c < 7; c++) {
+                const int daz = c == 6;
                 for (size_t i = 0; i < brows * bn; i++)
                     put_key(bk, i, bits, gen_float(bits, P_RANDOM, i % bn, bn, &s));
+                static const size_t nan_rows[] = {0, 11, 17};
+                const uint64_t nan =
+                    bits == 64 ? (c & 1 ? UINT64_C(0x7FF0000000000001) : UINT64_C(0xFFF8000000000001))
+                               : (c & 1 ? UINT64_C(0x7F800001) : UINT64_C(0xFFC00001));
                 if (!daz)
-                    put_key(bk, 11 * bn + bn / 3, bits,
-                            bits == 64 ? UINT64_C(0xFFF8000000000001) : UINT64_C(0xFFC00001));
+                    put_key(bk, nan_rows[c / 2] * bn + bn / 3, bits, nan);
                 memcpy(bc, bk, brows * bn * size);
 #if defined(__x86_64__) || defined(__i386__)
                 const unsigned csr = _mm_getcsr();

@@ -1,5 +1,5 @@
 /*
- * rows64_packed_avx512.h - batches of short 64-bit rows (17..64 keys) sorted through 32-bit
+ * rows64_packed_avx512.h - batches of short 64-bit rows (33..64 keys) sorted through 32-bit
  * keys: 26 bits of each key's distance from the least key of its row, with its position in
  * the row in the 6 bits below them. AVX-512F; included by kern_avx512.c after
  * rows32_pairs_avx512.h (whose unsigned pairs networks, rs_p32_sort_rows_u32, sort the
@@ -124,8 +124,10 @@ RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out)
 #pragma GCC unroll 8
     for (int q = 0; q < 8; q++) {
         const __mmask8 m = rs_k64_lanes(n, q);
+        /* (registers wholly past the row: no address formed past it) */
         const __m512i v = m == 0xFF ? _mm512_loadu_si512((const void *)(p + 8 * q))
-                                    : _mm512_mask_loadu_epi64(first, m, p + 8 * q);
+                          : m != 0  ? _mm512_mask_loadu_epi64(first, m, p + 8 * q)
+                                    : first;
         x[q] = lo[q] = hi[q] = RS_K64_ENC(v);
     }
     /* The least and greatest keys, as trees (short dependency chains). */
@@ -188,7 +190,8 @@ RS_K64_INLINE int RS_K64_UNPACK(uint64_t *p, const uint32_t *pk, size_t n, int s
     for (int q = 0; q < 8; q++) {
         const __mmask8 m = rs_k64_lanes(n, q);
         row[q] = m == 0xFF ? _mm512_loadu_si512((const void *)(p + 8 * q))
-                           : _mm512_maskz_loadu_epi64(m, p + 8 * q);
+                 : m != 0  ? _mm512_maskz_loadu_epi64(m, p + 8 * q)
+                           : _mm512_setzero_si512();
     }
     const __m512i low = _mm512_set1_epi32((1 << RS_K64_POS_BITS) - 1);
 #pragma GCC unroll 4
@@ -226,7 +229,7 @@ RS_K64_INLINE int RS_K64_UNPACK(uint64_t *p, const uint32_t *pk, size_t n, int s
     return 1;
 }
 
-/* 8 rows of n keys (16 < n <= 64), row r at keys + r * n: sorted, but those whose bit r is
+/* 8 rows of n keys (32 < n <= 64), row r at keys + r * n: sorted, but those whose bit r is
  * set in the returned mask, left untouched; or, where RS_K64_NAN found a NaN, none (bit 8
  * set). */
 RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n)
@@ -250,11 +253,12 @@ RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n)
     return refused;
 }
 
-/* Sorts the first rows - rows % 8 of rows of n keys (16 < n <= 64), but for the rows it
+/* Sorts the first rows - rows % 8 of rows of n keys (32 < n <= 64: the lengths measured
+ * faster and tested; the pairs networks would take 17..32 too), but for the rows it
  * leaves, which fallback(row, n, scratch) sorts; returns how many rows that was, or
  * RS_K64_REFUSED where RS_K64_NAN found a NaN (the rows before its block sorted, the others
- * untouched). Once more than one row in 8 (and 2 of the first 8) has been left, it stops
- * after that block: such rows cost the attempt and the fallback's sort of one row, about
+ * untouched). Once more than tried / 8 + 1 of the rows tried have been left (3 of the first
+ * 8, 4 of the first 16), it stops after that block: such rows cost the attempt and the fallback's sort of one row, about
  * twice the caller's sort of a batch, which takes the rest. */
 static size_t RS_K64_NAME(uint64_t *keys, size_t rows, size_t n,
                           void (*fallback)(uint64_t *, size_t, void *), void *scratch)
