@@ -205,6 +205,15 @@ static const sched_case cases[] = {
      ROWSORT_TOTAL_ORDER | ROWSORT_DESCENDING, 0, 0, 1, 0, SPECIALS},
     {"1x400003 f64 desc nans last specials (pivot)", 1, 400003, ROWSORT_DTYPE_F64,
      ROWSORT_DESCENDING | ROWSORT_NANS_LAST, 0, 0, 1, 0, SPECIALS},
+    /* Short rows of floats with zeros of both signs, sorted as numbers: whether a row is
+     * sorted in a whole block of rows or among those left over (Zen 4: by packed keys or
+     * column networks) depends on the threads' shares; its zeros come out in one order. */
+    {"1001x64 f64 zeros of both signs (short rows)", 1001, 64, ROWSORT_DTYPE_F64, 0, 0, 0, 1, 0,
+     ZEROS},
+    {"1001x40 f64 desc zeros of both signs out of place (short rows)", 1001, 40,
+     ROWSORT_DTYPE_F64, ROWSORT_DESCENDING, 0, 0, 0, 0, ZEROS},
+    {"1001x64 f32 zeros of both signs (short rows)", 1001, 64, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0,
+     ZEROS},
     /* one NaN that only the last thread's slice holds: every thread must fall back */
     {"2x400003 f32 one NaN in row 0 (pivot)", 2, 400003, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0,
      LAST_NAN},

@@ -130,11 +130,13 @@ static int rs_avx2_e_sort_rows_f32_asc(uint32_t *keys, size_t rows, size_t n, vo
 #define RS_XFORM_ENCODE rs_avx2_encode_u32
 #define RS_XFORM_DECODE rs_avx2_decode_u32
 #define RS_XFORM_ANY    rs_avx2_zero_or_nan_u32
+#define RS_XFORM_HAS    rs_avx2_has_u32
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint64_t
 #define RS_XFORM_ENCODE rs_avx2_encode_u64
 #define RS_XFORM_DECODE rs_avx2_decode_u64
 #define RS_XFORM_ANY    rs_avx2_zero_or_nan_u64
+#define RS_XFORM_HAS    rs_avx2_has_u64
 #include "xform_tmpl.h"
 #define RS_SELECT_T  uint16_t
 #define RS_SELECT_FN rs_avx2_select_le_u16
@@ -221,6 +223,8 @@ const rs_kernel_table rs_kernels_avx2 = {
     .zero_or_nan_u16 = rs_avx2_zero_or_nan_u16,
     .zero_or_nan_u32 = rs_avx2_zero_or_nan_u32,
     .zero_or_nan_u64 = rs_avx2_zero_or_nan_u64,
+    .has_u32 = rs_avx2_has_u32,
+    .has_u64 = rs_avx2_has_u64,
     .select_le_u16 = rs_avx2_select_le_u16,
     .select_le_u32 = rs_avx2_select_le_u32,
     .select_le_u64 = rs_avx2_select_le_u64,

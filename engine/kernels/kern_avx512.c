@@ -193,11 +193,13 @@
 #define RS_XFORM_ENCODE rs_avx512_encode_u32
 #define RS_XFORM_DECODE rs_avx512_decode_u32
 #define RS_XFORM_ANY    rs_avx512_zero_or_nan_u32
+#define RS_XFORM_HAS    rs_avx512_has_u32
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint64_t
 #define RS_XFORM_ENCODE rs_avx512_encode_u64
 #define RS_XFORM_DECODE rs_avx512_decode_u64
 #define RS_XFORM_ANY    rs_avx512_zero_or_nan_u64
+#define RS_XFORM_HAS    rs_avx512_has_u64
 #include "xform_tmpl.h"
 /* Top-k's selection: one unsigned compare into a mask per vector. */
 #define RS_SELECT_T       uint16_t
@@ -284,6 +286,8 @@
         .zero_or_nan_u16 = rs_avx512_zero_or_nan_u16,    \
         .zero_or_nan_u32 = rs_avx512_zero_or_nan_u32,    \
         .zero_or_nan_u64 = rs_avx512_zero_or_nan_u64,    \
+        .has_u32 = rs_avx512_has_u32,                    \
+        .has_u64 = rs_avx512_has_u64,                    \
         .select_le_u16 = rs_avx512_select_le_u16,        \
         .select_le_u32 = rs_avx512_select_le_u32,        \
         .select_le_u64 = rs_avx512_select_le_u64,        \

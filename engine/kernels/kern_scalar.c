@@ -105,11 +105,13 @@ static size_t partition_u32(uint32_t *keys, size_t n, uint32_t p)
 #define RS_XFORM_ENCODE encode_u32
 #define RS_XFORM_DECODE decode_u32
 #define RS_XFORM_ANY    zero_or_nan_u32
+#define RS_XFORM_HAS    has_u32
 #include "xform_tmpl.h"
 #define RS_XFORM_T      uint64_t
 #define RS_XFORM_ENCODE encode_u64
 #define RS_XFORM_DECODE decode_u64
 #define RS_XFORM_ANY    zero_or_nan_u64
+#define RS_XFORM_HAS    has_u64
 #include "xform_tmpl.h"
 #define RS_SELECT_T  uint16_t
 #define RS_SELECT_FN select_le_u16
@@ -156,6 +158,8 @@ const rs_kernel_table rs_kernels_scalar = {
     .zero_or_nan_u16 = zero_or_nan_u16,
     .zero_or_nan_u32 = zero_or_nan_u32,
     .zero_or_nan_u64 = zero_or_nan_u64,
+    .has_u32 = has_u32,
+    .has_u64 = has_u64,
     .select_le_u16 = select_le_u16,
     .select_le_u32 = select_le_u32,
     .select_le_u64 = select_le_u64,

@@ -181,6 +181,10 @@ typedef struct rs_kernel_table {
     int (*zero_or_nan_u16)(const uint16_t *src, size_t n, uint64_t inf_abs);
     int (*zero_or_nan_u32)(const uint32_t *src, size_t n, uint64_t inf_abs);
     int (*zero_or_nan_u64)(const uint64_t *src, size_t n, uint64_t inf_abs);
+    /* Whether any of src[0..n) is the bits `key` (row_sort.c: a float -0.0). NULL: the scalar
+     * table's. */
+    int (*has_u32)(const uint32_t *src, size_t n, uint64_t key);
+    int (*has_u64)(const uint64_t *src, size_t n, uint64_t key);
 
     /* Top-k's selection (engine/src/row_topk.c): moves the keys of keys[0..n) that are <= t
      * to keys[0..m) in input order, their positions to pos[0..m) (n < 2^32); returns m.

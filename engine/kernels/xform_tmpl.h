@@ -2,7 +2,8 @@
  * xform_tmpl.h - the encode/decode entries of a kernel table (recipe in kernels.h), written
  * as plain loops that the compiler vectorizes with the including file's ISA flags.
  * Re-included per key width: no include guard. Inputs: RS_XFORM_T (uint16_t, uint32_t,
- * uint64_t), RS_XFORM_ENCODE, RS_XFORM_DECODE, RS_XFORM_ANY (function names).
+ * uint64_t), RS_XFORM_ENCODE, RS_XFORM_DECODE, RS_XFORM_ANY and, optionally, RS_XFORM_HAS
+ * (function names).
  */
 
 /* All ones where the top bit of v is set, else 0. */
@@ -98,6 +99,20 @@ static int RS_XFORM_ANY(const RS_XFORM_T *src, size_t n, uint64_t inf_abs)
         any |= (RS_XFORM_T)((RS_XFORM_T)((RS_XFORM_T)(src[i] & mask) - 1u) >= inf);
     return any != 0;
 }
+
+#ifdef RS_XFORM_HAS
+/* Whether any of src[0..n) has the bits `key` (float -0.0 after a native sort, row_sort.c):
+ * one compare per key, no early exit, vectorized as the loop above. */
+static int RS_XFORM_HAS(const RS_XFORM_T *src, size_t n, uint64_t key)
+{
+    const RS_XFORM_T k = (RS_XFORM_T)key;
+    RS_XFORM_T any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= (RS_XFORM_T)(src[i] == k);
+    return any != 0;
+}
+#undef RS_XFORM_HAS
+#endif
 
 #undef RS_XFORM_TOP
 #undef RS_XFORM_UNFOLD
