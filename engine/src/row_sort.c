@@ -421,7 +421,7 @@ static void reverse_row(void *keys, size_t size, size_t n)
  * elements and more), where keys are sorted encoded, -0.0 before +0.0. The native float
  * sorts compare the two as equal and leave them in any order, so in rows this long their
  * run of zeros is put in that order too: the same bytes on any number of threads (shorter
- * rows too where they hold a zero, any_zero below). A binary
+ * rows too where they hold a -0.0, any_negative_zero below). A binary
  * search finds the run (no NaN here: the native entries refuse them), which is rewritten. */
 #define RS_CANON_ZEROS_MIN ((size_t)65536)
 #define RS_CANON_ZEROS(T, F, NEG_ZERO)                 \
@@ -462,23 +462,12 @@ void rs_row_canon_zeros_f64(uint64_t *keys, size_t n)
     canon_zeros_uint64_t(keys, n);
 }
 
-/* Whether count float keys of `kind` (no NaN: the native entries refuse them) hold a zero
- * of either sign: one vectorized pass. Shorter rows' zeros are put in order too (below) where
- * there is one: which network sorts a row (whole blocks of 8 or 16 rows, the rows left
- * over, Zen 4's packed 64-bit keys or the rows they leave) depends on where the row falls in
- * its thread's share of the batch, and each may leave -0.0 and +0.0 in another order; the
- * bytes must not depend on the number of threads. */
-static int any_zero(const rs_kernel_table *k, native_kind kind, const void *keys, size_t count)
-{
-    if (kind == NATIVE_F32)
-        return (k->zero_or_nan_u32 ? k->zero_or_nan_u32 : rs_kernels_scalar.zero_or_nan_u32)(
-            keys, count, UINT64_C(0x7F800000));
-    return (k->zero_or_nan_u64 ? k->zero_or_nan_u64 : rs_kernels_scalar.zero_or_nan_u64)(
-        keys, count, UINT64_C(0x7FF0000000000000));
-}
-
-/* Whether count float keys of `kind` hold a -0.0 (without one, the zeros are +0.0 alone and
- * in order already): after any_zero found a zero, one more vectorized pass. */
+/* Whether count float keys of `kind` hold a -0.0: one vectorized pass. Shorter rows' zeros
+ * are put in order too (below) where there is one: which network sorts a row (whole blocks
+ * of 8 or 16 rows, the rows left over, Zen 4's packed 64-bit keys or the rows they leave)
+ * depends on where the row falls in its thread's share of the batch, and each may leave
+ * -0.0 and +0.0 in another order; the bytes must not depend on the number of threads.
+ * Without a -0.0 the zeros are +0.0 alone, in order already. */
 static int any_negative_zero(const rs_kernel_table *k, native_kind kind, const void *keys,
                              size_t count)
 {
@@ -565,7 +554,7 @@ static int sort_native(const rs_job *job, native_kind kind, const void *src, voi
         return 0;
     if ((kind == NATIVE_F32 || kind == NATIVE_F64) &&
         (n >= RS_CANON_ZEROS_MIN ||
-         (any_zero(k, kind, keys, rows * n) && any_negative_zero(k, kind, keys, rows * n))))
+         any_negative_zero(k, kind, keys, rows * n)))
         for (size_t r = 0; r < rows; r++) {
             if (kind == NATIVE_F32)
                 canon_zeros_uint32_t((uint32_t *)keys + r * n, n);
