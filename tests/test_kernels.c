@@ -1079,7 +1079,7 @@ START_TEST(float_refuses)
         free(copy);
         zoned_check_free(&scz, "scratch", n);
         /* Batches of 20 short rows (Zen 4 sorts 64-bit ones 8 rows at a time through packed
-         * keys), a NaN in row 11 or DAZ set: refused, the same keys */
+         * keys), a NaN in row 0, 11 or 17 or DAZ set: refused, the same keys */
         static const size_t batch_lens[] = {20, 40, 64};
         for (size_t li = 0; li < sizeof batch_lens / sizeof batch_lens[0]; li++) {
             const size_t bn = batch_lens[li], brows = 20;

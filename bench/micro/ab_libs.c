@@ -113,22 +113,18 @@ static uint64_t next(uint64_t *s)
     return *s >> 11;
 }
 
-/* A key of the AB_DATA pattern for position i of a row of n, from u (uniform); 0 where
- * the pattern is uniform. */
-static int patterned(const char *data, size_t i, size_t n, uint64_t u, uint64_t *key, double *g)
+/* The key of the AB_DATA pattern for position i of a row of n, from u (uniform), into *key
+ * and *g; both left as they are where the pattern is uniform. */
+static void patterned(const char *data, size_t i, size_t n, uint64_t u, uint64_t *key, double *g)
 {
     if (data != NULL && strcmp(data, "cluster") == 0) {
         const int top = i % n == n / 2;
         *key = top ? UINT64_MAX >> 1 : (UINT64_C(1) << 40) + (u >> 44);
         *g = top ? 1e300 : 1.0 + (double)(u >> 44) * 0x1p-52;
-        return 1;
-    }
-    if (data != NULL && strcmp(data, "dups") == 0) {
+    } else if (data != NULL && strcmp(data, "dups") == 0) {
         *key = (u >> 60) * (UINT64_MAX / 32);
         *g = (double)(int64_t)(u >> 60) * 1e10 - 7e10;
-        return 1;
     }
-    return 0;
 }
 
 static void fill(void *dst, size_t count, size_t n, rowsort_dtype dtype)
@@ -140,7 +136,7 @@ static void fill(void *dst, size_t count, size_t n, rowsort_dtype dtype)
         double g = ((double)next(&s) + (double)next(&s) + (double)next(&s)) /
                        9007199254740992.0 - 1.5;
         uint64_t u = next(&s) << 11 ^ next(&s);
-        (void)patterned(data, i, n, u, &u, &g);
+        patterned(data, i, n, u, &u, &g);
         switch (dtype) {
         case ROWSORT_DTYPE_I16:
             ((uint16_t *)dst)[i] = (uint16_t)u;

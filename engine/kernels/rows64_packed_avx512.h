@@ -54,28 +54,14 @@
 /* What the sort_rows function returns where RS_K64_NAN found a NaN. */
 #define RS_K64_REFUSED ((size_t)-1)
 
-/* Mask of the keys of register q (8 keys) of a row of n. */
+/* Mask of the keys of register q (8 keys) of a row of n; of the neighbours (i, i + 1) with
+ * i in register q and i + 1 < n for n - 1. (For registers of 16 packed keys,
+ * rows32_pairs_avx512.h's rs_p32_lanes.) */
 RS_K64_INLINE __mmask8 rs_k64_lanes(size_t n, int q)
 {
     const size_t at = (size_t)q * 8;
     const size_t cnt = n > at ? n - at : 0;
     return cnt >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << cnt) - 1);
-}
-
-/* Mask of the keys of register q (16 packed keys) of a row of n. */
-RS_K64_INLINE __mmask16 rs_k64_lanes16(size_t n, int q)
-{
-    const size_t at = (size_t)q * 16;
-    const size_t cnt = n > at ? n - at : 0;
-    return cnt >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cnt) - 1);
-}
-
-/* Mask of the neighbours (i, i + 1), i in register q (of 16 or 8 lanes), with i + 1 < n. */
-RS_K64_INLINE unsigned rs_k64_pairs(size_t n, int q, int lanes)
-{
-    const size_t at = (size_t)q * (size_t)lanes;
-    const size_t cnt = n > at + 1 ? n - at - 1 : 0;
-    return cnt >= (size_t)lanes ? (1u << lanes) - 1 : (1u << cnt) - 1;
 }
 
 /* Whether neighbours of the sorted packed keys k[0..4) (n of them) have equal windows. */
@@ -85,7 +71,7 @@ RS_K64_INLINE int rs_k64_window_ties(const __m512i *k, size_t n)
 #pragma GCC unroll 4
     for (int q = 0; q < 4; q++) {
         const __m512i next = _mm512_alignr_epi32(q < 3 ? k[q + 1] : k[q], k[q], 1);
-        tie |= _mm512_mask_cmplt_epu32_mask((__mmask16)rs_k64_pairs(n, q, 16),
+        tie |= _mm512_mask_cmplt_epu32_mask(rs_p32_lanes(n - 1, q),
                                             _mm512_xor_si512(k[q], next),
                                             _mm512_set1_epi32(1 << RS_K64_POS_BITS));
     }
@@ -165,7 +151,7 @@ RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out)
                 _mm512_rorv_epi64(_mm512_sub_epi64(x[2 * q + h], base), rot), pos, low, 0xD8);
         }
         const __m512i v = _mm512_permutex2var_epi32(w[0], even, w[1]);
-        const __mmask16 m = rs_k64_lanes16(n, q);
+        const __mmask16 m = rs_p32_lanes(n, q);
         if (m == 0xFFFF)
             _mm512_storeu_si512((void *)(out + 16 * q), v);
         else if (m != 0)
@@ -182,7 +168,7 @@ RS_K64_INLINE int RS_K64_UNPACK(uint64_t *p, const uint32_t *pk, size_t n, int s
     __m512i k[4], row[8], out[8];
 #pragma GCC unroll 4
     for (int q = 0; q < 4; q++) {
-        const __mmask16 m = rs_k64_lanes16(n, q);
+        const __mmask16 m = rs_p32_lanes(n, q);
         k[q] = m == 0xFFFF ? _mm512_loadu_si512((const void *)(pk + 16 * q))
                            : _mm512_maskz_loadu_epi32(m, pk + 16 * q);
     }
@@ -213,7 +199,7 @@ RS_K64_INLINE int RS_K64_UNPACK(uint64_t *p, const uint32_t *pk, size_t n, int s
         for (int q = 0; q < 8; q++) {
             const __m512i e = RS_K64_ENC(out[q]);
             const __m512i next = _mm512_alignr_epi64(q < 7 ? RS_K64_ENC(out[q + 1]) : e, e, 1);
-            down |= _mm512_mask_cmpgt_epu64_mask((__mmask8)rs_k64_pairs(n, q, 8), e, next);
+            down |= _mm512_mask_cmpgt_epu64_mask(rs_k64_lanes(n - 1, q), e, next);
         }
         if (down != 0)
             return 0;

@@ -421,8 +421,8 @@ static void reverse_row(void *keys, size_t size, size_t n)
  * elements and more), where keys are sorted encoded, -0.0 before +0.0. The native float
  * sorts compare the two as equal and leave them in any order, so in rows this long their
  * run of zeros is put in that order too: the same bytes on any number of threads (shorter
- * rows too where they hold a -0.0, any_negative_zero below). A binary
- * search finds the run (no NaN here: the native entries refuse them), which is rewritten. */
+ * rows too where they hold a -0.0, any_negative_zero below). A binary search finds the run
+ * (no NaN here: the native entries refuse them), which is rewritten. */
 #define RS_CANON_ZEROS_MIN ((size_t)65536)
 #define RS_CANON_ZEROS(T, F, NEG_ZERO)                 \
     static void canon_zeros_##T(T *k, size_t n)        \
@@ -553,8 +553,7 @@ static int sort_native(const rs_job *job, native_kind kind, const void *src, voi
     if (!sorted)
         return 0;
     if ((kind == NATIVE_F32 || kind == NATIVE_F64) &&
-        (n >= RS_CANON_ZEROS_MIN ||
-         any_negative_zero(k, kind, keys, rows * n)))
+        (n >= RS_CANON_ZEROS_MIN || any_negative_zero(k, kind, keys, rows * n)))
         for (size_t r = 0; r < rows; r++) {
             if (kind == NATIVE_F32)
                 canon_zeros_uint32_t((uint32_t *)keys + r * n, n);
