@@ -34,12 +34,15 @@
  *     untouched, for the caller to sort another way. So every output is exact.
  *
  * A row left costs the attempt and a sort of that row alone, about twice what the caller's
- * batch sort costs a row; so a batch whose rows are left often (keys clustered below an
- * outlier in every row, as rows padded with a sentinel) is handed back to the caller after
- * a few blocks. Zen 4, one thread, 16384 rows of 64 (bench/micro/ab_libs.c, AB_DATA),
- * against the column networks: uniform int64 1.33-1.34x, float64 1.15-1.19x; 16 values
- * repeated 1.03-1.22x; clustered below an outlier 0.65-0.68x (the engine hands the kernels
- * 16 such rows a call, so half of them pay the attempt).
+ * batch sort costs a row. So the first row of each call is probed first: where its keys
+ * look crowded (one other than the least within a window's width of it, or other than
+ * the greatest of the greatest: keys clustered beside an outlier, as in rows padded with a
+ * sentinel), the whole call goes back to the caller's sort; and a batch whose rows are
+ * left often anyway is handed back after a few blocks. Zen 4, one thread, 16384 rows of 64
+ * (bench/micro/ab_libs.c, AB_DATA), against the column networks: uniform int64 1.33-1.34x,
+ * float64 1.15-1.19x; 16 values repeated 1.03-1.22x; clustered below an outlier, or ragged
+ * rows padded with int64's greatest value, 1.03x (0.65-0.68x without the probe, when the
+ * engine handed the kernels 16 rows a call; 64 now, row_sort.c).
  */
 #include <immintrin.h>
 #include <stddef.h>
@@ -53,6 +56,10 @@
 #define RS_K64_WIN_BITS (32 - RS_K64_POS_BITS)
 /* What the sort_rows function returns where RS_K64_NAN found a NaN. */
 #define RS_K64_REFUSED ((size_t)-1)
+/* What the pack returns for a crowded row (a probe), and the block function for a block
+ * whose probe found one. */
+#define RS_K64_CROWDED      (-2)
+#define RS_K64_BLOCK_CROWDED 0x2FFu
 
 /* Mask of the keys of register q (8 keys) of a row of n; of the neighbours (i, i + 1) with
  * i in register q and i + 1 < n for n - 1. (For registers of 16 packed keys,
@@ -102,8 +109,12 @@ RS_K64_INLINE __m512i rs_k64_fetch(const __m512i *row, __m512i pos)
 
 /* The row of n keys at p packed into out[0..n): key - the row's least key, bits s..s+25 of
  * it, s such that the greatest key's fits; returns s, or -1 where RS_K64_NAN found a NaN in
- * the row (out then undefined). */
-RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out)
+ * the row (out then undefined), or RS_K64_CROWDED where `probe` is set and the row looks
+ * crowded (out then undefined): a key other than its least lies within a window's width
+ * (2^s) of it, or other than its greatest of the greatest (for uniform 64-bit keys, about
+ * one row of 64 in 300000). Rows of keys clustered beside an outlier (as rows padded with a sentinel) are,
+ * and would be left. */
+RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out, int probe)
 {
     __m512i x[8], lo[8], hi[8];
     const __m512i first = _mm512_set1_epi64((long long)p[0]);
@@ -134,6 +145,26 @@ RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out)
     const unsigned lz = d == 0 ? 64u : (unsigned)__builtin_clzll(d);
     const unsigned s = lz >= 64u - RS_K64_WIN_BITS ? 0u : 64u - RS_K64_WIN_BITS - lz;
     const __m512i base = _mm512_set1_epi64((long long)lo_key);
+    __m512i dist[8];
+#pragma GCC unroll 8
+    for (int q = 0; q < 8; q++)
+        dist[q] = _mm512_sub_epi64(x[q], base);
+    if (probe && s > 0) {
+        /* 1 <= key - lo < 2^s, or 1 <= hi - key < 2^s, each as one unsigned compare of its
+         * value less one (0 wraps to the top). */
+        const __m512i one = _mm512_set1_epi64(1);
+        const __m512i top = _mm512_set1_epi64((long long)(d - 1));
+        const __m512i lim = _mm512_set1_epi64((long long)((UINT64_C(1) << s) - 1));
+        __mmask8 crowd = 0;
+#pragma GCC unroll 8
+        for (int q = 0; q < 8; q++) {
+            const __mmask8 m = rs_k64_lanes(n, q);
+            crowd |= _mm512_mask_cmplt_epu64_mask(m, _mm512_sub_epi64(dist[q], one), lim);
+            crowd |= _mm512_mask_cmplt_epu64_mask(m, _mm512_sub_epi64(top, dist[q]), lim);
+        }
+        if (crowd != 0)
+            return RS_K64_CROWDED;
+    }
     /* Rotated right by s - 6 (mod 64), the window's bits land on bits 6..31. */
     const __m512i rot = _mm512_set1_epi64((long long)((s - RS_K64_POS_BITS) & 63u));
     const __m512i low = _mm512_set1_epi64((1 << RS_K64_POS_BITS) - 1);
@@ -148,7 +179,7 @@ RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out)
             const __m512i pos = _mm512_add_epi64(pos0, _mm512_set1_epi64(8 * (2 * q + h)));
             /* low ? pos : rotated */
             w[h] = _mm512_ternarylogic_epi64(
-                _mm512_rorv_epi64(_mm512_sub_epi64(x[2 * q + h], base), rot), pos, low, 0xD8);
+                _mm512_rorv_epi64(dist[2 * q + h], rot), pos, low, 0xD8);
         }
         const __m512i v = _mm512_permutex2var_epi32(w[0], even, w[1]);
         const __mmask16 m = rs_p32_lanes(n, q);
@@ -216,19 +247,17 @@ RS_K64_INLINE int RS_K64_UNPACK(uint64_t *p, const uint32_t *pk, size_t n, int s
 }
 
 /* 8 rows of n keys (32 < n <= 64), row r at keys + r * n: sorted, but those whose bit r is
- * set in the returned mask, left untouched; or, where RS_K64_NAN found a NaN, none (bit 8
- * set). */
-RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n)
+ * set in the returned mask, left untouched; or none: where RS_K64_NAN found a NaN (bit 8
+ * set), or where `probe` is set and the first row looks crowded (RS_K64_BLOCK_CROWDED). */
+RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n, int probe)
 {
     uint32_t pk[8 * 64];
     int s[8];
 #pragma GCC unroll 1
     for (int r = 0; r < 8; r++) {
-        s[r] = RS_K64_PACK(keys + (size_t)r * n, n, pk + (size_t)r * n);
-#ifdef RS_K64_NAN
+        s[r] = RS_K64_PACK(keys + (size_t)r * n, n, pk + (size_t)r * n, probe && r == 0);
         if (s[r] < 0)
-            return 0x1FFu;
-#endif
+            return s[r] == RS_K64_CROWDED ? RS_K64_BLOCK_CROWDED : 0x1FFu;
     }
     rs_p32_sort_rows_u32(pk, 8, n);
     unsigned refused = 0;
@@ -243,16 +272,23 @@ RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n)
  * faster and tested; the pairs networks would take 17..32 too), but for the rows it
  * leaves, which fallback(row, n, scratch) sorts; returns how many rows that was, or
  * RS_K64_REFUSED where RS_K64_NAN found a NaN (the rows before its block sorted, the others
- * untouched). Once more than tried / 8 + 1 of the rows tried have been left (3 of the first
- * 8, 4 of the first 16), it stops after that block: such rows cost the attempt and the fallback's sort of one row, about
- * twice the caller's sort of a batch, which takes the rest. */
+ * untouched). It stops, the caller's sort of a batch taking the rest:
+ *  - before the first block, where its first row looks crowded (the pack's probe): the
+ *    caller hands over a few blocks a call (64 rows of 64, row_sort.c), so rows padded
+ *    with a sentinel would otherwise pay a block's attempt per call;
+ *  - after a block, once more than tried / 8 + 1 of the rows tried have been left (3 of the
+ *    first 8, 4 of the first 16): such rows cost the attempt and the fallback's sort of one
+ *    row, about twice the caller's sort of a batch. */
 static size_t RS_K64_NAME(uint64_t *keys, size_t rows, size_t n,
                           void (*fallback)(uint64_t *, size_t, void *), void *scratch)
 {
     const size_t whole = rows - rows % 8;
     size_t left_total = 0;
     for (size_t r = 0; r < whole; r += 8) {
-        unsigned left = n == 64 ? RS_K64_BLOCK(keys + r * 64, 64) : RS_K64_BLOCK(keys + r * n, n);
+        unsigned left = n == 64 ? RS_K64_BLOCK(keys + r * 64, 64, r == 0)
+                                : RS_K64_BLOCK(keys + r * n, n, r == 0);
+        if (left == RS_K64_BLOCK_CROWDED)
+            return 0;
         if (left > 0xFFu)
             return RS_K64_REFUSED;
         left_total += (size_t)__builtin_popcount(left);
