@@ -19,7 +19,8 @@
  * AB_DATA=cluster (int64, float64): in every row, keys within 2^20 units in the last place
  * of each other and one (the middle) far above them; AB_DATA=dups: 16 values spread over
  * the range, each many times (the worst and a hard case of the packed 64-bit keys,
- * rows64_packed_avx512.h).
+ * rows64_packed_avx512.h); AB_DATA=pad: rows of 1..n keys (small integers, or the floats
+ * below) padded to n with the greatest value (int64's, or +inf), as ragged rows are.
  * DTYPE: int16, int32, int64, float32, float64 (values uniform over the range; floats
  * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (the keys
  * sorted in place too); "argsort" asks for the int32 indices only (values not wanted), as
@@ -121,6 +122,12 @@ static void patterned(const char *data, size_t i, size_t n, uint64_t u, uint64_t
         const int top = i % n == n / 2;
         *key = top ? UINT64_MAX >> 1 : (UINT64_C(1) << 40) + (u >> 44);
         *g = top ? 1e300 : 1.0 + (double)(u >> 44) * 0x1p-52;
+    } else if (data != NULL && strcmp(data, "pad") == 0) {
+        /* rows of 1..n keys padded with the greatest value */
+        const size_t len = 1 + (size_t)((i / n) * UINT64_C(2654435761) >> 7) % n;
+        const int pad = i % n >= len;
+        *key = pad ? UINT64_MAX >> 1 : u >> 40;
+        *g = pad ? 1.0 / 0.0 : *g;
     } else if (data != NULL && strcmp(data, "dups") == 0) {
         *key = (u >> 60) * (UINT64_MAX / 32);
         *g = (double)(int64_t)(u >> 60) * 1e10 - 7e10;
