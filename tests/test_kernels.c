@@ -1318,6 +1318,80 @@ START_TEST(signed_rows)
 }
 END_TEST
 
+/* Batches of 20 rows of 33, 40 and 64 64-bit keys (sort_rows_u64, _i64, _f64 of every
+ * tuning), ragged: row r holds 1 + (7r + 3) % n keys within 2^20 of each other, padded with
+ * the greatest value (UINT64_MAX, INT64_MAX, +inf). Zen 4 sorts such batches through packed
+ * keys (rows64_packed_avx512.h), whose probe finds row 0 crowded and hands the whole batch
+ * back (layout 0); with row 0 holding uniform keys instead, the first block is tried and
+ * its padded rows are left to the column networks (layout 1); float64 with a NaN in row 11
+ * as well is refused, the same keys left (layout 2). Against qsort. */
+START_TEST(rows64_padded)
+{
+    static const size_t lens[] = {33, 40, 64};
+    const size_t rows = 20;
+    for (size_t t = 0; t < ntunings; t++) {
+        const rs_kernel_table *tb = tunings[t];
+        for (int kind = 0; kind < 3; kind++) /* u64, i64, f64 */
+            for (size_t li = 0; li < 3; li++)
+                for (int layout = 0; layout < (kind == 2 ? 3 : 2); layout++) {
+                    if ((kind == 0 && tb->sort_rows_u64 == NULL) ||
+                        (kind == 1 && tb->sort_rows_i64 == NULL) ||
+                        (kind == 2 && tb->sort_rows_f64 == NULL))
+                        continue;
+                    const size_t n = lens[li], total = rows * n;
+                    uint64_t s = seed ^ (n * 131u) ^ (uint64_t)(kind * 3 + layout) << 40;
+                    zoned k = zoned_new(total, 8, layout & 1);
+                    zoned sc = scratch_new(n);
+                    uint64_t *ref = malloc(total * sizeof *ref), *keys = k.data;
+                    ck_assert_ptr_nonnull(ref);
+                    for (size_t r = 0; r < rows; r++) {
+                        const size_t len = 1 + (7 * r + 3) % n;
+                        for (size_t i = 0; i < n; i++) {
+                            const uint64_t small = rnd(&s) >> 44, u = rnd(&s);
+                            uint64_t v;
+                            if (r == 0 && layout >= 1)
+                                v = kind == 2 ? UINT64_C(0x3FF0000000000000) | (u >> 12) : u;
+                            else if (i >= len)
+                                v = kind == 0   ? UINT64_MAX
+                                    : kind == 1 ? (uint64_t)INT64_MAX
+                                                : UINT64_C(0x7FF0000000000000);
+                            else
+                                v = kind == 0   ? (UINT64_C(1) << 62) + small
+                                    : kind == 1 ? small - (UINT64_C(1) << 19)
+                                                : UINT64_C(0x3FF0000000000000) + small;
+                            keys[r * n + i] = ref[r * n + i] = v;
+                        }
+                    }
+                    if (layout == 2)
+                        keys[11 * n + 5] = ref[11 * n + 5] = UINT64_C(0xFFF8000000000123);
+                    if (kind == 0) {
+                        tb->sort_rows_u64(keys, rows, n, sc.data);
+                    } else if (kind == 1) {
+                        tb->sort_rows_i64(keys, rows, n, sc.data);
+                    } else {
+                        const int took = tb->sort_rows_f64(keys, rows, n, sc.data);
+                        ck_assert_msg(took == (layout != 2),
+                                      "%s (%s) sort_rows_f64 n=%zu layout %d: returned %d",
+                                      tb->name, tb->tuned_for, n, layout, took);
+                    }
+                    if (layout == 2) {
+                        ck_assert(same_keys(keys, ref, total, 8));
+                    } else {
+                        for (size_t r = 0; r < rows; r++)
+                            qsort(ref + r * n, n, 8, kind == 1 ? cmp_s64 : cmp_u64);
+                        ck_assert_msg(memcmp(keys, ref, total * 8) == 0,
+                                      "%s (%s) sort_rows_%s n=%zu layout %d: not sorted",
+                                      tb->name, tb->tuned_for,
+                                      kind == 0 ? "u64" : kind == 1 ? "i64" : "f64", n, layout);
+                    }
+                    free(ref);
+                    zoned_check_free(&k, "keys", total);
+                    zoned_check_free(&sc, "scratch", n);
+                }
+    }
+}
+END_TEST
+
 /* The transform entries of a table agree with the scalar table's, bit for bit. */
 START_TEST(xform_matches_scalar)
 {
@@ -1801,6 +1875,7 @@ static Suite *kernels_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, signed_keys, 0, 2);
     tcase_add_loop_test(tc, signed_rows, 0, 2);
+    tcase_add_test(tc, rows64_padded);
     tcase_add_loop_test(tc, from_entries, 0, 4);
     suite_add_tcase(s, tc);
     return s;

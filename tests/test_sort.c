@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -583,80 +584,90 @@ START_TEST(test_top_k_misleading_sample)
 }
 END_TEST
 
-/* Ragged rows padded to n with a sentinel (the type's greatest value, +inf, or the least,
- * -inf), the padding after or before 1..n small keys (within 2^20 of each other), 64-bit
- * and 32-bit keys, ascending and descending, in place and out of place: on Zen 4 such rows
- * of 33..64 64-bit keys are the packed keys' worst case (rows64_packed_avx512.h: its probe
- * hands whole calls back, a block's rows are left to the column networks). Checked against
- * the oracle. */
+/* Ragged rows padded to n with a sentinel (the type's greatest value, +inf, or its least,
+ * -inf), the padding after or before 1..n small keys (within 2^20 of each other), for
+ * int64, uint64, float64, int32 and float32 rows of 33, 40, 63 and 64 keys, every
+ * combination, ascending and descending, in place and out of place: on Zen 4 such rows of
+ * 64-bit keys are the packed keys' worst case (rows64_packed_avx512.h: the probe hands
+ * whole calls back). Checked against the oracle. */
 START_TEST(test_padded_rows)
 {
     rowsort_ctx *ctx = make_ctx(2);
     const rowsort_dtype dtypes[] = {ROWSORT_DTYPE_I64, ROWSORT_DTYPE_U64, ROWSORT_DTYPE_F64,
                                     ROWSORT_DTYPE_I32, ROWSORT_DTYPE_F32};
-    const size_t lengths[] = {33, 40, 63, 64};
-    for (size_t c = 0; c < 20; c++) {
-        const rowsort_dtype dtype = dtypes[c % 5];
-        const size_t n = lengths[(c / 5) % 4], rows = 700;
-        const size_t size = dtype == ROWSORT_DTYPE_I32 || dtype == ROWSORT_DTYPE_F32 ? 4 : 8;
-        const int low_sentinel = (c / 5) % 2, pad_first = (c / 10) % 2;
-        th_rng rng = th_rng_make(th_seed(11, dtype, c, 0));
-        unsigned char *in = malloc(rows * n * size), *out = malloc(rows * n * size);
-        ck_assert(in != NULL && out != NULL);
-        for (size_t r = 0; r < rows; r++) {
-            const size_t len = 1 + th_below(&rng, n);
-            for (size_t i = 0; i < n; i++) {
-                const int pad = pad_first ? i < n - len : i >= len;
-                const int64_t small = (int64_t)th_below(&rng, (uint64_t)1 << 20) - (1 << 19);
-                unsigned char *e = in + (r * n + i) * size;
-                if (dtype == ROWSORT_DTYPE_F64) {
-                    const double v = pad ? (low_sentinel ? -1.0 / 0.0 : 1.0 / 0.0)
-                                         : 1.0 + (double)small * 0x1p-40;
-                    memcpy(e, &v, 8);
-                } else if (dtype == ROWSORT_DTYPE_F32) {
-                    const float v = pad ? (low_sentinel ? -1.0f / 0.0f : 1.0f / 0.0f)
-                                        : 1.0f + (float)small * 0x1p-20f;
-                    memcpy(e, &v, 4);
-                } else if (dtype == ROWSORT_DTYPE_I64) {
-                    const int64_t v = pad ? (low_sentinel ? INT64_MIN : INT64_MAX) : small;
-                    memcpy(e, &v, 8);
-                } else if (dtype == ROWSORT_DTYPE_U64) {
-                    const uint64_t v = pad ? (low_sentinel ? 0 : UINT64_MAX)
-                                           : (uint64_t)1 << 40 | (uint64_t)(small + (1 << 19));
-                    memcpy(e, &v, 8);
-                } else {
-                    const int32_t v =
-                        pad ? (low_sentinel ? INT32_MIN : INT32_MAX) : (int32_t)small;
-                    memcpy(e, &v, 4);
+    const size_t lengths[] = {33, 40, 63, 64}, rows = 300;
+    unsigned c = 0;
+    for (size_t d = 0; d < 5; d++)
+        for (size_t li = 0; li < 4; li++)
+            for (int low_sentinel = 0; low_sentinel < 2; low_sentinel++)
+                for (int pad_first = 0; pad_first < 2; pad_first++, c++) {
+                    const rowsort_dtype dtype = dtypes[d];
+                    const size_t n = lengths[li];
+                    const size_t size =
+                        dtype == ROWSORT_DTYPE_I32 || dtype == ROWSORT_DTYPE_F32 ? 4 : 8;
+                    th_rng rng = th_rng_make(th_seed(11, dtype, c, 0));
+                    unsigned char *in = malloc(rows * n * size), *out = malloc(rows * n * size),
+                                  *orig = malloc(rows * n * size);
+                    ck_assert(in != NULL && out != NULL && orig != NULL);
+                    for (size_t r = 0; r < rows; r++) {
+                        const size_t len = 1 + th_below(&rng, n);
+                        for (size_t i = 0; i < n; i++) {
+                            const int pad = pad_first ? i < n - len : i >= len;
+                            const int64_t small =
+                                (int64_t)th_below(&rng, (uint64_t)1 << 20) - (1 << 19);
+                            unsigned char *e = in + (r * n + i) * size;
+                            if (dtype == ROWSORT_DTYPE_F64) {
+                                const double v = pad ? (low_sentinel ? -INFINITY : INFINITY)
+                                                     : 1.0 + (double)small * 0x1p-40;
+                                memcpy(e, &v, 8);
+                            } else if (dtype == ROWSORT_DTYPE_F32) {
+                                const float v = pad ? (low_sentinel ? -INFINITY : INFINITY)
+                                                    : 1.0f + (float)small * 0x1p-20f;
+                                memcpy(e, &v, 4);
+                            } else if (dtype == ROWSORT_DTYPE_I64) {
+                                const int64_t v =
+                                    pad ? (low_sentinel ? INT64_MIN : INT64_MAX) : small;
+                                memcpy(e, &v, 8);
+                            } else if (dtype == ROWSORT_DTYPE_U64) {
+                                /* keys near 2^63: both sentinels far off */
+                                const uint64_t v =
+                                    pad ? (low_sentinel ? 0 : UINT64_MAX)
+                                        : (UINT64_C(1) << 63) + (uint64_t)(small + (1 << 19));
+                                memcpy(e, &v, 8);
+                            } else {
+                                const int32_t v =
+                                    pad ? (low_sentinel ? INT32_MIN : INT32_MAX) : (int32_t)small;
+                                memcpy(e, &v, 4);
+                            }
+                        }
+                    }
+                    memcpy(orig, in, rows * n * size);
+                    /* the order and the placement alternate over the 4 cases of each n */
+                    const unsigned flags = (c + li) % 2 ? ROWSORT_DESCENDING : 0;
+                    const int in_place = (c / 2 + li) % 2 == 0;
+                    const rowsort_array op = {in, dtype, 0};
+                    const rowsort_array outa = {out, dtype, 0};
+                    rowsort_request req;
+                    rowsort_request_init(&req);
+                    req.operands = &op;
+                    req.outputs = in_place ? &op : &outa;
+                    req.num_operands = 1;
+                    req.rows = rows;
+                    req.n = n;
+                    req.flags = flags;
+                    ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
+                    th_spec s = th_spec_one(dtype, TH_RANDOM, rows, n, flags, 0);
+                    s.outputs = in_place ? 0 : 1;
+                    char msg[4096];
+                    const void *ins[1] = {orig}, *outs[1] = {in_place ? in : out};
+                    ck_assert_msg(th_check(&s, ins, outs, NULL, msg, sizeof msg) == 0,
+                                  "case %u (%s sentinel, padding %s): %s", c,
+                                  low_sentinel ? "least" : "greatest",
+                                  pad_first ? "first" : "last", msg);
+                    free(orig);
+                    free(in);
+                    free(out);
                 }
-            }
-        }
-        const unsigned flags = c % 3 == 1 ? ROWSORT_DESCENDING : 0;
-        const int in_place = c % 2 == 0;
-        const rowsort_array op = {in, dtype, 0};
-        const rowsort_array outa = {out, dtype, 0};
-        unsigned char *orig = malloc(rows * n * size);
-        ck_assert(orig != NULL);
-        memcpy(orig, in, rows * n * size);
-        rowsort_request req;
-        rowsort_request_init(&req);
-        req.operands = &op;
-        req.outputs = in_place ? &op : &outa;
-        req.num_operands = 1;
-        req.rows = rows;
-        req.n = n;
-        req.flags = flags;
-        ck_assert_int_eq(rowsort_sort(ctx, &req), ROWSORT_OK);
-        th_spec s = th_spec_one(dtype, TH_RANDOM, rows, n, flags, 0);
-        s.outputs = 1;
-        char msg[4096];
-        const void *ins[1] = {orig}, *outs[1] = {in_place ? in : out};
-        ck_assert_msg(th_check(&s, ins, outs, NULL, msg, sizeof msg) == 0, "case %zu: %s", c,
-                      msg);
-        free(orig);
-        free(in);
-        free(out);
-    }
     rowsort_destroy(ctx);
 }
 END_TEST

@@ -42,7 +42,7 @@
  * (bench/micro/ab_libs.c, AB_DATA), against the column networks: uniform int64 1.33-1.34x,
  * float64 1.15-1.19x; 16 values repeated 1.03-1.22x; clustered below an outlier, or ragged
  * rows padded with int64's greatest value, 1.03x (0.65-0.68x without the probe, when the
- * engine handed the kernels 16 rows a call; 64 now, row_sort.c).
+ * engine handed the kernels 16 rows a call; 64 now, rows64_call_bytes).
  */
 #include <immintrin.h>
 #include <stddef.h>
@@ -111,9 +111,9 @@ RS_K64_INLINE __m512i rs_k64_fetch(const __m512i *row, __m512i pos)
  * it, s such that the greatest key's fits; returns s, or -1 where RS_K64_NAN found a NaN in
  * the row (out then undefined), or RS_K64_CROWDED where `probe` is set and the row looks
  * crowded (out then undefined): a key other than its least lies within a window's width
- * (2^s) of it, or other than its greatest of the greatest (for uniform 64-bit keys, about
- * one row of 64 in 300000). Rows of keys clustered beside an outlier (as rows padded with a sentinel) are,
- * and would be left. */
+ * (2^s) of it, or one other than its greatest of the greatest (for uniform 64-bit keys,
+ * about one row of 64 in 500000). Rows of keys clustered beside an outlier (as rows padded
+ * with a sentinel) are, and would be left. */
 RS_K64_INLINE int RS_K64_PACK(const uint64_t *p, size_t n, uint32_t *out, int probe)
 {
     __m512i x[8], lo[8], hi[8];
@@ -274,8 +274,10 @@ RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n, int probe)
  * RS_K64_REFUSED where RS_K64_NAN found a NaN (the rows before its block sorted, the others
  * untouched). It stops, the caller's sort of a batch taking the rest:
  *  - before the first block, where its first row looks crowded (the pack's probe): the
- *    caller hands over a few blocks a call (64 rows of 64, row_sort.c), so rows padded
- *    with a sentinel would otherwise pay a block's attempt per call;
+ *    caller hands over a few blocks a call (64 rows of 64 for int64 and float64 sorted as
+ *    numbers, kernels.h's rows64_call_bytes; 16 for the others), so rows padded with a
+ *    sentinel would otherwise pay a block's attempt per call. A batch whose first row is
+ *    not crowded skips the probe;
  *  - after a block, once more than tried / 8 + 1 of the rows tried have been left (3 of the
  *    first 8, 4 of the first 16): such rows cost the attempt and the fallback's sort of one
  *    row, about twice the caller's sort of a batch. */

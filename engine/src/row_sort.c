@@ -739,20 +739,16 @@ static void refill_block(const rs_job *job, unsigned char *dst, size_t count, co
                         (const unsigned char *)w->refill + r * row_bytes);
 }
 
-/* Rows per kernel call in rs_row_sort_range: a block (below), but four for short rows of
- * 64-bit keys sorted natively (nothing encoded or decoded, nor refilled: 32 KiB). Zen 4's
- * packed 64-bit keys probe the first row of each call and try a block of 8 rows before
- * they give up (rows64_packed_avx512.h); over 64 rows of 64 instead of 16, what that costs
- * rows they cannot take shrinks to a quarter. Zen 4, one thread, 16384 rows of 64 against
- * 8 KiB blocks (bench/micro/ab_libs.c both ways round): int64 1.03x in place, 1.14x out
- * of place; float64 1.005x and 1.06x; rows of 40 keys 1.00-1.01x. */
+/* Rows per kernel call in rs_row_sort_range: a block (below), or what the table asks for
+ * rows of 33..64 64-bit keys sorted natively (nothing encoded or decoded, nor refilled):
+ * Zen 4's packed 64-bit keys (kernels.h, rows64_call_bytes). */
 static size_t range_block_rows(const rs_job *job, native_kind native, size_t row_bytes)
 {
-    const size_t rows = block_rows_of(row_bytes);
-    if ((native == NATIVE_I64 || native == NATIVE_F64) && !job->stable_refill &&
-        row_bytes <= 512)
-        return 4 * rows;
-    return rows;
+    const size_t call = job->kern->rows64_call_bytes;
+    if ((native == NATIVE_I64 || native == NATIVE_F64) && !job->stable_refill && job->n > 32 &&
+        job->n <= 64 && call > RS_ROW_BLOCK_BYTES)
+        return call / row_bytes;
+    return block_rows_of(row_bytes);
 }
 
 void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
@@ -780,7 +776,8 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
      * encode reads the rows from memory, the sort and the decode then find them in L1. 8 KiB
      * against the 128 KiB (L2) blocks this loop had first, Intel Xeon, one thread: 65536x64
      * float64 1.50 -> 1.40 ns/key, int64 1.43 -> 1.26, 4096x16 int64 0.77 -> 0.69 (4 KiB
-     * measured about as fast; 16 KiB in between). */
+     * measured about as fast; 16 KiB in between). Tables may ask for more rows of 64-bit
+     * keys sorted natively (range_block_rows). */
     const unsigned bits = op->info->key_bits;
     const native_kind native = native_kind_of(job);
     const size_t block_rows = range_block_rows(job, native, row_bytes);
