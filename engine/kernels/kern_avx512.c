@@ -507,9 +507,10 @@ static int rs_avx512_zen4_sort_rows_f64(uint64_t *keys, size_t rows, size_t n, v
 #define ROWS_INTEL rs_avx512_intel_e
 /* Zen 4's packed keys are handed 32 KiB a call (64 rows of 64) instead of the engine's
  * 8 KiB: one thread, 16384x64, bench/micro/ab_libs.c both ways round, with the probe:
- * int64 1.03x in place, 1.14x out of place, float64 1.005x and 1.06x; 40 keys 1.00-1.01x;
- * rows padded with a sentinel 1.41-1.45x (the probe's cost and a failed block's spread
- * over 64 rows, not 16). Not measured on an Intel Xeon, whose table has no packed keys. */
+ * int64 1.03x in place, 1.07-1.14x out of place, float64 1.00x and 1.00-1.06x; 40 keys
+ * 1.00x; rows padded with a sentinel 1.41-1.45x (the probe's cost and a failed block's
+ * spread over 64 rows, not 16). Not measured on an Intel Xeon, whose table has no packed
+ * keys. */
 enum {
     rs_avx512_zen4_rows64_call_bytes = 32 * 1024,
     rs_avx512_intel_e_rows64_call_bytes = 0
