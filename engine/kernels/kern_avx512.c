@@ -505,12 +505,12 @@ static int rs_avx512_zen4_sort_rows_f64(uint64_t *keys, size_t rows, size_t n, v
  * _sort_rows_u32, _i32, _u64, _i64, _f64, and of _rows64_call_bytes). */
 #define ROWS_ZEN4  rs_avx512_zen4
 #define ROWS_INTEL rs_avx512_intel_e
-/* Zen 4's packed keys are handed 32 KiB a call (64 rows of 64) instead of the engine's
- * 8 KiB: one thread, 16384x64, bench/micro/ab_libs.c both ways round, with the probe:
- * int64 1.03x in place, 1.07-1.14x out of place, float64 1.00x and 1.00-1.06x; 40 keys
- * 1.00x; rows padded with a sentinel 1.41-1.45x (the probe's cost and a failed block's
- * spread over 64 rows, not 16). Not measured on an Intel Xeon, whose table has no packed
- * keys. */
+/* Zen 4's packed keys are handed 32 KiB a call of int64 rows (64 rows of 64) instead of
+ * the engine's 8 KiB: one thread, bench/micro/ab_libs.c both ways round, with the probe:
+ * 16384x64 1.03x in place, 1.07-1.14x out of place, 65536x64 1.02x; 40 keys 1.00x; rows
+ * padded with a sentinel 1.41-1.45x (the probe's cost and a failed block's spread over
+ * 64 rows, not 16). float64 keeps 8 KiB (row_sort.c). Not measured on an Intel Xeon,
+ * whose table has no packed keys. */
 enum {
     rs_avx512_zen4_rows64_call_bytes = 32 * 1024,
     rs_avx512_intel_e_rows64_call_bytes = 0
