@@ -66,8 +66,9 @@ typedef struct rs_kernel_table {
      * have one table per tuning; dispatch.c picks one by the CPU's vendor. */
     const char *tuned_for;
     size_t inplace_min_bytes;
-    /* Bytes of int64 rows of 33..64 keys that the engine hands sort_rows_i64 a call where
-     * it sorts them natively (nothing encoded); 0: its usual block. Zen 4's packed 64-bit
+    /* Bytes of int64 and float64 rows of 33..64 keys that the engine hands sort_rows_i64 and
+     * sort_rows_f64 a call where it sorts them natively (nothing encoded); 0: its usual
+     * block. Zen 4's packed 64-bit
      * keys probe the first row of each call and may try a block of 8 rows before they hand
      * back rows they cannot take: more rows a call amortize that. */
     size_t rows64_call_bytes;
@@ -108,8 +109,11 @@ typedef struct rs_kernel_table {
      * either order), in place: keys[0..n), or each of `rows` rows of n as sort_rows_u64.
      * They return 0 when a key is a NaN or the FPU treats denormals as zero (the caller
      * then sorts transformed keys), leaving the same keys, maybe moved (the NaN is found by
-     * the first partition, which has moved them; rows before a refused one sorted); else 1.
+     * the first partition, which has moved them; rows before a refused one sorted); else 1,
+     * or RS_SORTED_ZEROS where sort_rows_f64 put every -0.0 before every +0.0 of each row
+     * (the engine then skips its pass that looks for a -0.0, row_sort.c).
      * NULL in a table that has none (the key transform and sort_u64 are used). */
+#define RS_SORTED_ZEROS 2
     int (*sort_f64)(uint64_t *keys, size_t n, void *scratch);
     int (*sort_rows_f64)(uint64_t *keys, size_t rows, size_t n, void *scratch);
     /* The same for float32 rows; f32_native(n): whether rows of n keys sort faster through

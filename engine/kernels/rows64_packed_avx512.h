@@ -42,7 +42,7 @@
  * (bench/micro/ab_libs.c, AB_DATA), against the column networks: uniform int64 1.33-1.34x,
  * float64 1.15-1.19x; 16 values repeated 1.03-1.22x; clustered below an outlier, or ragged
  * rows padded with int64's greatest value, 1.03x (0.65-0.68x without the probe, when the
- * engine handed the kernels 16 rows a call; 64 now for int64, rows64_call_bytes).
+ * engine handed the kernels 16 rows a call; 64 now for int64 and float64, rows64_call_bytes).
  */
 #include <immintrin.h>
 #include <stddef.h>
@@ -274,10 +274,10 @@ RS_K64_INLINE unsigned RS_K64_BLOCK(uint64_t *keys, size_t n, int probe)
  * RS_K64_REFUSED where RS_K64_NAN found a NaN (the rows before its block sorted, the others
  * untouched). It stops, the caller's sort of a batch taking the rest:
  *  - before the first block, where its first row looks crowded (the pack's probe): the
- *    caller hands over a few blocks a call (64 rows of 64 for int64, kernels.h's
- *    rows64_call_bytes; 16 for the others), so rows padded with a sentinel would otherwise
- *    pay a block's attempt per call. A batch whose first row is not crowded skips the
- *    probe;
+ *    caller hands over a few blocks a call (64 rows of 64 for int64 and float64,
+ *    kernels.h's rows64_call_bytes; 16 for the others), so rows padded with a sentinel
+ *    would otherwise pay a block's attempt per call. A batch whose first row is not
+ *    crowded skips the probe;
  *  - after a block, once more than tried / 8 + 1 of the rows tried have been left (3 of the
  *    first 8, 4 of the first 16): such rows cost the attempt and the fallback's sort of one
  *    row, about twice the caller's sort of a batch. */

@@ -552,7 +552,7 @@ static int sort_native(const rs_job *job, native_kind kind, const void *src, voi
     }
     if (!sorted)
         return 0;
-    if ((kind == NATIVE_F32 || kind == NATIVE_F64) &&
+    if ((kind == NATIVE_F32 || kind == NATIVE_F64) && sorted != RS_SORTED_ZEROS &&
         (n >= RS_CANON_ZEROS_MIN || any_negative_zero(k, kind, keys, rows * n)))
         for (size_t r = 0; r < rows; r++) {
             if (kind == NATIVE_F32)
@@ -740,14 +740,15 @@ static void refill_block(const rs_job *job, unsigned char *dst, size_t count, co
 }
 
 /* Rows per kernel call in rs_row_sort_range: a block (below), or what the table asks for
- * int64 rows of 33..64 keys sorted natively (nothing encoded or decoded): Zen 4's packed
- * 64-bit keys (kernels.h, rows64_call_bytes). Not float64's: 32 KiB calls measured 0.94x
- * there (65536x64 in place, Zen 4), 16 KiB 0.85x. */
+ * int64 and float64 rows of 33..64 keys sorted natively (nothing encoded or decoded): Zen
+ * 4's packed 64-bit keys (kernels.h, rows64_call_bytes). (float64 took them once its
+ * entry could spare sort_native its pass over the zeros, RS_SORTED_ZEROS: that pass over
+ * 32 KiB calls had made them 0.94x.) */
 static size_t range_block_rows(const rs_job *job, native_kind native, size_t row_bytes)
 {
     const size_t call = job->kern->rows64_call_bytes;
-    if (native == NATIVE_I64 && !job->stable_refill && job->n > 32 && job->n <= 64 &&
-        call > RS_ROW_BLOCK_BYTES)
+    if ((native == NATIVE_I64 || native == NATIVE_F64) && !job->stable_refill && job->n > 32 &&
+        job->n <= 64 && call > RS_ROW_BLOCK_BYTES)
         return call / row_bytes;
     return block_rows_of(row_bytes);
 }
