@@ -1734,10 +1734,18 @@ static int RS_NAME(sort_rows_chk)(KT *keys, size_t rows, size_t n, void *scratch
                                   size_t inplace_min_bytes)
 {
     if (n <= RS_NAME(BLOCK)) {
+#if RS_CAT(RS_CAT(V, RS_VTAG), _USABLE_Z) + 0
+        /* 1, or 2 where no key is a -0.0 (RS_SORTED_ZEROS, kernels.h) */
+        const int use = RS_V(usable_z)(keys, rows * n);
+        if (use)
+            RS_NAME(sort_rows)(keys, rows, n, scratch, inplace_min_bytes);
+        return use;
+#else
         if (!RS_V(usable)(keys, rows * n))
             return 0;
         RS_NAME(sort_rows)(keys, rows, n, scratch, inplace_min_bytes);
         return 1;
+#endif
     }
     for (size_t r = 0; r < rows; r++)
         if (!RS_NAME(sort_chk)(keys + r * n, n, scratch, inplace_min_bytes))

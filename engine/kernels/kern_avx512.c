@@ -521,7 +521,7 @@ static int rs_avx512_zen4_sort_rows_f64(uint64_t *keys, size_t rows, size_t n, v
         keys += done * n;
         rows -= done;
     }
-    return rows == 0 || rs_avx512_e_sort_rows_f64(keys, rows, n, scratch);
+    return rows == 0 ? 1 : rs_avx512_e_sort_rows_f64(keys, rows, n, scratch);
 }
 
 /* The entries each table's batches of 32- and 64-bit rows go to (prefixes of
