@@ -68,9 +68,9 @@ typedef struct rs_kernel_table {
     size_t inplace_min_bytes;
     /* Bytes of int64 and float64 rows of 33..64 keys that the engine hands sort_rows_i64 and
      * sort_rows_f64 a call where it sorts them natively (nothing encoded); 0: its usual
-     * block. Zen 4's packed 64-bit
-     * keys probe the first row of each call and may try a block of 8 rows before they hand
-     * back rows they cannot take: more rows a call amortize that. */
+     * block. Zen 4's packed 64-bit keys probe the first row of each call and may try a
+     * block of 8 rows before they hand back rows they cannot take: more rows a call
+     * amortize that. */
     size_t rows64_call_bytes;
 
     /* Sort keys[0..n) ascending in place. */

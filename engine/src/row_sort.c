@@ -467,7 +467,9 @@ void rs_row_canon_zeros_f64(uint64_t *keys, size_t n)
  * of 8 or 16 rows, the rows left over, Zen 4's packed 64-bit keys or the rows they leave)
  * depends on where the row falls in its thread's share of the batch, and each may leave
  * -0.0 and +0.0 in another order; the bytes must not depend on the number of threads.
- * Without a -0.0 the zeros are +0.0 alone, in order already. */
+ * Without a -0.0 the zeros are +0.0 alone, in order already. Skipped where the entry
+ * returned RS_SORTED_ZEROS (kernels.h): this pass after the sort measured 10-20% of the
+ * sort of short float64 rows (Zen 4, one thread). */
 static int any_negative_zero(const rs_kernel_table *k, native_kind kind, const void *keys,
                              size_t count)
 {
