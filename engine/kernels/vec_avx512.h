@@ -864,37 +864,9 @@ RS_VINLINE int vf64_chk_env(void)
     return !(_mm_getcsr() & RS_MXCSR_DAZ);
 }
 
-/* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
-RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
-{
-    if (!vf64_chk_env())
-        return 0;
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        __mmask8 nan = 0;
-        for (int u = 0; u < 4; u++) {
-            const __m512d v = RS_PD(v64_loadu(keys + i + 8 * (size_t)u));
-            nan |= _mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q);
-        }
-        if (nan)
-            return 0;
-    }
-    for (; i < n; i += 8) {
-        const __m512d v = RS_PD(vf64_load_pad(keys + i, n - i < 8 ? n - i : 8));
-        if (_mm512_cmp_pd_mask(v, v, _CMP_UNORD_Q))
-            return 0;
-    }
-    return 1;
-}
-
-/* vf64_usable that also tells whether a -0.0 is among the keys: 0 (not usable), 1 (usable,
- * a -0.0 among them), 2 (usable, no -0.0: RS_SORTED_ZEROS, kernels.h; then whatever order
- * the networks leave equal keys in, the zeros are +0.0 alone). One more compare in the
- * pass that was there, where the engine's own pass after the sort measured 11-20% of the
- * sort of float64 rows of 16; with it spared, rows of 16 and 24 gained 6-7.5% (Zen 4, one
- * thread). */
-#define Vf64_USABLE_Z 1
-RS_VINLINE int vf64_usable_z(const uint64_t *keys, size_t n)
+/* One pass over keys[0..n): 0 where one is a NaN or MXCSR.DAZ is set, else 1 where
+ * find_neg_zero (a constant: the compare is compiled out without it) found a -0.0, else 2. */
+RS_VINLINE int vf64_scan(const uint64_t *keys, size_t n, int find_neg_zero)
 {
     if (!vf64_chk_env())
         return 0;
@@ -906,7 +878,8 @@ RS_VINLINE int vf64_usable_z(const uint64_t *keys, size_t n)
         for (int u = 0; u < 4; u++) {
             const __m512i k = v64_loadu(keys + i + 8 * (size_t)u);
             nan |= _mm512_cmp_pd_mask(RS_PD(k), RS_PD(k), _CMP_UNORD_Q);
-            neg |= _mm512_cmpeq_epi64_mask(k, neg_zero);
+            if (find_neg_zero)
+                neg |= _mm512_cmpeq_epi64_mask(k, neg_zero);
         }
         if (nan)
             return 0;
@@ -915,9 +888,28 @@ RS_VINLINE int vf64_usable_z(const uint64_t *keys, size_t n)
         const __m512i k = vf64_load_pad(keys + i, n - i < 8 ? n - i : 8);
         if (_mm512_cmp_pd_mask(RS_PD(k), RS_PD(k), _CMP_UNORD_Q))
             return 0;
-        neg |= _mm512_cmpeq_epi64_mask(k, neg_zero);
+        if (find_neg_zero)
+            neg |= _mm512_cmpeq_epi64_mask(k, neg_zero);
     }
     return neg ? 1 : 2;
+}
+
+/* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
+RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
+{
+    return vf64_scan(keys, n, 0) != 0;
+}
+
+/* vf64_usable that also tells whether a -0.0 is among the keys: 0 (not usable), 1 (usable,
+ * a -0.0 among them), 2 (usable, no -0.0: RS_SORTED_ZEROS, kernels.h; then whatever order
+ * the networks leave equal keys in, the zeros are +0.0 alone). One more compare in the
+ * pass that was there, where the engine's own pass after the sort measured 11-20% of the
+ * sort of float64 rows of 16; with it spared, rows of 16 and 24 gained 6-7.5% (Zen 4, one
+ * thread). */
+#define Vf64_USABLE_Z 1
+RS_VINLINE int vf64_usable_z(const uint64_t *keys, size_t n)
+{
+    return vf64_scan(keys, n, 1);
 }
 
 /* float32 numbers, as vf64 (same rules: no NaN, MXCSR.DAZ clear, ties kept permutations,

@@ -781,7 +781,7 @@ void rs_row_sort_range(const rs_job *job, size_t begin, size_t end, void *ws)
      * against the 128 KiB (L2) blocks this loop had first, Intel Xeon, one thread: 65536x64
      * float64 1.50 -> 1.40 ns/key, int64 1.43 -> 1.26, 4096x16 int64 0.77 -> 0.69 (4 KiB
      * measured about as fast; 16 KiB in between). Tables may ask for more rows of int64
-     * keys sorted natively (range_block_rows). */
+     * and float64 keys sorted natively (range_block_rows). */
     const unsigned bits = op->info->key_bits;
     const native_kind native = native_kind_of(job);
     const size_t block_rows = range_block_rows(job, native, row_bytes);
