@@ -21,6 +21,13 @@
  * the range, each many times (the worst and a hard case of the packed 64-bit keys,
  * rows64_packed_avx512.h); AB_DATA=pad: rows of 1..n keys (small integers, or the floats
  * below) padded to n with the greatest value (int64's, or +inf), as ragged rows are.
+ * AB_SETS=k: k inputs made from k seeds, the i-th timed call sorting input i mod k (default
+ * 1: every call sorts the same input, and a core's branch predictors learn much of that
+ * input's branches from one call to the next; with k = 64, as a caller sorting new data
+ * each time, they do not; the outputs are compared on the first input).
+ * AB_COLD=1: before each timed call, glibc's qsort of 64K doubles (a copy of other data,
+ * 512 KiB), as a caller that does other work between its sorts: its branches retrain the
+ * predictors and its data displaces some of the sort's code and scratch from the caches.
  * DTYPE: int16, int32, int64, float32, float64 (values uniform over the range; floats
  * standard-normal-like). "stable" adds ROWSORT_STABLE and an int32 index output (the keys
  * sorted in place too); "argsort" asks for the int32 indices only (values not wanted), as
@@ -134,10 +141,10 @@ static void patterned(const char *data, size_t i, size_t n, uint64_t u, uint64_t
     }
 }
 
-static void fill(void *dst, size_t count, size_t n, rowsort_dtype dtype)
+static void fill(void *dst, size_t count, size_t n, rowsort_dtype dtype, uint64_t seed)
 {
     const char *data = getenv("AB_DATA");
-    uint64_t s = 42;
+    uint64_t s = seed;
     for (size_t i = 0; i < count; i++) {
         /* A sum of uniforms is close enough to normal for a sort's branches. */
         double g = ((double)next(&s) + (double)next(&s) + (double)next(&s)) /
@@ -189,6 +196,12 @@ int main(int argc, char **argv)
         return 2;
     }
     const size_t count = rows * n, bytes = count * dtypes[d].size;
+    const char *sets_env = getenv("AB_SETS");
+    const size_t sets = sets_env != NULL ? strtoull(sets_env, NULL, 10) : 1;
+    if (sets == 0 || sets > SIZE_MAX / bytes) {
+        fprintf(stderr, "%s: bad AB_SETS\n", argv[0]);
+        return 2;
+    }
     /* what is compared: the values, then the indices (both for top-k) */
     const size_t out_bytes = bytes + count * sizeof(int32_t);
     const size_t cmp_bytes = topk ? rows * topk * (dtypes[d].size + sizeof(int32_t))
@@ -197,7 +210,7 @@ int main(int argc, char **argv)
     if (load(&libs[0], argv[1], "AB_THREADS_A", "AB_ISA_A") != 0 ||
         load(&libs[1], argv[2], "AB_THREADS_B", "AB_ISA_B") != 0)
         return 1;
-    unsigned char *src = malloc(bytes), *work = malloc(bytes), *dest = malloc(bytes);
+    unsigned char *src = malloc(sets * bytes), *work = malloc(bytes), *dest = malloc(bytes);
     unsigned char *out[2] = {malloc(out_bytes), malloc(out_bytes)};
     int32_t *idx = malloc(count * sizeof *idx);
     double *t[2] = {malloc((size_t)calls * sizeof(double)), malloc((size_t)calls * sizeof(double))};
@@ -205,11 +218,29 @@ int main(int argc, char **argv)
         fprintf(stderr, "out of memory\n");
         return 1;
     }
-    fill(src, count, n, dtypes[d].dtype);
+    for (size_t i = 0; i < sets; i++)
+        fill(src + i * bytes, count, n, dtypes[d].dtype, 42 + i);
+    const int cold = getenv("AB_COLD") != NULL && atoi(getenv("AB_COLD")) != 0;
+    enum { COLD_POOL = 1 << 19, COLD_N = 1 << 16 };
+    double *cold_pool = cold ? malloc(COLD_POOL * sizeof(double)) : NULL;
+    double *cold_work = cold ? malloc(COLD_N * sizeof(double)) : NULL;
+    if (cold && (cold_pool == NULL || cold_work == NULL)) {
+        fprintf(stderr, "out of memory\n");
+        return 1;
+    }
+    if (cold)
+        fill(cold_pool, COLD_POOL, COLD_POOL, ROWSORT_DTYPE_F64, 7);
     for (int c = -1; c < calls; c++) /* c = -1: warm-up (scratch allocated, pages touched) */
         for (int k = 0; k < 2; k++) {
             const int m = (c & 1) ? 1 - k : k; /* alternate which goes first */
-            memcpy(work, src, bytes);
+            /* each call its own input: the one before (the other library's, or this one's
+             * against itself) has taught the branch predictors another */
+            memcpy(work, src + (c < 0 ? 0 : (size_t)(2 * c + k) % sets) * bytes, bytes);
+            if (cold) {
+                const size_t at = (size_t)(2 * c + k + 2) % (COLD_POOL / COLD_N) * COLD_N;
+                memcpy(cold_work, cold_pool + at, COLD_N * sizeof(double));
+                qsort(cold_work, COLD_N, sizeof(double), cmp_double);
+            }
             rowsort_request q;
             libs[m].request_init(&q);
             const rowsort_array op = {work, dtypes[d].dtype, 0};
@@ -269,5 +300,7 @@ int main(int argc, char **argv)
     free(work);
     free(dest);
     free(idx);
+    free(cold_pool);
+    free(cold_work);
     return 0;
 }
