@@ -140,12 +140,17 @@ static int is_order_flag(const char *name)
 static int is_run_flag(const char *name)
 {
     static const char *const run[] = {"--threads",     "--isa",   "--pin",          "--progress",
-                                      "--no-progress", "--stats", "--memory-limit", "--rows",
-                                      "--raw",         "--dtype", "--shape"};
+                                      "--no-progress", "--stats", "--memory-limit", "--rows"};
     for (size_t i = 0; i < sizeof run / sizeof run[0]; i++)
         if (strcmp(name, run[i]) == 0)
             return 1;
     return 0;
+}
+
+static int is_raw_flag(const char *name)
+{
+    return strcmp(name, "--raw") == 0 || strcmp(name, "--dtype") == 0 ||
+           strcmp(name, "--shape") == 0;
 }
 
 /* Applies one flag with its value (NULL for switches). */
@@ -198,6 +203,7 @@ static int apply_flag(const char *name, const char *value, cli_sort_opts *opts, 
             opts->index_int64 = 1;
         else
             return cli_usage_error("invalid --index-dtype '%s' (int32 or int64)", value);
+        opts->index_dtype_set = 1;
         return 0;
     }
     if (strcmp(name, "--top-k") == 0) {
@@ -327,11 +333,13 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
         }
 
         const int is_output = strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0;
-        const int known = is_output || is_order_flag(name) || is_run_flag(name);
+        const int known = is_output || is_order_flag(name) || is_run_flag(name) ||
+                          is_raw_flag(name);
         if (!known)
             return cli_usage_error("unknown option '%s'", name);
         if ((is_output && !(accept & CLI_ARGS_OUTPUTS)) ||
-            (is_run_flag(name) && !(accept & CLI_ARGS_RUN)))
+            (is_run_flag(name) && !(accept & CLI_ARGS_RUN)) ||
+            (is_raw_flag(name) && !(accept & CLI_ARGS_RAW)))
             return cli_usage_error("option '%s' does not apply to 'rowsort %s'", name, command);
         if (takes_value(name)) {
             if (value == NULL) {
@@ -351,6 +359,8 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
 
 int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops)
 {
+    if (nops > CLI_MAX_OPERANDS)
+        return cli_usage_error("at most %d operands (got %zu)", CLI_MAX_OPERANDS, nops);
     if (opts->keys > nops)
         return cli_usage_error("--keys %zu is larger than the number of operands (%zu)", opts->keys,
                                nops);
@@ -359,7 +369,7 @@ int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops)
     if (opts->top_k_set && (opts->flags & ROWSORT_DESCENDING))
         return cli_usage_error("--descending conflicts with --top-k (the k largest come "
                                "largest first; --smallest gives the k smallest)");
-    if (opts->index_int64 && opts->argsort_path == NULL)
+    if (opts->index_dtype_set && opts->argsort_path == NULL)
         return cli_usage_error("--index-dtype needs --argsort FILE");
     if (opts->raw && (!opts->raw_dtype_set || opts->raw_ndim == 0))
         return cli_usage_error("--raw needs --dtype T and --shape RxN");

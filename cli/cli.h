@@ -54,6 +54,9 @@ char *cli_strdup(const char *s);
 
 #define CLI_PROGRESS_AUTO (-1)
 
+/* Operands of a sort or a verify: what the out-of-core sort takes (io/extsort.c). */
+#define CLI_MAX_OPERANDS 64
+
 typedef struct cli_sort_opts {
     cli_strlist inputs;
     cli_strlist outputs;
@@ -61,6 +64,7 @@ typedef struct cli_sort_opts {
     unsigned flags;     /* ROWSORT_DESCENDING | ROWSORT_STABLE | ... */
     char *argsort_path; /* NULL: no index output */
     int index_int64;    /* --index-dtype int64 */
+    int index_dtype_set; /* --index-dtype given (int32 or int64) */
     int top_k_set;      /* --top-k given */
     size_t top_k;
     int smallest;     /* --smallest */
@@ -88,6 +92,7 @@ enum {
     CLI_ARGS_POSITIONAL = 1u, /* input files as positional arguments */
     CLI_ARGS_OUTPUTS = 2u,    /* -o OUT */
     CLI_ARGS_RUN = 4u,        /* sort's run-time flags (threads, isa, progress, stats...) */
+    CLI_ARGS_RAW = 8u,        /* --raw --dtype T --shape S: raw files */
 };
 
 /* Parses argv[0..argc) into opts (on top of what is there: -o and positional files replace
@@ -146,7 +151,8 @@ void cli_signals_install_fault(void);
  * acts on one that came meanwhile. Main thread only; pairs may nest (the outermost acts). */
 void cli_signals_block(void);
 void cli_signals_unblock(void);
-/* Registers a temporary path (copied); returns 0, or -1 when the table is full. */
+/* Registers a temporary path (copied); returns 0, or -1 when the table is full (more than
+ * CLI_MAX_OPERANDS + 2 files: the values, the indices and the stats). */
 int cli_signals_add_temp(const char *path);
 /* Forgets one temporary (renamed into place: nothing to remove any more); call it with the
  * signals blocked. */

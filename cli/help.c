@@ -32,12 +32,20 @@ static const char order_flags[] =
     "  --stable            equal keys keep their input order (default: any order)\n"
     "  --nans-last         NaNs last in descending sorts too\n"
     "  --total-order       floats by IEEE 754 totalOrder (-NaN < -inf < -0 < +0 < +inf < +NaN)\n"
-    "  --argsort IDX.npy   also write the indices: out[j] == in[idx[j]]\n"
+    "  --argsort IDX.npy   the indices (sort writes them, verify reads them):\n"
+    "                      out[j] == in[idx[j]]\n"
     "  --index-dtype T     int32 (default when n < 2^31) or int64\n"
     "  --top-k K           keep the K largest per row, largest first (ties: lower index first)\n"
     "  --smallest          with --top-k: the K smallest, smallest first\n"
     "  --ascending, --unstable, --no-nans-last, --no-total-order, --largest\n"
     "                      switch the above off (over a job file's settings)\n";
+
+static const char raw_flags[] =
+    "\nRaw files:\n"
+    "  --raw               inputs and outputs are raw files (no header) of:\n"
+    "  --dtype T           their element type, and\n"
+    "  --shape RxN         their shape (sorted along the last axis); the indices are raw\n"
+    "                      too, of --index-dtype and the outputs' shape\n";
 
 static const char usage_sort[] =
     "Usage: rowsort sort IN.npy [IN2.npy ...] -o OUT.npy [-o OUT2.npy ...] [flags]\n"
@@ -63,9 +71,6 @@ static const char run_flags[] =
     "                      and rows larger than SIZE out of core (runs, then a merge)\n"
     "  --rows A:B          sort only rows A..B-1 into the EXISTING outputs (same shape),\n"
     "                      written in place, not atomically: for several processes\n"
-    "  --raw               inputs and outputs are raw files (no header) of:\n"
-    "  --dtype T           their element type, and\n"
-    "  --shape RxN         their shape (sorted along the last axis)\n"
     "\n"
     "Fortran-order inputs give C-order outputs; big-endian inputs give big-endian outputs.\n"
     "-o may name the input: the output still goes through a temporary and a rename.\n";
@@ -139,15 +144,18 @@ void cli_print_help(const char *command)
         fputs(usage_sort, stdout);
         fputs(order_flags, stdout);
         fputs(run_flags, stdout);
+        fputs(raw_flags, stdout);
     } else if (strcmp(command, "run") == 0) {
         fputs(usage_run, stdout);
         fputs(order_flags, stdout);
         fputs(run_flags, stdout);
+        fputs(raw_flags, stdout);
     } else if (strcmp(command, "gen") == 0) {
         fputs(usage_gen, stdout);
     } else if (strcmp(command, "verify") == 0) {
         fputs(usage_verify, stdout);
         fputs(order_flags, stdout);
+        fputs(raw_flags, stdout);
     } else if (strcmp(command, "info") == 0) {
         fputs(usage_info, stdout);
     } else if (strcmp(command, "mpi") == 0) {

@@ -23,10 +23,36 @@
 
 #include "cli.h"
 
+/* inih's reader over the job's text, as ini_parse_string's, counting the lines it hands
+ * over (check_text has made sure that each fits inih's buffer whole). */
+typedef struct text_reader {
+    const char *at, *end;
+    int line; /* the line inih is parsing */
+} text_reader;
+
+static char *read_line(char *buf, int size, void *stream)
+{
+    text_reader *r = stream;
+    if (r->at >= r->end || size < 2)
+        return NULL;
+    const char *nl = memchr(r->at, '\n', (size_t)(r->end - r->at));
+    size_t len = nl != NULL ? (size_t)(nl - r->at) + 1 : (size_t)(r->end - r->at);
+    if (len > (size_t)size - 1)
+        len = (size_t)size - 1;
+    memcpy(buf, r->at, len);
+    buf[len] = '\0';
+    r->at += len;
+    r->line++;
+    return buf;
+}
+
 typedef struct job_state {
     cli_sort_opts *opts;
+    const text_reader *reader;
     char dir[1024];    /* the job file's folder with a trailing '/', or "" */
-    char message[512]; /* the first error */
+    char message[512]; /* the first error a handler found */
+    int message_line;  /* its line: inih goes on after a line it cannot parse, and reports
+                        * the first bad line, which may come before the handler's */
     int out_of_memory;
     int argsort_wanted; /* [sort] argsort: -1 not given, 0 or 1 */
     char seen[32][48];  /* "section.key" already given (scalars only) */
@@ -40,6 +66,7 @@ static int job_fail(job_state *job, const char *fmt, ...) __attribute__((format(
 static int job_fail(job_state *job, const char *fmt, ...)
 {
     if (job->message[0] == '\0') {
+        job->message_line = job->reader != NULL ? job->reader->line : 0;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(job->message, sizeof job->message, fmt, ap);
@@ -250,6 +277,7 @@ static int handle_sort(job_state *job, const char *name, const char *value)
         if (strcmp(value, "int32") != 0 && strcmp(value, "int64") != 0)
             return job_fail(job, "[sort] index_dtype = '%s': int32 or int64", value);
         opts->index_int64 = strcmp(value, "int64") == 0;
+        opts->index_dtype_set = 1;
         return 1;
     }
     return job_fail(job, "unknown key '%s' in [sort]", name);
@@ -264,7 +292,7 @@ static int handle_engine(job_state *job, const char *name, const char *value)
             return 1;
         }
         if (cli_parse_threads(value, &opts->threads) != 0)
-            return job_fail(job, "[engine] threads = '%s': auto or a whole number from 1 to 4096",
+            return job_fail(job, "[engine] threads = '%s': auto (or 0), or a whole number from 1 to 4096",
                             value);
         return 1;
     }
@@ -358,14 +386,19 @@ int cli_job_load(const char *path, cli_sort_opts *opts)
         free(job);
         return rc;
     }
-    const int line = ini_parse_string(text, handler, job);
+    text_reader reader = {text, text + bytes, 0};
+    job->reader = &reader;
+    const int line = ini_parse_stream(read_line, &reader, handler, job);
+    job->reader = NULL;
     free(text);
     if (line == -2)
         rc = cli_error(CLI_EXIT_RUNTIME, path, "out of memory");
     else if (line > 0)
         rc = cli_error(job->out_of_memory ? CLI_EXIT_RUNTIME : CLI_EXIT_USAGE, path, "line %d: %s",
                        line,
-                       job->message[0] ? job->message : "not a 'key = value' line or a [section]");
+                       job->message[0] && job->message_line == line
+                           ? job->message
+                           : "not a 'key = value' line or a [section]");
     else if (job->argsort_wanted == 1 && opts->argsort_path == NULL)
         rc = cli_error(CLI_EXIT_USAGE, path,
                        "[sort] argsort = true needs the index file: [output] argsort = FILE");
@@ -399,7 +432,8 @@ int cli_cmd_run_on(const cli_cluster *cluster, int argc, char **argv)
     if (rc == 0)
         rc = cli_job_load(argv[0], &opts);
     if (rc == 0)
-        rc = cli_parse_sort_args(argc - 1, argv + 1, CLI_ARGS_OUTPUTS | CLI_ARGS_RUN, "run", &opts);
+        rc = cli_parse_sort_args(argc - 1, argv + 1, CLI_ARGS_OUTPUTS | CLI_ARGS_RUN | CLI_ARGS_RAW,
+                                 "run", &opts);
     /* cli_sort_execute's first step is the ranks' agreement: a rank that stops here (a job
      * file one node cannot read) takes that step too. */
     if (rc == 0)

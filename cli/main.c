@@ -24,6 +24,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        if (argc > 2)
+            return cli_usage_error("%s takes no arguments (got '%s')", name, argv[2]);
         printf("rowsort %s\n", rowsort_version());
         return fflush(stdout) == 0 ? 0 : CLI_EXIT_RUNTIME;
     }

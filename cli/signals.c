@@ -26,6 +26,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* sigaction, sigprocmask, siginfo_t */
 
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -33,8 +34,8 @@
 
 #include "cli.h"
 
-#define MAX_TEMPS    64
-#define MAX_PATH_LEN 1100
+#define MAX_TEMPS    (CLI_MAX_OPERANDS + 2) /* the values, the indices, the stats */
+#define MAX_PATH_LEN PATH_MAX
 
 static char temp_paths[MAX_TEMPS][MAX_PATH_LEN];
 static volatile sig_atomic_t temp_count;
@@ -113,6 +114,7 @@ static void act(int sig, int fault)
                           "truncated by another program while in use, or an I/O error)"
         : sig == SIGINT ? "rowsort: error: interrupted"
         : sig == SIGHUP ? "rowsort: error: hung up"
+        : sig == SIGBUS ? "rowsort: error: SIGBUS sent by another process"
                         : "rowsort: error: terminated");
     /* After a complete commit nothing is left to remove: the outputs are in place. */
     say(removed ? "; temporary outputs removed\n" : "\n");

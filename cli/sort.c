@@ -185,6 +185,12 @@ static int create_context(const cli_sort_opts *opts, sort_run *run)
     if (s == ROWSORT_E_THREADS)
         return cli_error(CLI_EXIT_USAGE, NULL, "%s: %s",
                          opts->threads ? "--threads" : "ROWSORT_THREADS", rowsort_status_string(s));
+    /* the one option of the environment that rowsort_create reads besides those */
+    const char *pin_min = getenv("ROWSORT_PIN_MIN_BYTES");
+    if (s == ROWSORT_E_OPTIONS && pin_min != NULL && *pin_min != '\0')
+        return cli_error(CLI_EXIT_USAGE, NULL,
+                         "ROWSORT_PIN_MIN_BYTES='%s': %s (a count of bytes, 0 or more)", pin_min,
+                         rowsort_status_string(s));
     return cli_error(cli_status_exit(s), NULL, "cannot set up the sort: %s",
                      rowsort_status_string(s));
 }
@@ -210,8 +216,9 @@ static int create_output(const char *path, rowsort_dtype dtype, size_t ndim, con
     cli_signals_unblock();
     if (kind != RSIO_OK)
         return cli_io_error(&err);
-    if (table_full)
-        return cli_error(CLI_EXIT_USAGE, NULL, "too many outputs (at most 63)");
+    if (table_full) /* cli_check_sort_opts keeps the count within the table */
+        return cli_error(CLI_EXIT_RUNTIME, out->temp_path,
+                         "cannot register the temporary output for removal on a signal");
     return 0;
 }
 
@@ -477,7 +484,7 @@ typedef struct out_layout {
 
 /* Outputs keep the input's shape; top-k replaces the last axis by k (a 0-D input, one row
  * of one, gives a 1-D output of k). */
-static void layout_outputs(const cli_sort_opts *opts, const rsio_input *in0, out_layout *o)
+static int layout_outputs(const cli_sort_opts *opts, const rsio_input *in0, out_layout *o)
 {
     o->n = opts->top_k_set ? opts->top_k : in0->n;
     o->ndim = in0->hdr.ndim;
@@ -487,8 +494,13 @@ static void layout_outputs(const cli_sort_opts *opts, const rsio_input *in0, out
             o->ndim = 1;
         o->shape[o->ndim - 1] = o->n;
     }
+    if (opts->index_dtype_set && !opts->index_int64 && in0->n > (size_t)INT32_MAX)
+        return cli_usage_error("--index-dtype int32 cannot index rows of %zu elements (at most "
+                               "2147483647): ask for int64, or leave it out",
+                               in0->n);
     const int idx64 = opts->index_int64 || in0->n > (size_t)INT32_MAX;
     o->idx_dtype = idx64 ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
+    return 0;
 }
 
 /* Creates the outputs (or opens them in place): output i at paths[i] when paths is given
@@ -559,7 +571,9 @@ static int execute(const cli_sort_opts *opts, sort_run *run, sort_times *t)
     const double t1 = cli_now();
 
     out_layout layout;
-    layout_outputs(opts, in0, &layout);
+    rc = settle(run, layout_outputs(opts, in0, &layout));
+    if (rc != 0)
+        return rc;
     /* Every rank but 0 writes into rank 0's files in place, as --rows does into existing
      * ones. */
     run->in_place = opts->rows_set || !leader(run);
@@ -675,7 +689,7 @@ int cli_cmd_sort_on(const cli_cluster *cluster, int argc, char **argv)
     cli_sort_opts opts;
     cli_sort_opts_init(&opts);
     opts.cluster = cluster;
-    int rc = cli_parse_sort_args(argc, argv, CLI_ARGS_POSITIONAL | CLI_ARGS_OUTPUTS | CLI_ARGS_RUN,
+    int rc = cli_parse_sort_args(argc, argv, CLI_ARGS_POSITIONAL | CLI_ARGS_OUTPUTS | CLI_ARGS_RUN | CLI_ARGS_RAW,
                                  "sort", &opts);
     /* cli_sort_execute's first step is the ranks' agreement: a rank that stops here takes
      * that step too. */

@@ -199,6 +199,18 @@ unset ROWSORT_THREADS
 export ROWSORT_ISA=sse9
 expect 2 "ROWSORT_ISA" --absent o1.npy -- sort a.npy -o o1.npy
 unset ROWSORT_ISA
+export ROWSORT_PIN_MIN_BYTES=xyz
+expect 2 "ROWSORT_PIN_MIN_BYTES='xyz'" --absent o1.npy -- sort a.npy -o o1.npy
+unset ROWSORT_PIN_MIN_BYTES
+
+# ---- operand counts: 64 at most; 64 with the indices and the stats are written ----
+ops=(); outs=(); pairs=()
+for i in $(seq 1 65); do ops+=(a.npy); outs+=(-o "many_$i.npy"); pairs+=("many_$i.npy"); done
+expect 2 "at most 64 operands (got 65)" --absent many_1.npy -- sort "${ops[@]}" "${outs[@]}"
+expect 2 "verify compares at most 64 operands (got 130 files: 65 pairs)" -- verify "${ops[@]}" "${ops[@]}"
+expect 0 "" -- sort "${ops[@]:0:64}" "${outs[@]:0:128}" --stable --argsort many_idx.npy --stats many.json
+expect 0 "" -- verify "${ops[@]:0:64}" "${pairs[@]:0:64}" --stable --argsort many_idx.npy
+rm -f many_*.npy many.json
 
 # ---- gen ----
 expect 2 "unknown --dtype 'float128'" --absent g.npy -- gen --shape 4x4 --dtype float128 -o g.npy
@@ -217,6 +229,15 @@ expect 1 "dtype int32, but its input is float32" -- verify a.npy b.npy
 expect 1 "shape (8, 32), expected (8, 64)" -- verify a.npy short.npy
 expect 2 "verify needs the inputs, then as many outputs" -- verify a.npy
 expect 2 "missing.npy: cannot open" -- verify a.npy missing.npy
+# raw files: verify reads what sort --raw wrote (values, top k, indices of --index-dtype)
+"$PY" -c "open('raw_in.bin', 'wb').write(bytes((i * 37 + 11) & 255 for i in range(6 * 40 * 2)))" || exit 1
+"$RS" sort raw_in.bin -o raw_out.bin --raw --dtype int16 --shape 6x40 --stable --argsort raw_idx.bin || exit 1
+expect 0 "" -- verify raw_in.bin raw_out.bin --raw --dtype int16 --shape 6x40 --stable --argsort raw_idx.bin
+expect 2 "raw_idx.bin: raw file has 960 bytes, but the shape given needs 1920 bytes of int64" -- verify raw_in.bin raw_out.bin --raw --dtype int16 --shape 6x40 --argsort raw_idx.bin --index-dtype int64
+expect 1 "not in order" -- verify raw_in.bin raw_in.bin --raw --dtype int16 --shape 6x40
+"$RS" sort raw_in.bin -o raw_top.bin --raw --dtype int16 --shape 6x40 --top-k 5 --argsort raw_tidx.bin --index-dtype int64 || exit 1
+expect 0 "" -- verify raw_in.bin raw_top.bin --raw --dtype int16 --shape 6x40 --top-k 5 --argsort raw_tidx.bin --index-dtype int64
+expect 2 "--top-k 41 is larger than the row length 40" -- verify raw_in.bin raw_top.bin --raw --dtype int16 --shape 6x40 --top-k 41
 
 # ---- job files ----
 cat >bad_key.ini <<'EOF'
@@ -255,6 +276,10 @@ expect 2 "bad_section.ini: line 4: unknown section [frobs]" -- run bad_section.i
 expect 2 "bad_bool.ini: line 2: [sort] stable = 'maybe': not a boolean" -- run bad_bool.ini
 expect 2 "later.ini: line 2: [engine] memory_limit = 'lots': bytes, with K, M, G or T" -- run later.ini
 expect 2 "pin.ini: line 2: [engine] pin = 'sockets': none, core or numa" -- run pin.ini
+# inih goes on after a line it cannot parse: the message is that line's, not a later one's
+printf '[input\nfiles = a.npy\n[output]\nfiles = o.npy\n' >bad_header.ini
+expect 2 "bad_header.ini: line 1: not a 'key = value' line or a [section]" --absent o.npy -- run bad_header.ini
+expect 2 "--version takes no arguments (got 'extra')" -- --version extra
 expect 2 "nojob.ini: cannot open the job file" -- run nojob.ini
 expect 2 "run needs a job file first" -- run
 expect 2 "unexpected argument 'b.npy' for 'rowsort run'" --absent job_out.npy -- run good.ini b.npy
