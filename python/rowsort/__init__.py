@@ -106,12 +106,20 @@ def _to_numpy(x):
         return np.asarray(x)
 
 
+def _np_dtype(dtype, what):
+    """np.dtype(dtype), with NumPy's refusal reworded as this package's errors are."""
+    try:
+        return np.dtype(dtype)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"rowsort: {what}: {dtype!r} is not a dtype ({e})") from None
+
+
 def _dtype_code(a, dtype, where):
     """(array in native byte order, rowsort dtype code) for one operand."""
     dt = a.dtype
     if dtype is not None:
         name = dtype if isinstance(dtype, str) else getattr(dtype, "__name__", None) or str(
-            np.dtype(dtype)
+            _np_dtype(dtype, where)
         )
         if str(name).lower() in _BF16_NAMES:
             if dt.itemsize != 2 or not (dt.kind == "u" or dt.name == "bfloat16"):
@@ -120,7 +128,7 @@ def _dtype_code(a, dtype, where):
                 )
             code = _rowsort.DTYPE_BF16
         else:
-            want = np.dtype(dtype)
+            want = _np_dtype(dtype, where)
             if want != dt.newbyteorder("="):
                 raise TypeError(f"rowsort: {where}: dtype={want} does not match the data's {dt}")
             code = None
@@ -157,7 +165,7 @@ def _flags(stable, descending, nans_last, total_order):
 def _index_bytes(n, index_dtype):
     if index_dtype is None:
         return 4 if n < _INT32_LIMIT else 8
-    d = np.dtype(index_dtype)
+    d = _np_dtype(index_dtype, "index_dtype")
     if d == np.int32:
         if n >= _INT32_LIMIT:
             raise ValueError(f"rowsort: int32 indices cannot address rows of {n} elements")

@@ -36,7 +36,7 @@ def sort(operand, num_keys=1, is_stable=False, return_argsort=False, descending=
     for i, a in enumerate(arrays):
         if a.ndim < 2 or (i < num_keys and a.ndim != 2):
             raise ValueError(
-                f"rowsort.tax.sort: operand {i} has shape {a.shape}; operands must be 2-D "
+                f"rowsort: tax.sort: operand {i} has shape {a.shape}; operands must be 2-D "
                 "(rows, n)"
             )
     outs, idx = _run(arrays, codes, num_keys, 1, _flags(is_stable, descending, False, False),

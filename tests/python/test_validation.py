@@ -51,11 +51,17 @@ X = np.arange(12, dtype=np.float32).reshape(3, 4)[:, ::-1]
         (lambda: rowsort.tax.sort([X, X], num_keys=3), ValueError),
         (lambda: rowsort.tax.sort(X, num_keys=0), ValueError),
         (lambda: rowsort.tax.sort([X, X[:1]]), ValueError),
+        (lambda: rowsort.sort(X, dtype="notadtype"), TypeError),
+        (lambda: rowsort.sort((X, X), dtype=[None, "notadtype"]), TypeError),
+        (lambda: rowsort.argsort(X, index_dtype="garbage"), TypeError),
     ],
 )
 def test_bad_arguments_raise(call, exc):
-    with pytest.raises(exc):
+    """Each refusal is the documented exception, its message starting "rowsort:"
+    (docs/python.md), NumPy's own refusals of a dtype included."""
+    with pytest.raises(exc) as e:
         call()
+    assert str(e.value).startswith("rowsort:"), str(e.value)
 
 
 def test_low_level_entry_checks_everything():
