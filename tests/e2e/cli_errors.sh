@@ -175,6 +175,17 @@ expect 2 "invalid --threads '-1'" --absent o1.npy -- sort a.npy -o o1.npy --thre
 expect 2 "invalid --threads '99999'" --absent o1.npy -- sort a.npy -o o1.npy --threads 99999
 expect 2 "invalid --isa 'sse9'" --absent o1.npy -- sort a.npy -o o1.npy --isa sse9
 expect 2 "invalid --index-dtype 'int16'" --absent o1.npy -- sort a.npy -o o1.npy --argsort i.npy --index-dtype int16
+# a row of 2^31 int8 (a sparse file: refused before a byte is read)
+"$PY" -c "
+import struct
+d = \"{'descr': '|i1', 'fortran_order': False, 'shape': (1, 2147483648), }\"
+h = d + ' ' * (64 - (10 + len(d) + 1) % 64) + '\\n'
+f = open('huge.npy', 'wb')
+f.write(b'\\x93NUMPY\\x01\\x00' + struct.pack('<H', len(h)) + h.encode())
+f.truncate(10 + len(h) + 2147483648)
+" || exit 1
+expect 2 "--index-dtype int32 cannot index rows of 2147483648 elements" --absent hk.npy --absent hki.npy -- sort huge.npy -o hk.npy --top-k 0 --argsort hki.npy --index-dtype int32
+rm -f huge.npy
 expect 2 "invalid --top-k '-3'" --absent o1.npy -- sort a.npy -o o1.npy --top-k -3
 expect 2 "option '--threads' does not apply to 'rowsort verify'" -- verify a.npy a.npy --threads 2
 
