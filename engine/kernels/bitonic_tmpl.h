@@ -547,27 +547,18 @@ RS_VINLINE void RS_NAME(small2_body)(const KT *src, KT *dst, size_t n, const int
         } else if (regs <= 16) {
             NETG(16, 16, 4);
 #if NREGS_MAX > 16
-#if RS_BITS == 32
         } else if (regs <= 20 && SPLIT_LEAF(20)) {
             RS_NAME(small2_split)(src, dst, n, 20, 1);
         } else if (regs <= 24 && SPLIT_LEAF(24)) {
             RS_NAME(small2_split)(src, dst, n, 24, 1);
-        } else if (regs <= 24) {
-            NETG(32, 24, 8);
-        } else if (regs <= 28) {
-            NETG(32, 28, 4);
-        } else {
-            NETG(32, 32, 4);
-#else
-        } else if (regs <= 20) {
+        } else if (regs <= 20 && RS_BITS != 32) {
             NETG(32, 20, 4);
         } else if (regs <= 24) {
-            NETG(32, 24, 4);
+            NETG(32, 24, RS_BITS == 32 ? 8 : 4); /* 32-bit keys: 17..24 as one */
         } else if (regs <= 28) {
             NETG(32, 28, 4);
         } else {
             NETG(32, 32, 4);
-#endif
 #endif
         }
         return;
