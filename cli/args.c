@@ -357,6 +357,16 @@ int cli_parse_sort_args(int argc, char **argv, unsigned accept, const char *comm
     return 0;
 }
 
+int cli_index_dtype(const cli_sort_opts *opts, size_t n, rowsort_dtype *out)
+{
+    if (opts->index_dtype_set && !opts->index_int64 && n > (size_t)INT32_MAX)
+        return cli_usage_error("--index-dtype int32 cannot index rows of %zu elements (at most "
+                               "2147483647): ask for int64, or leave it out",
+                               n);
+    *out = opts->index_int64 || n > (size_t)INT32_MAX ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
+    return 0;
+}
+
 int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops)
 {
     if (nops > CLI_MAX_OPERANDS)

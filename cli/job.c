@@ -292,7 +292,9 @@ static int handle_engine(job_state *job, const char *name, const char *value)
             return 1;
         }
         if (cli_parse_threads(value, &opts->threads) != 0)
-            return job_fail(job, "[engine] threads = '%s': auto (or 0), or a whole number from 1 to 4096",
+            return job_fail(job,
+                            "[engine] threads = '%s': auto (or 0), or a whole number from 1 "
+                            "to 4096",
                             value);
         return 1;
     }

@@ -494,13 +494,7 @@ static int layout_outputs(const cli_sort_opts *opts, const rsio_input *in0, out_
             o->ndim = 1;
         o->shape[o->ndim - 1] = o->n;
     }
-    if (opts->index_dtype_set && !opts->index_int64 && in0->n > (size_t)INT32_MAX)
-        return cli_usage_error("--index-dtype int32 cannot index rows of %zu elements (at most "
-                               "2147483647): ask for int64, or leave it out",
-                               in0->n);
-    const int idx64 = opts->index_int64 || in0->n > (size_t)INT32_MAX;
-    o->idx_dtype = idx64 ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
-    return 0;
+    return cli_index_dtype(opts, in0->n, &o->idx_dtype);
 }
 
 /* Creates the outputs (or opens them in place): output i at paths[i] when paths is given
@@ -689,8 +683,9 @@ int cli_cmd_sort_on(const cli_cluster *cluster, int argc, char **argv)
     cli_sort_opts opts;
     cli_sort_opts_init(&opts);
     opts.cluster = cluster;
-    int rc = cli_parse_sort_args(argc, argv, CLI_ARGS_POSITIONAL | CLI_ARGS_OUTPUTS | CLI_ARGS_RUN | CLI_ARGS_RAW,
-                                 "sort", &opts);
+    int rc = cli_parse_sort_args(
+        argc, argv, CLI_ARGS_POSITIONAL | CLI_ARGS_OUTPUTS | CLI_ARGS_RUN | CLI_ARGS_RAW, "sort",
+        &opts);
     /* cli_sort_execute's first step is the ranks' agreement: a rank that stops here takes
      * that step too. */
     if (rc == 0)

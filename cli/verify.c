@@ -297,22 +297,19 @@ static int check_files(verify_ctx *v, const cli_sort_opts *opts)
 /* File i of the command line (the inputs, then as many outputs, then the indices) as a
  * .npy file, or as the raw file that `sort --raw` with these flags wrote: the inputs of
  * --dtype and --shape, the outputs of that dtype and of the top k where asked, the indices
- * of the output shape and of --index-dtype (int64 where a row has more than INT32_MAX
- * elements, as sort does). */
-static rsio_kind open_file(const cli_sort_opts *opts, size_t i, size_t files, const char *path,
-                           rsio_input *in, rsio_error *err)
+ * of the output shape and of idx_dtype (cli_index_dtype, as sort has it). */
+static rsio_kind open_file(const cli_sort_opts *opts, rowsort_dtype idx_dtype, size_t i,
+                           size_t files, const char *path, rsio_input *in, rsio_error *err)
 {
     if (!opts->raw)
         return rsio_input_open_npy(path, in, err);
-    const size_t ndim = opts->raw_ndim, n = opts->raw_shape[ndim - 1];
+    const size_t ndim = opts->raw_ndim;
     size_t shape[RSIO_MAX_NDIM];
     memcpy(shape, opts->raw_shape, sizeof shape);
-    rowsort_dtype dtype = opts->raw_dtype;
     if (i >= files / 2 && opts->top_k_set)
         shape[ndim - 1] = opts->top_k;
-    if (i >= files)
-        dtype = opts->index_int64 || n > (size_t)INT32_MAX ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
-    return rsio_input_open_raw(path, dtype, ndim, shape, in, err);
+    return rsio_input_open_raw(path, i >= files ? idx_dtype : opts->raw_dtype, ndim, shape, in,
+                               err);
 }
 
 int cli_cmd_verify(int argc, char **argv)
@@ -340,9 +337,14 @@ int cli_cmd_verify(int argc, char **argv)
     memset(&v, 0, sizeof v);
     v.nops = files / 2;
     rc = cli_check_sort_opts(&opts, v.nops);
-    if (rc == 0 && opts.raw && opts.top_k_set && opts.top_k > opts.raw_shape[opts.raw_ndim - 1])
-        rc = cli_usage_error("--top-k %zu is larger than the row length %zu", opts.top_k,
-                             opts.raw_shape[opts.raw_ndim - 1]);
+    rowsort_dtype idx_dtype = ROWSORT_DTYPE_I32;
+    if (rc == 0 && opts.raw) {
+        const size_t n = opts.raw_shape[opts.raw_ndim - 1];
+        if (opts.top_k_set && opts.top_k > n) /* before the outputs' sizes are checked */
+            rc = cli_usage_error("--top-k %zu is larger than the row length %zu", opts.top_k, n);
+        else
+            rc = cli_index_dtype(&opts, n, &idx_dtype);
+    }
     const size_t num_files = files + (opts.argsort_path != NULL);
     v.ins = rc == 0 ? calloc(num_files, sizeof *v.ins) : NULL;
     if (rc == 0 && v.ins == NULL)
@@ -351,7 +353,7 @@ int cli_cmd_verify(int argc, char **argv)
     for (; rc == 0 && opened < num_files; opened++) {
         const char *path = opened < files ? opts.inputs.items[opened] : opts.argsort_path;
         rsio_error err;
-        if (open_file(&opts, opened, files, path, &v.ins[opened], &err) != RSIO_OK) {
+        if (open_file(&opts, idx_dtype, opened, files, path, &v.ins[opened], &err) != RSIO_OK) {
             rc = cli_io_error(&err);
             break;
         }
