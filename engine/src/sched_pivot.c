@@ -21,11 +21,19 @@
  *    cut (upper keys left of it with lower keys right of it): with 2 threads and random
  *    keys a quarter of the segment is swapped with another quarter (half of it read and
  *    rewritten), against a whole pass for a copy into a second buffer.
- * The segments are then sorted where they are, with the kernel's scratch carved out of one
- * shared buffer at each segment's offset (any imbalance fits). Keys are the values for
- * ascending int32/int64 (signed kernels), uint32, and float32/float64 rows without NaN
- * (float compares; each segment's zeros then put -0.0 first, as everywhere else); else the
- * row's keys are built in the output row first and decoded at the end, a slice per thread.
+ * Each thread then sorts its segment as its own quicksort would, with its first partitions
+ * made here, depth first: the upper part of each cut is left on the thread's stack of ranges,
+ * from which a thread that has run out of work takes the oldest (the largest) range and
+ * sorts it the same way (work stealing). So a thread on a slower core (a host's other guests
+ * beside a vCPU, a busy hardware thread) or a segment that the pivot left larger does not
+ * keep the others waiting for a whole segment's sort. Cutting depth first keeps the
+ * thread's next ranges in its caches, as the quicksort does (cutting the whole segment into
+ * pieces first measured 3-4% slower on 2 idle cores: a pass over memory per level).
+ * Each piece has the kernel's scratch carved out of one shared buffer at its offset (any
+ * imbalance fits). Keys are the values for ascending int32/int64 (signed kernels), uint32,
+ * and float32/float64 rows without NaN (float compares; each piece's zeros then put -0.0
+ * first, as everywhere else); else the row's keys are built in the output row first and
+ * decoded at the end, a piece at a time.
  * 64-bit keys are always compared as signed (AVX2 has no unsigned 64-bit compare): uint64
  * values and built keys have their top bit flipped first and back at the end. Equal keys
  * are identical bits, so the output is the same bytes as the single-threaded sort's for
@@ -47,9 +55,32 @@
  * depend on the pivot, only the balance does), so that periodic data (a constant column
  * of a flattened matrix) does not fool a fixed stride. */
 #define RS_PIVOT_SAMPLE_MAX ((size_t)16384)
-/* Words per thread in the shared array (a cache line: neighbours' counts do not share). */
-#define RS_PIVOT_STRIDE 8
-enum { W_LOWER, W_PIVOT_LO, W_PIVOT_HI }; /* a 64-bit bound in two words (size_t may be 32-bit) */
+/* A range is cut (stolen ranges too) while it is longer than the row's keys / (threads x
+ * RS_PIVOT_PIECES_PER_THREAD) and than RS_PIVOT_PIECE_MIN, each cut from a sample of at
+ * most RS_PIVOT_PIECE_SAMPLE keys (a rank error of a few percent: the pieces are taken as
+ * threads come free, so their sizes need not match), and at most RS_PIVOT_CUT_LEVELS deep
+ * under a thread's segment (each range owns an interval of the 2^levels scratch gaps of
+ * its segment, halved at each cut, so that the pieces' scratch never overlaps). */
+#define RS_PIVOT_PIECES_PER_THREAD ((size_t)8)
+#define RS_PIVOT_PIECE_MIN ((size_t)65536)
+#define RS_PIVOT_PIECE_SAMPLE ((size_t)256)
+#define RS_PIVOT_CUT_LEVELS 6
+/* A thread's stack of ranges: at most one per level of cuts (depth first). */
+#define RS_PIVOT_STACK 8
+/* Words per thread in the shared array (whole cache lines: neighbours' counts do not share). */
+#define RS_PIVOT_STRIDE 40
+enum {
+    W_LOWER,
+    W_PIVOT_LO, /* a 64-bit bound in two words (size_t may be 32-bit) */
+    W_PIVOT_HI,
+    W_LOCK, /* the stack's lock (atomic) */
+    W_HEAD, /* its oldest range (stolen first) and one past its newest, as counts */
+    W_TAIL,
+    W_CUTTING, /* thread 0's: threads cutting a range, whose parts may yet be taken (atomic) */
+    W_STACK, /* RS_PIVOT_STACK ranges of 4 words: start, end, first gap, end of gaps */
+};
+_Static_assert(W_STACK + 4 * RS_PIVOT_STACK <= RS_PIVOT_STRIDE, "a thread's words fit its stride");
+_Static_assert(RS_PIVOT_STACK > RS_PIVOT_CUT_LEVELS, "a range per level fits the stack");
 /* Bytes of the shared scratch buffer between two threads' regions (alignment slack). */
 #define RS_PIVOT_GAP ((size_t)128)
 
@@ -135,7 +166,8 @@ size_t rs_pivot_shared_bytes(const rs_job *job, unsigned threads)
 {
     int overflow = 0;
     const size_t keys = rs_mul_size(job->n, job->ops[0].info->size, &overflow);
-    const size_t gaps = rs_mul_size((size_t)threads + 1, RS_PIVOT_GAP, &overflow);
+    const size_t gaps =
+        rs_mul_size(((size_t)threads << RS_PIVOT_CUT_LEVELS) + 1, RS_PIVOT_GAP, &overflow);
     if (overflow || keys > SIZE_MAX - gaps)
         return SIZE_MAX;
     return keys + gaps;
@@ -152,6 +184,7 @@ typedef struct pivot_row {
     key_kind kind;
     size_t width; /* bytes per key: 4 or 8 */
     unsigned t, threads;
+    size_t row;             /* the row at hand */
     size_t *words;          /* shared: RS_PIVOT_STRIDE per thread, then cut[threads + 1] */
     unsigned char *keys;    /* the row's keys: the output row */
     unsigned char *sort_ws; /* the shared scratch buffer of the segments' sorts */
@@ -323,26 +356,28 @@ static void slice_of(const group *g, unsigned u, size_t *from, size_t *to)
     *to = g->s + b;
 }
 
-/* The bound the group splits below: a sample key at the rank of the lower half's share,
- * or the next key where the sample's keys equal to it fall closer to that rank. */
-static uint64_t pick_bound(const pivot_row *r, const group *g)
+/* The bound that splits the keys [s, e) below: a key of a sample of at most `most` of them
+ * at the rank of the fraction num / den, or the next key where the sample's keys equal to
+ * it fall closer to that rank. */
+static uint64_t pick_bound(const pivot_row *r, size_t s, size_t e, size_t num, size_t den,
+                           size_t most)
 {
-    const size_t len = g->e - g->s;
+    const size_t len = e - s;
     if (len == 0)
         return 0;
     size_t ns = len / 16 < 64 ? 64 : len / 16;
-    if (ns > RS_PIVOT_SAMPLE_MAX)
-        ns = RS_PIVOT_SAMPLE_MAX;
+    if (ns > most)
+        ns = most;
     if (ns > len)
         ns = len;
     for (size_t i = 0; i < ns; i++) {
         const size_t from = rs_plan_scale(len, i, ns),
                      width = rs_plan_scale(len, i + 1, ns) - from; /* >= 1 */
         const uint64_t place = mix(UINT64_C(0x9E3779B97F4A7C15) * (i + 1) ^ len);
-        key_put(r, r->sample, i, key_at(r, r->keys, g->s + from + (size_t)(place % width)));
+        key_put(r, r->sample, i, key_at(r, r->keys, s + from + (size_t)(place % width)));
     }
     sort_keys(r, r->sample, ns, r->sample_ws);
-    const size_t want = rs_plan_scale(ns, (g->t1 - g->t0) / 2, g->t1 - g->t0); /* < ns */
+    const size_t want = rs_plan_scale(ns, num, den); /* < ns */
     const uint64_t p = key_at(r, r->sample, want);
     size_t below = want, at_most = want;
     while (below > 0 && key_at(r, r->sample, below - 1) == p)
@@ -463,7 +498,9 @@ static void split_level(const pivot_row *r, unsigned *t0, unsigned *t1)
     const int splits = *t1 - *t0 >= 2;
     if (splits && r->t == *t0)
     {
-        const uint64_t bound = pick_bound(r, &g);
+        /* at the rank of the lower threads' share */
+        const uint64_t bound = pick_bound(r, g.s, g.e, (g.t1 - g.t0) / 2, g.t1 - g.t0,
+                                          RS_PIVOT_SAMPLE_MAX);
         *slot(r, r->t, W_PIVOT_LO) = (size_t)(bound & 0xFFFFFFFFu);
         *slot(r, r->t, W_PIVOT_HI) = (size_t)(bound >> 32);
     }
@@ -491,6 +528,158 @@ static void split_level(const pivot_row *r, unsigned *t0, unsigned *t1)
             *t0 = mid;
     }
 #pragma omp barrier
+}
+
+/* A part of the row that is sorted or cut as one: keys [s, e), scratch gaps [g0, g1). */
+typedef struct range {
+    size_t s, e, g0, g1;
+} range;
+
+/* A spinning thread's pause (x86: PAUSE, which lets the core's other hardware thread run). */
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static void stack_lock(const pivot_row *r, unsigned o)
+{
+    size_t *lock = slot(r, o, W_LOCK);
+    for (;;) {
+        size_t was;
+#pragma omp atomic capture seq_cst
+        {
+            was = *lock;
+            *lock = 1;
+        }
+        if (was == 0)
+            return;
+        cpu_relax();
+    }
+}
+
+static void stack_unlock(const pivot_row *r, unsigned o)
+{
+    size_t *lock = slot(r, o, W_LOCK);
+#pragma omp atomic write seq_cst
+    *lock = 0;
+}
+
+static size_t *stack_entry(const pivot_row *r, unsigned o, size_t i)
+{
+    return slot(r, o, W_STACK + 4 * (int)(i % RS_PIVOT_STACK));
+}
+
+/* Pushes g onto the calling thread's stack; 0 where it is full. */
+static int stack_push(const pivot_row *r, const range *g)
+{
+    stack_lock(r, r->t);
+    const size_t head = *slot(r, r->t, W_HEAD), tail = *slot(r, r->t, W_TAIL);
+    const int room = tail - head < RS_PIVOT_STACK;
+    if (room) {
+        size_t *x = stack_entry(r, r->t, tail);
+        x[0] = g->s;
+        x[1] = g->e;
+        x[2] = g->g0;
+        x[3] = g->g1;
+        *slot(r, r->t, W_TAIL) = tail + 1;
+    }
+    stack_unlock(r, r->t);
+    return room;
+}
+
+/* Takes a range from thread o's stack: its newest (o: the caller) or its oldest (a steal);
+ * 0 where it is empty. */
+static int stack_take(const pivot_row *r, unsigned o, range *g)
+{
+    stack_lock(r, o);
+    size_t *head = slot(r, o, W_HEAD), *tail = slot(r, o, W_TAIL);
+    const int some = *tail > *head;
+    if (some) {
+        const size_t *x = stack_entry(r, o, o == r->t ? --*tail : (*head)++);
+        g->s = x[0];
+        g->e = x[1];
+        g->g0 = x[2];
+        g->g1 = x[3];
+    }
+    stack_unlock(r, o);
+    return some;
+}
+
+/* The keys of g sorted where they are (then decoded into the output row where they were
+ * built). */
+static void sort_range(const pivot_row *r, const range *g)
+{
+    if (g->e > g->s) {
+        unsigned char *ws = (unsigned char *)rs_round64(
+            (uintptr_t)(r->sort_ws + g->s * r->width + g->g0 * RS_PIVOT_GAP));
+        sort_keys(r, r->keys + g->s * r->width, g->e - g->s, ws);
+        if (r->kind.flipped)
+            flip_keys(r, g->s, g->e);
+        if (r->kind.encoded)
+            rs_split_store_values(r->job, r->row, r->keys, g->s, g->e);
+    }
+}
+
+/* g cut depth first (the upper part of each cut onto the caller's stack), then its lowest
+ * piece sorted. */
+static void cut_and_sort(const pivot_row *r, range g, size_t piece)
+{
+    size_t *cutting = slot(r, 0, W_CUTTING);
+    const int cuts = g.e - g.s > piece && g.g1 - g.g0 >= 2;
+    if (cuts) {
+#pragma omp atomic update seq_cst
+        (*cutting)++;
+    }
+    while (g.e - g.s > piece && g.g1 - g.g0 >= 2) {
+        const uint64_t bound = pick_bound(r, g.s, g.e, 1, 2, RS_PIVOT_PIECE_SAMPLE);
+        const size_t c = g.s + partition_keys(r, r->keys + g.s * r->width, g.e - g.s, bound);
+        if (c == g.s || c == g.e)
+            break; /* keys the sample could not split (a run of one key): sorted whole */
+        const range upper = {c, g.e, g.g0 + (g.g1 - g.g0) / 2, g.g1};
+        if (!stack_push(r, &upper))
+            break;
+        g.e = upper.s;
+        g.g1 = upper.g0;
+    }
+    if (cuts) { /* after its pushes: see sort_segments */
+#pragma omp atomic update seq_cst
+        (*cutting)--;
+    }
+    sort_range(r, &g);
+}
+
+/* The calling thread sorts its segment, then the ranges of its stack, then ranges taken
+ * from the others' stacks while there are some, or while a thread is cutting a range (it
+ * may push more). Taking is a matter of balance, never of correctness: every thread sorts
+ * what its own stack holds. */
+static void sort_segments(const pivot_row *r)
+{
+    size_t piece = r->job->n / ((size_t)r->threads * RS_PIVOT_PIECES_PER_THREAD);
+    if (piece < RS_PIVOT_PIECE_MIN)
+        piece = RS_PIVOT_PIECE_MIN;
+    range g = {cut_at(r, r->t), cut_at(r, r->t + 1), (size_t)r->t << RS_PIVOT_CUT_LEVELS,
+               (size_t)(r->t + 1) << RS_PIVOT_CUT_LEVELS};
+    for (;;) {
+        cut_and_sort(r, g, piece);
+        if (stack_take(r, r->t, &g))
+            continue;
+        for (;;) {
+            /* read before the stacks: a cut that has ended has pushed its ranges */
+            size_t cutting;
+#pragma omp atomic read seq_cst
+            cutting = *slot(r, 0, W_CUTTING);
+            unsigned k = 1;
+            while (k < r->threads && !stack_take(r, (r->t + k) % r->threads, &g))
+                k++;
+            if (k < r->threads)
+                break;
+            if (cutting == 0)
+                return;
+            cpu_relax();
+        }
+    }
 }
 
 /* Thread t's slice [from, to) of the row: its keys in the output row, as the row's kind
@@ -545,21 +734,20 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
         const unsigned char *in = op->in + row * op->in_stride_bytes;
         r.keys = op->out + row * op->out_stride_bytes;
         r.kind = kind;
+        r.row = row;
         size_t from, to;
         rs_plan_part(job->n, threads, t, &from, &to);
         load_slice(&r, in, from, to);
+        /* the stacks and the count of cutting threads: used after the barriers below */
+        *slot(&r, t, W_LOCK) = *slot(&r, t, W_HEAD) = *slot(&r, t, W_TAIL) = 0;
+        if (t == 0)
+            *slot(&r, 0, W_CUTTING) = 0;
 #pragma omp barrier
         unsigned t0 = 0, t1 = threads;
         for (unsigned width = 1; width < threads; width *= 2) /* ceil(log2 threads) levels */
             split_level(&r, &t0, &t1);
-        from = cut_at(&r, t);
-        to = cut_at(&r, t + 1);
-        unsigned char *ws = (unsigned char *)rs_round64(
-            (uintptr_t)(r.sort_ws + from * r.width + (size_t)t * RS_PIVOT_GAP));
-        sort_keys(&r, r.keys + from * r.width, to - from, ws);
-        if (r.kind.flipped)
-            flip_keys(&r, from, to);
-        if (r.kind.encoded)
-            rs_split_store_values(job, row, r.keys, from, to);
+        sort_segments(&r);
+        /* The next row resets the words others may still read. */
+#pragma omp barrier
     }
 }

@@ -1,6 +1,6 @@
 /* sched_pivot.h - values-only rows of 32- and 64-bit keys sorted by the whole team: split around
- * pivots into one segment per thread, each segment sorted by its thread (sched_pivot.c),
- * inside sched_omp.c's parallel region. */
+ * pivots into one segment per thread, each segment sorted by its thread, idle threads taking
+ * parts of the others' (sched_pivot.c), inside sched_omp.c's parallel region. */
 #ifndef RS_SCHED_PIVOT_H
 #define RS_SCHED_PIVOT_H
 

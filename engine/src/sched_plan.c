@@ -252,7 +252,7 @@ size_t rs_plan_describe(const rs_plan *plan, const rs_plan_workload *work, char 
     if (plan->split && work->pivot_split)
         rs_plan_append(buf, cap, &len,
                        "  each row: partitioned in place around pivots into %u segments, each "
-                       "sorted by its thread\n",
+                       "sorted by its thread; idle threads take parts of the others'\n",
                        plan->threads);
     else if (plan->split)
         rs_plan_append(buf, cap, &len,
