@@ -61,7 +61,7 @@
  * threads come free, so their sizes need not match), and at most RS_PIVOT_CUT_LEVELS deep
  * under a thread's segment (each range owns an interval of the 2^levels scratch gaps of
  * its segment, halved at each cut, so that the pieces' scratch never overlaps). */
-#define RS_PIVOT_PIECES_PER_THREAD ((size_t)8)
+#define RS_PIVOT_PIECES_PER_THREAD ((size_t)16)
 #define RS_PIVOT_PIECE_MIN ((size_t)65536)
 #define RS_PIVOT_PIECE_SAMPLE ((size_t)256)
 #define RS_PIVOT_CUT_LEVELS 6
