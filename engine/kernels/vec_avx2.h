@@ -903,27 +903,49 @@ RS_VINLINE int vf64_chk_env(void)
     return !(_mm_getcsr() & RS_MXCSR_DAZ);
 }
 
-/* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
-RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
+/* The pass over keys[0..n) of vf64_usable and vf64_usable_z: 0 where a key is a NaN or
+ * MXCSR.DAZ is set; else 2, or 1 where find_neg_zero is set and a key is -0.0. */
+RS_VINLINE int vf64_scan(const uint64_t *keys, size_t n, const int find_neg_zero)
 {
     if (!vf64_chk_env())
         return 0;
+    const __m256i neg_zero = _mm256_set1_epi64x(INT64_MIN);
+    __m256i neg = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         __m256d nan = _mm256_setzero_pd();
         for (int u = 0; u < 4; u++) {
-            const __m256d v = RS_PD(v64_loadu(keys + i + 4 * (size_t)u));
-            nan = _mm256_or_pd(nan, _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
+            const __m256i k = v64_loadu(keys + i + 4 * (size_t)u);
+            nan = _mm256_or_pd(nan, _mm256_cmp_pd(RS_PD(k), RS_PD(k), _CMP_UNORD_Q));
+            if (find_neg_zero)
+                neg = _mm256_or_si256(neg, _mm256_cmpeq_epi64(k, neg_zero));
         }
         if (_mm256_movemask_pd(nan))
             return 0;
     }
     for (; i < n; i += 4) {
-        const __m256d v = RS_PD(vf64_load_pad(keys + i, n - i < 4 ? n - i : 4));
-        if (_mm256_movemask_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q)))
+        const __m256i k = vf64_load_pad(keys + i, n - i < 4 ? n - i : 4);
+        if (_mm256_movemask_pd(_mm256_cmp_pd(RS_PD(k), RS_PD(k), _CMP_UNORD_Q)))
             return 0;
+        if (find_neg_zero)
+            neg = _mm256_or_si256(neg, _mm256_cmpeq_epi64(k, neg_zero));
     }
-    return 1;
+    return _mm256_testz_si256(neg, neg) ? 2 : 1;
+}
+
+/* Whether these kernels may sort keys[0..n): no NaN among them and MXCSR.DAZ clear. */
+RS_VINLINE int vf64_usable(const uint64_t *keys, size_t n)
+{
+    return vf64_scan(keys, n, 0) != 0;
+}
+
+/* vf64_usable that also tells whether a -0.0 is among the keys: 0 (not usable), 1 (usable,
+ * a -0.0 among them), 2 (usable, no -0.0: RS_SORTED_ZEROS, kernels.h), as in
+ * vec_avx512.h: the engine's own pass over the zeros after the sort is spared. */
+#define Vf64_USABLE_Z 1
+RS_VINLINE int vf64_usable_z(const uint64_t *keys, size_t n)
+{
+    return vf64_scan(keys, n, 1);
 }
 
 /* float32 numbers, as vf64 above and vf32 in vec_avx512.h (the engine takes them for long
