@@ -112,11 +112,12 @@ int cli_parse_bool(const char *s, int *out);
 
 /* Checks that the options make sense together (keys, top-k, descending...) for `nops`
  * operands; returns 0 or an exit status. */
+int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops);
+
 /* The indices' dtype for rows of n elements: --index-dtype where given, else int32 below
  * 2^31 elements and int64 from there; returns 0, or a usage error for int32 asked for
  * longer rows. */
 int cli_index_dtype(const cli_sort_opts *opts, size_t n, rowsort_dtype *out);
-int cli_check_sort_opts(const cli_sort_opts *opts, size_t nops);
 
 /* ---- commands ---- */
 
