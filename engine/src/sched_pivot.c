@@ -530,10 +530,12 @@ static void split_level(const pivot_row *r, unsigned *t0, unsigned *t1)
 #pragma omp barrier
 }
 
-/* A part of the row that is sorted or cut as one: keys [s, e), scratch gaps [g0, g1). */
+/* A part of the row that is sorted or cut as one: keys [s, e), scratch gaps [g0, g1). It
+ * lies on a stack as its 4 words. */
 typedef struct range {
     size_t s, e, g0, g1;
 } range;
+_Static_assert(sizeof(range) == 4 * sizeof(size_t), "a range is 4 words");
 
 /* A spinning thread's pause (x86: PAUSE, which lets the core's other hardware thread run). */
 static void cpu_relax(void)
@@ -578,11 +580,7 @@ static int stack_push(const pivot_row *r, const range *g)
     const size_t head = *slot(r, r->t, W_HEAD), tail = *slot(r, r->t, W_TAIL);
     const int room = tail - head < RS_PIVOT_STACK;
     if (room) {
-        size_t *x = stack_entry(r, r->t, tail);
-        x[0] = g->s;
-        x[1] = g->e;
-        x[2] = g->g0;
-        x[3] = g->g1;
+        memcpy(stack_entry(r, r->t, tail), g, sizeof *g);
         *slot(r, r->t, W_TAIL) = tail + 1;
     }
     stack_unlock(r, r->t);
@@ -596,13 +594,8 @@ static int stack_take(const pivot_row *r, unsigned o, range *g)
     stack_lock(r, o);
     size_t *head = slot(r, o, W_HEAD), *tail = slot(r, o, W_TAIL);
     const int some = *tail > *head;
-    if (some) {
-        const size_t *x = stack_entry(r, o, o == r->t ? --*tail : (*head)++);
-        g->s = x[0];
-        g->e = x[1];
-        g->g0 = x[2];
-        g->g1 = x[3];
-    }
+    if (some)
+        memcpy(g, stack_entry(r, o, o == r->t ? --*tail : (*head)++), sizeof *g);
     stack_unlock(r, o);
     return some;
 }
@@ -622,17 +615,23 @@ static void sort_range(const pivot_row *r, const range *g)
     }
 }
 
+/* Whether g is cut again: longer than a piece, with scratch gaps for two halves. */
+static int range_cuts(const range *g, size_t piece)
+{
+    return g->e - g->s > piece && g->g1 - g->g0 >= 2;
+}
+
 /* g cut depth first (the upper part of each cut onto the caller's stack), then its lowest
  * piece sorted. */
 static void cut_and_sort(const pivot_row *r, range g, size_t piece)
 {
     size_t *cutting = slot(r, 0, W_CUTTING);
-    const int cuts = g.e - g.s > piece && g.g1 - g.g0 >= 2;
+    const int cuts = range_cuts(&g, piece);
     if (cuts) {
 #pragma omp atomic update seq_cst
         (*cutting)++;
     }
-    while (g.e - g.s > piece && g.g1 - g.g0 >= 2) {
+    while (range_cuts(&g, piece)) {
         const uint64_t bound = pick_bound(r, g.s, g.e, 1, 2, RS_PIVOT_PIECE_SAMPLE);
         const size_t c = g.s + partition_keys(r, r->keys + g.s * r->width, g.e - g.s, bound);
         if (c == g.s || c == g.e)
