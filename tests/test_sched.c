@@ -128,6 +128,9 @@ static void fill_pattern64(uint64_t *v, size_t count, pattern p, uint64_t seed)
     }
 }
 
+/* sched_case.in_place: outputs given, but the values' data NULL (argsort only). */
+#define VALUES_UNWANTED 2
+
 typedef struct sched_case {
     const char *name;
     size_t rows, n;
@@ -135,7 +138,7 @@ typedef struct sched_case {
     unsigned flags;
     int indices;  /* 0 none, 4 int32, 8 int64 */
     int payload;  /* an int16 payload operand */
-    int in_place; /* outputs == NULL */
+    int in_place; /* 1: outputs == NULL; VALUES_UNWANTED: the values' output not written */
     size_t top_k; /* 0: whole row */
     pattern data; /* 32- and 64-bit dtypes only, but RANDOM */
 } sched_case;
@@ -214,6 +217,24 @@ static const sched_case cases[] = {
      ROWSORT_DTYPE_F64, ROWSORT_DESCENDING, 0, 0, 0, 0, ZEROS},
     {"1001x64 f32 zeros of both signs (short rows)", 1001, 64, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0,
      ZEROS},
+    /* Permutation jobs of 16- and 32-bit keys: split around pivots as packed (key << 32 |
+     * position); outputs gathered a piece at a time, or at the end where an operand is
+     * sorted in place. */
+    {"1x400003 i32 stable few keys + int32 indices + payload in place (pivot, packed)", 1, 400003,
+     ROWSORT_DTYPE_I32, ROWSORT_STABLE, 4, 1, 1, 0, FEW_KEYS},
+    {"2x400003 f32 stable desc specials + int64 indices + payload in place (pivot, packed)", 2,
+     400003, ROWSORT_DTYPE_F32, ROWSORT_STABLE | ROWSORT_DESCENDING, 8, 1, 1, 0, SPECIALS},
+    {"1x400003 u32 stable all equal + int32 indices (pivot, packed)", 1, 400003,
+     ROWSORT_DTYPE_U32, ROWSORT_STABLE, 4, 0, 0, 0, ALL_EQUAL},
+    {"1x400003 f32 argsort only, zeros of both signs (pivot, packed)", 1, 400003,
+     ROWSORT_DTYPE_F32, ROWSORT_STABLE, 4, 0, VALUES_UNWANTED, 0, ZEROS},
+    {"1x400003 i32 desc + payload out of place (pivot, packed)", 1, 400003, ROWSORT_DTYPE_I32,
+     ROWSORT_DESCENDING, 0, 1, 0, 0, DESCENDING},
+    {"1x400003 bf16 stable + int32 indices + payload in place (pivot, packed)", 1, 400003,
+     ROWSORT_DTYPE_BF16, ROWSORT_STABLE, 4, 1, 1, 0, RANDOM},
+    {"1x400003 f16 stable desc total order + int64 indices (pivot, packed)", 1, 400003,
+     ROWSORT_DTYPE_F16, ROWSORT_STABLE | ROWSORT_DESCENDING | ROWSORT_TOTAL_ORDER, 8, 0, 0, 0,
+     RANDOM},
     /* one NaN that only the last thread's slice holds: every thread must fall back */
     {"2x400003 f32 one NaN in row 0 (pivot)", 2, 400003, ROWSORT_DTYPE_F32, 0, 0, 0, 1, 0,
      LAST_NAN},
@@ -279,17 +300,19 @@ static outputs run_case(const sched_case *c, unsigned threads, pin_mode mode)
     rowsort_request req;
     rowsort_request_init(&req);
     rowsort_array ops[2] = {{in, c->dtype, 0}, {pay, ROWSORT_DTYPE_I16, 0}};
-    o.values_bytes = c->rows * out_n * esize;
+    o.values_bytes = c->in_place == VALUES_UNWANTED ? 0 : c->rows * out_n * esize;
     o.payload_bytes = c->payload ? c->rows * out_n * sizeof *pay : 0;
-    o.values = c->in_place ? in : malloc(o.values_bytes);
-    o.payload = c->in_place ? (unsigned char *)pay : malloc(o.payload_bytes ? o.payload_bytes : 1);
+    o.values = c->in_place == 1 ? in : malloc(o.values_bytes ? o.values_bytes : 1);
+    o.payload = c->in_place == 1 ? (unsigned char *)pay
+                                 : malloc(o.payload_bytes ? o.payload_bytes : 1);
     ck_assert(o.values != NULL && o.payload != NULL);
-    rowsort_array outs[2] = {{o.values, c->dtype, 0}, {o.payload, ROWSORT_DTYPE_I16, 0}};
+    rowsort_array outs[2] = {{c->in_place == VALUES_UNWANTED ? NULL : o.values, c->dtype, 0},
+                             {o.payload, ROWSORT_DTYPE_I16, 0}};
     req.rows = c->rows;
     req.n = c->n;
     req.operands = ops;
     req.num_operands = c->payload ? 2 : 1;
-    req.outputs = c->in_place ? NULL : outs;
+    req.outputs = c->in_place == 1 ? NULL : outs;
     req.flags = c->flags;
     if (c->top_k) {
         req.select = ROWSORT_SELECT_LARGEST;
@@ -306,10 +329,10 @@ static outputs run_case(const sched_case *c, unsigned threads, pin_mode mode)
     ck_assert_msg(st == ROWSORT_OK, "%s, %u threads, pin %d: %s", c->name, threads, (int)pin,
                   rowsort_status_string(st));
     rowsort_destroy(ctx);
-    if (!c->in_place)
+    if (c->in_place != 1)
         free(in);
-    if (!c->in_place || !c->payload) {
-        if (c->in_place)
+    if (c->in_place != 1 || !c->payload) {
+        if (c->in_place == 1)
             o.payload = NULL;
         free(pay);
     }

@@ -289,7 +289,9 @@ ROWSORT_API void rowsort_request_init(rowsort_request *request);
  *       there are fewer rows than threads, a row of one key (not complex) is split across
  *       threads: a values-only row of 32- or 64-bit keys is partitioned in place around
  *       pivots into one segment per thread (shared scratch of one key per element; 64-bit
- *       keys on the AVX2 and AVX-512 paths); other rows
+ *       keys on the AVX2 and AVX-512 paths); so is a row of 16- or 32-bit keys with
+ *       indices or payloads (stable or not, not top-k), as packed (key, position) keys
+ *       (shared scratch of about 20 bytes per element); other rows
  *       have each part sorted and the parts merged in parallel (shared scratch of about
  *       2 x (key + index) bytes per element). Results are the same bytes for every thread
  *       count and pin policy. Rows of several keys or of a complex key are sorted one

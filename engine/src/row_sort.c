@@ -659,10 +659,7 @@ static void sort_row_values(const rs_job *job, size_t row, workspace *w)
         rs_refill_apply(op->info, job->order, dst, job->n, saved, w->refill);
 }
 
-/* The index row of `row` when the job's only output is the stable argsort of one plain key
- * into indices as wide as the permutation's: the kernel then writes the positions there
- * (no permutation buffer, no copy). NULL otherwise. */
-static void *direct_index_row(const rs_job *job, size_t row)
+void *rs_row_direct_indices(const rs_job *job, size_t row)
 {
     if (job->idx_out == NULL || job->num_keys != 1 || job->ops[0].info->words != 1 ||
         job->out_n != job->n || job->idx_out_bytes != job->perm_bytes)
@@ -683,7 +680,7 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
         sort_row_values(job, row, &w);
         return;
     }
-    void *direct = direct_index_row(job, row);
+    void *direct = rs_row_direct_indices(job, row);
     if (direct != NULL) {
         const rs_operand_plan *op = &job->ops[0];
         rs_row_encode(job, op, op->in + row * op->in_stride_bytes, job->n, 1, w.keys);

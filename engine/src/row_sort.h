@@ -67,6 +67,11 @@ void rs_row_compose(const void *perm, void *pass_idx, unsigned perm_bytes, size_
 void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
                           size_t end);
 
+/* The index row of `row` when the job's only output is the stable argsort of one plain key
+ * into indices as wide as the permutation's (and aligned for them): the positions can then
+ * be written there (no permutation buffer, no copy). NULL otherwise. */
+void *rs_row_direct_indices(const rs_job *job, size_t row);
+
 /* float32 numbers sorted ascending without NaN: the run of zeros rewritten -0.0 first, the
  * order of the encoded keys (the native sorts leave the two in any order). */
 void rs_row_canon_zeros_f32(uint32_t *keys, size_t n);

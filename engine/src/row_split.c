@@ -26,7 +26,7 @@ size_t rs_split_idx_bytes(const rs_job *job)
     return job->values_only ? 0 : job->perm_bytes;
 }
 
-static int in_place(const rs_operand_plan *op)
+int rs_split_in_place(const rs_operand_plan *op)
 {
     return op->out == op->in && op->out_stride_bytes == op->in_stride_bytes;
 }
@@ -37,7 +37,7 @@ size_t rs_split_tmp_bytes(const rs_job *job)
         return 0;
     size_t bytes = 0;
     for (size_t o = 0; o < job->num_operands; o++)
-        if (job->ops[o].out != NULL && in_place(&job->ops[o]))
+        if (job->ops[o].out != NULL && rs_split_in_place(&job->ops[o]))
             bytes += job->ops[o].info->size;
     return bytes;
 }
@@ -208,21 +208,21 @@ void rs_split_store_values(const rs_job *job, size_t row, void *keys, size_t beg
 }
 
 void rs_split_gather(const rs_job *job, size_t row, const void *perm, size_t begin, size_t end,
-                     unsigned char *tmp)
+                     unsigned char *tmp, size_t first)
 {
     if (end > job->out_n)
         end = job->out_n;
     if (begin >= end)
         return;
     size_t tmp_offset = 0;
-    for (size_t o = 0; o < job->num_operands; o++) {
+    for (size_t o = first; o < job->num_operands; o++) {
         const rs_operand_plan *op = &job->ops[o];
         if (op->out == NULL)
             continue;
         const size_t size = op->info->size;
         const unsigned char *src = op->in + row * op->in_stride_bytes;
         unsigned char *dst;
-        if (in_place(op)) {
+        if (rs_split_in_place(op)) {
             dst = tmp + tmp_offset * job->out_n;
             tmp_offset += size;
         } else {
@@ -236,16 +236,16 @@ void rs_split_gather(const rs_job *job, size_t row, const void *perm, size_t beg
 }
 
 void rs_split_copy_back(const rs_job *job, size_t row, const unsigned char *tmp, size_t begin,
-                        size_t end)
+                        size_t end, size_t first)
 {
     if (end > job->out_n)
         end = job->out_n;
     if (begin >= end)
         return;
     size_t tmp_offset = 0;
-    for (size_t o = 0; o < job->num_operands; o++) {
+    for (size_t o = first; o < job->num_operands; o++) {
         const rs_operand_plan *op = &job->ops[o];
-        if (op->out == NULL || !in_place(op))
+        if (op->out == NULL || !rs_split_in_place(op))
             continue;
         const size_t size = op->info->size;
         const unsigned char *src = tmp + tmp_offset * job->out_n;

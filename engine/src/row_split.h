@@ -25,6 +25,9 @@ int rs_split_supported(const rs_job *job);
 size_t rs_split_key_bytes(const rs_job *job);
 size_t rs_split_idx_bytes(const rs_job *job);
 
+/* 1 when the operand's output is its input (sorted in place). */
+int rs_split_in_place(const rs_operand_plan *op);
+
 /* Bytes per output element of the buffer that in-place operands are gathered into (0:
  * none needed). */
 size_t rs_split_tmp_bytes(const rs_job *job);
@@ -45,12 +48,13 @@ void rs_split_merge(const rs_job *job, const void *keys, const void *idx, void *
 void rs_split_store_values(const rs_job *job, size_t row, void *keys, size_t begin, size_t end);
 
 /* Permutation jobs: writes output positions [begin, end) (clipped to out_n) of every wanted
- * operand and of the indices, gathering by perm. Operands sorted in place are gathered into
- * tmp (rs_split_tmp_bytes per output element) and copied by rs_split_copy_back once every
- * thread has gathered. */
+ * operand from `first` on and of the indices, gathering by perm (operands before `first` are
+ * the caller's). Operands sorted in place are gathered into tmp (rs_split_tmp_bytes per output
+ * element) and copied by rs_split_copy_back (the same `first`) once every thread has
+ * gathered. */
 void rs_split_gather(const rs_job *job, size_t row, const void *perm, size_t begin, size_t end,
-                     unsigned char *tmp);
+                     unsigned char *tmp, size_t first);
 void rs_split_copy_back(const rs_job *job, size_t row, const unsigned char *tmp, size_t begin,
-                        size_t end);
+                        size_t end, size_t first);
 
 #endif

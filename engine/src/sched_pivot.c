@@ -38,6 +38,16 @@
  * values and built keys have their top bit flipped first and back at the end. Equal keys
  * are identical bits, so the output is the same bytes as the single-threaded sort's for
  * every thread count.
+ *
+ * Permutation jobs (stable sorts, argsort, payloads) of 16- and 32-bit keys are split the
+ * same way on packed keys, (key << 32 | position) in a shared buffer, as the single-threaded
+ * stable argsort sorts them: positions are distinct, so the packed keys are too, and their
+ * order is the stable order. Each sorted piece writes its positions, decodes the key's
+ * output from its keys where equal keys are identical values, and gathers the other outputs
+ * by position (a piece at a time where none of them is sorted in place; else every thread
+ * gathers its slice once the row is sorted). The parts-and-merges split took longer
+ * on 2 threads than one thread's stable argsort: its merge of (key, position) pairs is a
+ * scalar loop.
  */
 #include "sched_pivot.h"
 
@@ -47,6 +57,7 @@
 #include "alloc.h"
 #include "float_keys.h" /* Kf32_MAX, vf32_succ, Kf64_MAX, vf64_succ */
 #include "row_split.h"
+#include "row_topk.h"
 #include "sched_plan.h"
 
 /* The largest sample a pivot is taken from: its rank error, about 0.4% of the segment,
@@ -110,6 +121,8 @@ static key_kind kind_of(const rs_job *job)
     const rs_kernel_table *kern = job->kern;
     const size_t width = info->size;
     rs_key_xform x;
+    if (rs_pivot_packed(job))
+        return encoded_kind(8); /* (key << 32 | position), compared as unsigned */
     if (!rs_keys_xform(info, job->order, 0, &x))
         return encoded_kind(width);
     const int asc_signed = info->key_class == RS_KEY_SINT && x.flip == 0;
@@ -150,10 +163,27 @@ int rs_pivot_dtype(const rs_dtype_info *info, const rs_kernel_table *kern)
            kern->partition_i64 != NULL;
 }
 
+int rs_pivot_packed(const rs_job *job)
+{
+    const size_t kb = rs_split_key_bytes(job);
+    return !job->values_only && job->n > 0 && rs_split_supported(job) &&
+           !rs_row_topk_applies(job) && job->out_n == job->n && (kb == 2 || kb == 4) &&
+           (uint64_t)(job->n - 1) <= UINT32_MAX && job->kern->sort_i64 != NULL &&
+           job->kern->partition_i64 != NULL;
+}
+
 int rs_pivot_supported(const rs_job *job)
 {
+    if (rs_pivot_packed(job))
+        return 1;
     return job->values_only && rs_pivot_dtype(job->ops[0].info, job->kern) &&
            rs_split_supported(job) && rs_row_values_in_place(job);
+}
+
+/* Bytes of each key the split moves: the values' (or keys built from them), or 8 packed. */
+static size_t key_width(const rs_job *job)
+{
+    return rs_pivot_packed(job) ? 8 : job->ops[0].info->size;
 }
 
 size_t rs_pivot_scratch_bytes(void)
@@ -165,7 +195,7 @@ size_t rs_pivot_scratch_bytes(void)
 size_t rs_pivot_shared_bytes(const rs_job *job, unsigned threads)
 {
     int overflow = 0;
-    const size_t keys = rs_mul_size(job->n, job->ops[0].info->size, &overflow);
+    const size_t keys = rs_mul_size(job->n, key_width(job), &overflow);
     const size_t gaps =
         rs_mul_size(((size_t)threads << RS_PIVOT_CUT_LEVELS) + 1, RS_PIVOT_GAP, &overflow);
     if (overflow || keys > SIZE_MAX - gaps)
@@ -186,7 +216,13 @@ typedef struct pivot_row {
     unsigned t, threads;
     size_t row;             /* the row at hand */
     size_t *words;          /* shared: RS_PIVOT_STRIDE per thread, then cut[threads + 1] */
-    unsigned char *keys;    /* the row's keys: the output row */
+    unsigned char *keys;    /* the row's keys: the output row, or the packed keys' buffer */
+    int packed;             /* rs_pivot_packed */
+    int decode_key;         /* packed: the key's output decoded from the sorted keys */
+    size_t first_gathered;  /* packed: the operands gathered by position (from this one on) */
+    int gather_late;        /* packed, with one of those sorted in place: gathered at the end */
+    unsigned char *perm;    /* packed: the row's positions in sorted order (perm_bytes each) */
+    int perm_is_output;     /* perm is the row's index output (argsort only): nothing to gather */
     unsigned char *sort_ws; /* the shared scratch buffer of the segments' sorts */
     unsigned char *sample;  /* RS_PIVOT_SAMPLE_MAX keys */
     unsigned char *sample_ws;
@@ -600,14 +636,60 @@ static int stack_take(const pivot_row *r, unsigned o, range *g)
     return some;
 }
 
+/* The key's output [s, e) decoded from the sorted packed keys, a sample buffer at a time. */
+static void decode_key_output(const pivot_row *r, size_t s, size_t e)
+{
+    const rs_job *job = r->job;
+    const rs_operand_plan *op = &job->ops[0];
+    const uint64_t *k = (const uint64_t *)(const void *)r->keys;
+    unsigned char *dst = op->out + r->row * op->out_stride_bytes;
+    for (size_t c = s; c < e; c += RS_PIVOT_SAMPLE_MAX) {
+        const size_t m = e - c < RS_PIVOT_SAMPLE_MAX ? e - c : RS_PIVOT_SAMPLE_MAX;
+        if (rs_split_key_bytes(job) == 4) {
+            uint32_t *w = (uint32_t *)(void *)r->sample;
+            for (size_t i = 0; i < m; i++)
+                w[i] = (uint32_t)((k[c + i] ^ TOP_BIT64) >> 32);
+        } else {
+            uint16_t *w = (uint16_t *)(void *)r->sample;
+            for (size_t i = 0; i < m; i++)
+                w[i] = (uint16_t)((k[c + i] ^ TOP_BIT64) >> 32);
+        }
+        rs_row_decode_store(job, op, r->sample, m, dst + c * op->info->size);
+    }
+}
+
+/* Packed keys [s, e), sorted: their positions into perm, the key's output decoded, and the
+ * other outputs gathered by position unless that waits for the end of the row. */
+static void store_positions(const pivot_row *r, size_t s, size_t e)
+{
+    const uint64_t *k = (const uint64_t *)(const void *)r->keys;
+    if (r->job->perm_bytes == 4) {
+        uint32_t *p = (uint32_t *)(void *)r->perm;
+        for (size_t i = s; i < e; i++)
+            p[i] = (uint32_t)k[i];
+    } else {
+        uint64_t *p = (uint64_t *)(void *)r->perm;
+        for (size_t i = s; i < e; i++)
+            p[i] = (uint32_t)k[i];
+    }
+    if (r->decode_key)
+        decode_key_output(r, s, e);
+    if (!r->gather_late && !r->perm_is_output)
+        rs_split_gather(r->job, r->row, r->perm, s, e, NULL, r->first_gathered);
+}
+
 /* The keys of g sorted where they are (then decoded into the output row where they were
- * built). */
+ * built, or their positions stored where they were packed). */
 static void sort_range(const pivot_row *r, const range *g)
 {
     if (g->e > g->s) {
         unsigned char *ws = (unsigned char *)rs_round64(
             (uintptr_t)(r->sort_ws + g->s * r->width + g->g0 * RS_PIVOT_GAP));
         sort_keys(r, r->keys + g->s * r->width, g->e - g->s, ws);
+        if (r->packed) {
+            store_positions(r, g->s, g->e);
+            return;
+        }
         if (r->kind.flipped)
             flip_keys(r, g->s, g->e);
         if (r->kind.encoded)
@@ -681,6 +763,29 @@ static void sort_segments(const pivot_row *r)
     }
 }
 
+/* Thread t's slice [from, to) of the row as packed keys: (encoded key << 32 | position),
+ * top bit flipped. The keys are encoded a sample buffer at a time. */
+static void pack_slice(const pivot_row *r, const unsigned char *in, size_t from, size_t to)
+{
+    const rs_job *job = r->job;
+    const rs_operand_plan *op = &job->ops[0];
+    const size_t kb = rs_split_key_bytes(job);
+    uint64_t *out = (uint64_t *)(void *)r->keys;
+    for (size_t c = from; c < to; c += RS_PIVOT_SAMPLE_MAX) {
+        const size_t m = to - c < RS_PIVOT_SAMPLE_MAX ? to - c : RS_PIVOT_SAMPLE_MAX;
+        rs_row_encode(job, op, in + c * op->info->size, m, 1, r->sample);
+        if (kb == 4) {
+            const uint32_t *e = (const uint32_t *)(const void *)r->sample;
+            for (size_t i = 0; i < m; i++)
+                out[c + i] = ((uint64_t)e[i] << 32 | (uint64_t)(c + i)) ^ TOP_BIT64;
+        } else {
+            const uint16_t *e = (const uint16_t *)(const void *)r->sample;
+            for (size_t i = 0; i < m; i++)
+                out[c + i] = ((uint64_t)e[i] << 32 | (uint64_t)(c + i)) ^ TOP_BIT64;
+        }
+    }
+}
+
 /* Thread t's slice [from, to) of the row: its keys in the output row, as the row's kind
  * says; float rows with a NaN in any slice fall back to built keys (every thread learns it
  * at the barrier: the words' W_LOWER slots carry the verdicts). */
@@ -722,21 +827,36 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
     pivot_row r;
     memset(&r, 0, sizeof r);
     r.job = job;
-    r.width = op->info->size;
     r.t = t;
     r.threads = threads;
     r.words = shared->words;
     r.sort_ws = shared->buf[RS_SPLIT_KEYS1];
     r.sample = scratch;
     r.sample_ws = (unsigned char *)scratch + rs_round64(RS_PIVOT_SAMPLE_MAX * 8);
+    r.packed = rs_pivot_packed(job);
+    /* Where equal keys are identical values (integers, totalOrder), the sorted keys decode
+     * to the key's output: no gather from the row (random reads), and nothing that reads
+     * the key operand after the packing, so even in place it is written piece by piece. */
+    r.decode_key = r.packed && op->out != NULL && rs_keys_equal_is_identical(op->info, job->order);
+    r.first_gathered = r.decode_key ? 1 : 0;
+    for (size_t o = r.first_gathered; r.packed && o < job->num_operands; o++)
+        if (job->ops[o].out != NULL && rs_split_in_place(&job->ops[o]))
+            r.gather_late = 1;
+    r.width = key_width(job);
     for (size_t row = 0; row < job->rows; row++) {
         const unsigned char *in = op->in + row * op->in_stride_bytes;
-        r.keys = op->out + row * op->out_stride_bytes;
+        r.keys = r.packed ? shared->buf[RS_SPLIT_KEYS0] : op->out + row * op->out_stride_bytes;
+        void *direct = r.packed ? rs_row_direct_indices(job, row) : NULL;
+        r.perm = direct != NULL ? direct : shared->buf[RS_SPLIT_IDX0];
+        r.perm_is_output = direct != NULL;
         r.kind = kind;
         r.row = row;
         size_t from, to;
         rs_plan_part(job->n, threads, t, &from, &to);
-        load_slice(&r, in, from, to);
+        if (r.packed)
+            pack_slice(&r, in, from, to);
+        else
+            load_slice(&r, in, from, to);
         /* the stacks and the count of cutting threads: used after the barriers below */
         *slot(&r, t, W_LOCK) = *slot(&r, t, W_HEAD) = *slot(&r, t, W_TAIL) = 0;
         if (t == 0)
@@ -746,6 +866,12 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
         for (unsigned width = 1; width < threads; width *= 2) /* ceil(log2 threads) levels */
             split_level(&r, &t0, &t1);
         sort_segments(&r);
+        if (r.gather_late) {
+            /* Every position stored: each thread gathers its slice (through the shared
+             * buffer: the operands sorted in place are the ones gathered from). */
+#pragma omp barrier
+            rs_sched_split_write(job, row, r.perm, from, to, shared, r.first_gathered);
+        }
         /* The next row resets the words others may still read. */
 #pragma omp barrier
     }

@@ -1,4 +1,5 @@
-/* sched_pivot.h - values-only rows of 32- and 64-bit keys sorted by the whole team: split around
+/* sched_pivot.h - values-only rows of 32- and 64-bit keys, and permutation jobs of 16- and 32-bit
+ * keys (packed with positions), sorted by the whole team: split around
  * pivots into one segment per thread, each segment sorted by its thread, idle threads taking
  * parts of the others' (sched_pivot.c), inside sched_omp.c's parallel region. */
 #ifndef RS_SCHED_PIVOT_H
@@ -11,6 +12,11 @@
 
 /* 1 when the job's split rows go through the pivot split (else: parts and merges). */
 int rs_pivot_supported(const rs_job *job);
+
+/* 1 for the permutation jobs (stable, argsort, payloads) whose rows the pivot split takes
+ * as packed keys, (key << 32 | position): one key of 16 or 32 bits, rows of at most 2^32
+ * elements, no top-k, a table that compares int64. */
+int rs_pivot_packed(const rs_job *job);
 
 /* 1 for the dtypes whose values-only rows the pivot split takes with these kernels: one
  * 32-bit key word, or one 64-bit key word where the table compares int64 (sort_i64,

@@ -24,6 +24,11 @@ void rs_sched_split_sizes(const rs_job *job, unsigned threads, size_t bytes[RS_S
         for (int b = 0; b < RS_SPLIT_BUFS; b++)
             bytes[b] = 0;
         bytes[RS_SPLIT_KEYS1] = rs_pivot_shared_bytes(job, threads);
+        if (rs_pivot_packed(job)) { /* the packed keys, their positions, in-place outputs */
+            bytes[RS_SPLIT_KEYS0] = bytes_of(job->n, 8);
+            bytes[RS_SPLIT_IDX0] = bytes_of(job->n, job->perm_bytes);
+            bytes[RS_SPLIT_TMP] = bytes_of(job->out_n, rs_split_tmp_bytes(job));
+        }
         return;
     }
     const size_t n = job->n;
@@ -60,13 +65,13 @@ size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads)
 #define RS_SPLIT_DECODE_CHUNK ((size_t)4096)
 
 void rs_sched_split_write(const rs_job *job, size_t row, const void *perm, size_t begin,
-                          size_t end, const rs_split_shared *shared)
+                          size_t end, const rs_split_shared *shared, size_t first)
 {
     unsigned char *tmp = shared->buf[RS_SPLIT_TMP];
-    rs_split_gather(job, row, perm, begin, end, tmp);
+    rs_split_gather(job, row, perm, begin, end, tmp, first);
     if (tmp != NULL) { /* in place: copied back once every thread has gathered */
 #pragma omp barrier
-        rs_split_copy_back(job, row, tmp, begin, end);
+        rs_split_copy_back(job, row, tmp, begin, end, first);
     }
 }
 
@@ -126,7 +131,7 @@ void rs_sched_split_row(const rs_job *job, size_t row, unsigned t, unsigned thre
         if (job->values_only) {
             rs_split_store_values(job, row, keys[cur], lo, hi);
         } else {
-            rs_sched_split_write(job, row, idx[cur], lo, hi, shared);
+            rs_sched_split_write(job, row, idx[cur], lo, hi, shared, 0);
         }
     }
     /* The next row reuses the buffers others may still read. */

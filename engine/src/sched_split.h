@@ -30,10 +30,11 @@ size_t rs_sched_split_words(const rs_job *job, unsigned threads);
 size_t rs_sched_split_scratch_bytes(const rs_job *job, unsigned threads);
 
 /* Writes output positions [begin, end) of row `row` of a permutation job (every wanted
- * operand gathered by perm, and the indices); operands sorted in place go through the
- * shared buffer RS_SPLIT_TMP, with a barrier: call from every thread of the region. */
+ * operand from `first` on gathered by perm, and the indices); operands sorted in place go
+ * through the shared buffer RS_SPLIT_TMP, with a barrier: call from every thread of the
+ * region. */
 void rs_sched_split_write(const rs_job *job, size_t row, const void *perm, size_t begin,
-                          size_t end, const rs_split_shared *shared);
+                          size_t end, const rs_split_shared *shared, size_t first);
 
 /* Row `row` sorted whole by the team (parts and merge-path merges): thread `t` of `threads`
  * does its share; call from every thread of the region (barriers). */

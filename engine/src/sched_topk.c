@@ -132,7 +132,7 @@ void rs_sched_topk_body(const rs_job *job, unsigned t, unsigned threads,
 #pragma omp barrier
         size_t out_lo, out_hi;
         rs_plan_part(k, threads, t, &out_lo, &out_hi);
-        rs_sched_split_write(job, row, I[cur], out_lo, out_hi, shared);
+        rs_sched_split_write(job, row, I[cur], out_lo, out_hi, shared, 0);
         /* The next row reuses the buffers others may still read. */
 #pragma omp barrier
     }
