@@ -296,6 +296,32 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
     }
 }
 
+/* Whether the job's one key is sorted with its positions and its output decoded from the
+ * sorted keys, not gathered by position: where equal keys are identical values (integers,
+ * totalOrder). One thread, both ways round: 1.03-1.77x for int32 rows of 16..16M keys, int64
+ * 1.03-1.26x. Not 16-bit keys in rows of up to 65536, whose pairs entry packs them with
+ * 16-bit positions and copies the positions (0.79-0.91x); longer ones 1.08-1.14x. */
+static int decodes_key(const rs_job *job)
+{
+    const rs_operand_plan *op = &job->ops[0];
+    return job->num_keys == 1 && op->info->words == 1 && op->out != NULL &&
+           job->out_n == job->n && (op->info->key_bits > 16 || job->n > 65536) &&
+           rs_keys_equal_is_identical(op->info, job->order);
+}
+
+/* The row's key sorted with its positions (w->keys and w->perm), its output decoded from
+ * the sorted keys. */
+static void sort_key_with_positions(const rs_job *job, size_t row, workspace *w)
+{
+    const rs_operand_plan *op = &job->ops[0];
+    const size_t n = job->n;
+    rs_row_encode(job, op, op->in + row * op->in_stride_bytes, n, 1, w->keys);
+    fill_identity(w->perm, job->perm_bytes, n);
+    rs_row_kern_sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys, w->perm, n,
+                           w->scratch);
+    rs_row_decode_store(job, op, w->keys, n, op->out + row * op->out_stride_bytes);
+}
+
 void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, const void *perm,
                    unsigned perm_bytes, size_t begin, size_t end)
 {
@@ -688,15 +714,19 @@ void rs_row_sort(const rs_job *job, size_t row, void *ws)
                             job->n, w.scratch);
         return;
     }
+    size_t first_gathered = 0;
     if (rs_row_topk_applies(job)) {
         const rs_operand_plan *op = &job->ops[0];
         if (!rs_row_topk_perm(job, op->in + row * op->in_stride_bytes, w.keys, w.perm,
                               w.pass_idx, w.scratch))
             compute_permutation(job, row, &w);
+    } else if (decodes_key(job)) {
+        sort_key_with_positions(job, row, &w);
+        first_gathered = 1;
     } else {
         compute_permutation(job, row, &w);
     }
-    for (size_t o = 0; o < job->num_operands; o++) {
+    for (size_t o = first_gathered; o < job->num_operands; o++) {
         const rs_operand_plan *op = &job->ops[o];
         if (op->out == NULL)
             continue; /* values not wanted (argsort only) */
