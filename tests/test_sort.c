@@ -219,6 +219,40 @@ START_TEST(test_every_length)
 }
 END_TEST
 
+/* Stable sorts of long float rows with NaNs of both signs and payloads, or zeros of both
+ * signs, and a payload: the key's output is decoded from the sorted keys and the runs of
+ * keys that stand for several values (zeros, NaNs) gathered by position (row_sort.c, and
+ * sched_pivot.c where the row is split and not sorted in place). One row (split across 2
+ * threads) or two (one each); in place, out of place, outputs aliasing inputs; every order. */
+static const rowsort_dtype long_float_dtypes[] = {ROWSORT_DTYPE_F16, ROWSORT_DTYPE_BF16,
+                                                  ROWSORT_DTYPE_F32, ROWSORT_DTYPE_F64};
+
+START_TEST(test_long_floats_stable)
+{
+    const rowsort_dtype dtype = long_float_dtypes[_i];
+    rowsort_ctx *ctx = make_ctx(2);
+    size_t case_no = 0;
+    for (size_t rows = 1; rows <= 2; rows++)
+        for (int outputs = 0; outputs <= 2; outputs++)
+            for (int zeros = 0; zeros <= 1; zeros++, case_no++) {
+                /* one row: long enough to be split; two: longer than 65536 */
+                const size_t n = (rows == 1 ? 150001 : 70001) + case_no;
+                const uint64_t seed = th_seed(7, dtype, case_no, n);
+                th_spec s =
+                    th_spec_one(dtype, zeros ? TH_ZEROS : TH_NANS, rows, n,
+                                orders[case_no % NUM_ORDERS] | ROWSORT_STABLE, seed);
+                s.index_dtype = case_no % 2 ? ROWSORT_DTYPE_I64 : ROWSORT_DTYPE_I32;
+                s.outputs = outputs;
+                s.num_ops = 2;
+                s.dtypes[1] = ROWSORT_DTYPE_I16;
+                s.kinds[1] = TH_RANDOM;
+                RUN_CASE(ctx, &s);
+            }
+    rowsort_destroy(ctx);
+    report("long_floats_stable", _i);
+}
+END_TEST
+
 /* Rows longer than any block (split across threads when the engine does so). */
 static const rowsort_dtype huge_dtypes[] = {
     ROWSORT_DTYPE_F32,  ROWSORT_DTYPE_U64, ROWSORT_DTYPE_I16, ROWSORT_DTYPE_F64,
@@ -936,6 +970,8 @@ static Suite *sort_suite(void)
         {"long_values", test_long_values,
          (int)(sizeof long_value_dtypes / sizeof long_value_dtypes[0])},
         {"huge_row", test_huge_row, 2 * (int)(sizeof huge_dtypes / sizeof huge_dtypes[0])},
+        {"long_floats_stable", test_long_floats_stable,
+         (int)(sizeof long_float_dtypes / sizeof long_float_dtypes[0])},
         {"multi_operand", test_multi_operand, 3},
         {"random_requests", test_random_requests, 8},
         {"strides", test_strides_and_red_zones, ALL_DTYPES},

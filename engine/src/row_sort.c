@@ -296,30 +296,98 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
     }
 }
 
+/* Key i of sorted keys of key_bits bits. */
+static uint64_t key_get(const void *keys, unsigned key_bits, size_t i)
+{
+    switch (key_bits) {
+    case 16:
+        return ((const uint16_t *)keys)[i];
+    case 32:
+        return ((const uint32_t *)keys)[i];
+    default:
+        return ((const uint64_t *)keys)[i];
+    }
+}
+
+/* The first of sorted keys[0, n) not below k. */
+static size_t key_lower_bound(const void *keys, unsigned key_bits, size_t n, uint64_t k)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (key_get(keys, key_bits, mid) < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+size_t rs_row_shared_keys(const rs_job *job, const rs_operand_plan *op, uint64_t keys[2])
+{
+    const rs_dtype_info *info = op->info;
+    if (info->words != 1 || rs_keys_equal_is_identical(info, job->order))
+        return 0;
+    /* +0.0 and a quiet NaN, as the element's bytes (little-endian) */
+    const size_t size = info->size, bits = 8 * size;
+    const uint64_t mant_mask = ((uint64_t)1 << info->mant_bits) - 1;
+    const uint64_t exp_mask = (((uint64_t)1 << (bits - 1)) - 1) ^ mant_mask;
+    const uint64_t qnan = exp_mask | (uint64_t)1 << (info->mant_bits - 1);
+    unsigned char values[2 * 8] = {0};
+    for (size_t b = 0; b < size; b++)
+        values[size + b] = (unsigned char)(qnan >> (8 * b));
+    unsigned char built[2 * 8];
+    rs_row_encode(job, op, values, 2, 1, built);
+    for (size_t i = 0; i < 2; i++)
+        keys[i] = key_get(built, info->key_bits, i);
+    return 2;
+}
+
 /* Whether the job's one key is sorted with its positions and its output decoded from the
- * sorted keys, not gathered by position: where equal keys are identical values (integers,
- * totalOrder). One thread, both ways round: 1.03-1.77x for int32 rows of 16..16M keys, int64
- * 1.03-1.26x. Not 16-bit keys in rows of up to 65536, whose pairs entry packs them with
- * 16-bit positions and copies the positions (0.79-0.91x); longer ones 1.08-1.14x. */
+ * sorted keys rather than gathered by position: where equal keys are identical values
+ * (integers, totalOrder), and floats in rows of more than 65536, whose keys decode to their
+ * values but for the runs of keys that stand for several (zeros, NaNs: gathered). One
+ * thread, both ways round: 1.03-1.77x for int32 rows of 16..16M keys, int64 1.03-1.26x.
+ * Not 16-bit keys in rows of up to 65536, whose pairs entry packs them with 16-bit
+ * positions and copies the positions (0.79-0.91x); longer ones 1.08-1.14x. Floats
+ * 1.14-1.39x in rows of 262144..4M; in rows of 64 the runs' search cost 0.68x. */
 static int decodes_key(const rs_job *job)
 {
     const rs_operand_plan *op = &job->ops[0];
-    return job->num_keys == 1 && op->info->words == 1 && op->out != NULL &&
-           job->out_n == job->n && (op->info->key_bits > 16 || job->n > 65536) &&
-           rs_keys_equal_is_identical(op->info, job->order);
+    if (job->num_keys != 1 || op->info->words != 1 || op->out == NULL || job->out_n != job->n)
+        return 0;
+    if (rs_keys_equal_is_identical(op->info, job->order))
+        return op->info->key_bits > 16 || job->n > 65536;
+    return op->info->key_class == RS_KEY_FLOAT && job->n > 65536;
 }
 
 /* The row's key sorted with its positions (w->keys and w->perm), its output decoded from
- * the sorted keys. */
+ * the sorted keys; the runs of keys that stand for several values gathered by position
+ * (into the scratch first: the row may be its own output). */
 static void sort_key_with_positions(const rs_job *job, size_t row, workspace *w)
 {
     const rs_operand_plan *op = &job->ops[0];
-    const size_t n = job->n;
-    rs_row_encode(job, op, op->in + row * op->in_stride_bytes, n, 1, w->keys);
+    const size_t n = job->n, size = op->info->size;
+    const unsigned key_bits = op->info->key_bits;
+    const unsigned char *src = op->in + row * op->in_stride_bytes;
+    unsigned char *dst = op->out + row * op->out_stride_bytes;
+    rs_row_encode(job, op, src, n, 1, w->keys);
     fill_identity(w->perm, job->perm_bytes, n);
-    rs_row_kern_sort_pairs(job->kern, op->info->key_bits, job->perm_bytes, w->keys, w->perm, n,
+    rs_row_kern_sort_pairs(job->kern, key_bits, job->perm_bytes, w->keys, w->perm, n,
                            w->scratch);
-    rs_row_decode_store(job, op, w->keys, n, op->out + row * op->out_stride_bytes);
+    uint64_t shared[2];
+    size_t lo[2], hi[2];
+    const size_t runs = rs_row_shared_keys(job, op, shared);
+    unsigned char *saved = w->scratch; /* holds a row of any operand (the in-place gathers) */
+    for (size_t i = 0; i < runs; i++) {
+        const uint64_t top = key_bits == 64 ? UINT64_MAX : ((uint64_t)1 << key_bits) - 1;
+        lo[i] = key_lower_bound(w->keys, key_bits, n, shared[i]);
+        hi[i] = shared[i] == top ? n : key_lower_bound(w->keys, key_bits, n, shared[i] + 1);
+        rs_row_gather(src, saved, size, w->perm, job->perm_bytes, lo[i], hi[i]);
+    }
+    rs_row_decode_store(job, op, w->keys, n, dst);
+    for (size_t i = 0; i < runs; i++)
+        memcpy(dst + lo[i] * size, saved + lo[i] * size, (hi[i] - lo[i]) * size);
 }
 
 void rs_row_gather(const unsigned char *in, unsigned char *out, size_t size, const void *perm,

@@ -67,6 +67,12 @@ void rs_row_compose(const void *perm, void *pass_idx, unsigned perm_bytes, size_
 void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
                           size_t end);
 
+/* The canonical keys (rs_row_encode with canonical = 1) that stand for several values of
+ * the operand's dtype in the job's order: +0.0's (also -0.0's) and a NaN's (every NaN's),
+ * for floats outside totalOrder; their count (2, or 0 where equal values are identical
+ * bits). Every other canonical key decodes to the value it was built from. */
+size_t rs_row_shared_keys(const rs_job *job, const rs_operand_plan *op, uint64_t keys[2]);
+
 /* The index row of `row` when the job's only output is the stable argsort of one plain key
  * into indices as wide as the permutation's (and aligned for them): the positions can then
  * be written there (no permutation buffer, no copy). NULL otherwise. */

@@ -636,7 +636,23 @@ static int stack_take(const pivot_row *r, unsigned o, range *g)
     return some;
 }
 
-/* The key's output [s, e) decoded from the sorted packed keys, a sample buffer at a time. */
+/* The first of sorted packed keys [s, e) whose key is not below `key` (a key of at most 32
+ * bits: key + 1 is a bound too). */
+static size_t packed_lower_bound(const uint64_t *k, size_t s, size_t e, uint64_t key)
+{
+    while (s < e) {
+        const size_t mid = s + (e - s) / 2;
+        if (((k[mid] ^ TOP_BIT64) >> 32) < key)
+            s = mid + 1;
+        else
+            e = mid;
+    }
+    return s;
+}
+
+/* The key's output [s, e) decoded from the sorted packed keys, a sample buffer at a time,
+ * then the runs of keys that stand for several values gathered by position from the row
+ * (not sorted in place: its values are all still there). */
 static void decode_key_output(const pivot_row *r, size_t s, size_t e)
 {
     const rs_job *job = r->job;
@@ -655,6 +671,15 @@ static void decode_key_output(const pivot_row *r, size_t s, size_t e)
                 w[i] = (uint16_t)((k[c + i] ^ TOP_BIT64) >> 32);
         }
         rs_row_decode_store(job, op, r->sample, m, dst + c * op->info->size);
+    }
+    /* keys that stand for several values (float zeros, NaNs): their runs gathered */
+    uint64_t shared[2];
+    const size_t runs = rs_row_shared_keys(job, op, shared);
+    const unsigned char *src = op->in + r->row * op->in_stride_bytes;
+    for (size_t i = 0; i < runs; i++) {
+        const size_t a = packed_lower_bound(k, s, e, shared[i]);
+        const size_t b = packed_lower_bound(k, a, e, shared[i] + 1);
+        rs_row_gather(src, dst, op->info->size, r->perm, job->perm_bytes, a, b);
     }
 }
 
@@ -836,8 +861,11 @@ void rs_sched_pivot_body(const rs_job *job, unsigned t, unsigned threads,
     r.packed = rs_pivot_packed(job);
     /* Where equal keys are identical values (integers, totalOrder), the sorted keys decode
      * to the key's output: no gather from the row (random reads), and nothing that reads
-     * the key operand after the packing, so even in place it is written piece by piece. */
-    r.decode_key = r.packed && op->out != NULL && rs_keys_equal_is_identical(op->info, job->order);
+     * the key operand after the packing, so even in place it is written piece by piece.
+     * Floats too where not in place: their zeros' and NaNs' runs are gathered from the row. */
+    r.decode_key = r.packed && op->out != NULL &&
+                   (rs_keys_equal_is_identical(op->info, job->order) ||
+                    (op->info->key_class == RS_KEY_FLOAT && !rs_split_in_place(op)));
     r.first_gathered = r.decode_key ? 1 : 0;
     for (size_t o = r.first_gathered; r.packed && o < job->num_operands; o++)
         if (job->ops[o].out != NULL && rs_split_in_place(&job->ops[o]))
