@@ -155,6 +155,12 @@ static const sched_case cases[] = {
      ROWSORT_DTYPE_F64, ROWSORT_STABLE | ROWSORT_DESCENDING, 8, 1, 1, 0, RANDOM},
     {"3x300000 u8 unstable + payload out of place (split)", 3, 300000, ROWSORT_DTYPE_U8, 0, 0, 1, 0,
      0, RANDOM},
+    /* 64-bit keys with positions: parts and merges, the key's output decoded from the
+     * merged keys */
+    {"1x400003 i64 stable few keys + int32 indices + payload in place (split)", 1, 400003,
+     ROWSORT_DTYPE_I64, ROWSORT_STABLE, 4, 1, 1, 0, FEW_KEYS},
+    {"1x400003 u64 desc + payload out of place (split)", 1, 400003, ROWSORT_DTYPE_U64,
+     ROWSORT_DESCENDING, 0, 1, 0, 0, TOP_HEAVY},
     {"1x500000 i32 top-k 1000 (split)", 1, 500000, ROWSORT_DTYPE_I32, 0, 4, 1, 0, 1000, RANDOM},
     {"1x300000 c64 stable (one thread per row)", 1, 300000, ROWSORT_DTYPE_C64, ROWSORT_STABLE, 4, 0,
      1, 0, RANDOM},

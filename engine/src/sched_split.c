@@ -131,7 +131,15 @@ void rs_sched_split_row(const rs_job *job, size_t row, unsigned t, unsigned thre
         if (job->values_only) {
             rs_split_store_values(job, row, keys[cur], lo, hi);
         } else {
-            rs_sched_split_write(job, row, idx[cur], lo, hi, shared, 0);
+            /* Where equal keys are identical values (integers, totalOrder), the merged keys
+             * decode to the key's output (nothing reads the key operand after the parts'
+             * loads): no gather by position, whose reads are random over the row. */
+            const rs_operand_plan *key = &job->ops[0];
+            const int decode = key->out != NULL && job->out_n == n &&
+                               rs_keys_equal_is_identical(key->info, job->order);
+            if (decode)
+                rs_split_store_values(job, row, keys[cur], lo, hi);
+            rs_sched_split_write(job, row, idx[cur], lo, hi, shared, decode ? 1 : 0);
         }
     }
     /* The next row reuses the buffers others may still read. */
