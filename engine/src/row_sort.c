@@ -296,26 +296,13 @@ static void compute_permutation(const rs_job *job, size_t row, workspace *w)
     }
 }
 
-/* Key i of sorted keys of key_bits bits. */
-static uint64_t key_get(const void *keys, unsigned key_bits, size_t i)
-{
-    switch (key_bits) {
-    case 16:
-        return ((const uint16_t *)keys)[i];
-    case 32:
-        return ((const uint32_t *)keys)[i];
-    default:
-        return ((const uint64_t *)keys)[i];
-    }
-}
-
 /* The first of sorted keys[0, n) not below k. */
 static size_t key_lower_bound(const void *keys, unsigned key_bits, size_t n, uint64_t k)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         const size_t mid = lo + (hi - lo) / 2;
-        if (key_get(keys, key_bits, mid) < k)
+        if (rs_row_key_get(keys, key_bits, mid) < k)
             lo = mid + 1;
         else
             hi = mid;
@@ -339,7 +326,7 @@ size_t rs_row_shared_keys(const rs_job *job, const rs_operand_plan *op, uint64_t
     unsigned char built[2 * 8];
     rs_row_encode(job, op, values, 2, 1, built);
     for (size_t i = 0; i < 2; i++)
-        keys[i] = key_get(built, info->key_bits, i);
+        keys[i] = rs_row_key_get(built, info->key_bits, i);
     return 2;
 }
 

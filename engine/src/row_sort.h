@@ -67,6 +67,19 @@ void rs_row_compose(const void *perm, void *pass_idx, unsigned perm_bytes, size_
 void rs_row_write_indices(const rs_job *job, size_t row, const void *perm, size_t begin,
                           size_t end);
 
+/* Key i of keys of key_bits bits (16, 32 or 64). */
+static inline uint64_t rs_row_key_get(const void *keys, unsigned key_bits, size_t i)
+{
+    switch (key_bits) {
+    case 16:
+        return ((const uint16_t *)keys)[i];
+    case 32:
+        return ((const uint32_t *)keys)[i];
+    default:
+        return ((const uint64_t *)keys)[i];
+    }
+}
+
 /* The canonical keys (rs_row_encode with canonical = 1) that stand for several values of
  * the operand's dtype in the job's order: +0.0's (also -0.0's) and a NaN's (every NaN's),
  * for floats outside totalOrder; their count (2, or 0 where equal values are identical

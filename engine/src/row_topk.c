@@ -80,19 +80,6 @@ static void gather_stride(unsigned char *dst, const unsigned char *src, size_t s
 #undef RS_GATHER
 }
 
-/* The key at rank r of sorted keys of key_bits. */
-static uint64_t key_at(const void *keys, unsigned key_bits, size_t r)
-{
-    switch (key_bits) {
-    case 16:
-        return ((const uint16_t *)keys)[r];
-    case 32:
-        return ((const uint32_t *)keys)[r];
-    default:
-        return ((const uint64_t *)keys)[r];
-    }
-}
-
 /* The table's select_le entries, or the scalar table's where it has none. */
 static size_t filter(const rs_kernel_table *kern, unsigned key_bits, unsigned perm_bytes,
                      void *keys, size_t n, uint64_t t, void *cand)
@@ -146,7 +133,7 @@ uint64_t rs_row_topk_threshold(const rs_job *job, const void *row, int encoded, 
     size_t rank = share + 2 * isqrt_up(share) + 2;
     if (rank >= count)
         rank = count - 1;
-    return key_at(sample, key_bits, rank);
+    return rs_row_key_get(sample, key_bits, rank);
 }
 
 /* pos[i] += add for i < count, positions of pb (4 or 8) bytes. */
