@@ -337,7 +337,8 @@ size_t rs_row_shared_keys(const rs_job *job, const rs_operand_plan *op, uint64_t
  * thread, both ways round: 1.03-1.77x for int32 rows of 16..16M keys, int64 1.03-1.26x.
  * Not 16-bit keys in rows of up to 65536, whose pairs entry packs them with 16-bit
  * positions and copies the positions (0.79-0.91x); longer ones 1.08-1.14x. Floats
- * 1.14-1.39x in rows of 262144..4M; in rows of 64 the runs' search cost 0.68x. */
+ * 1.15-1.33x in rows of 262144..4M; in rows of 64, finding the two runs (their keys built,
+ * two binary searches) cost more than the gather saved: 0.68x. */
 static int decodes_key(const rs_job *job)
 {
     const rs_operand_plan *op = &job->ops[0];
@@ -366,8 +367,8 @@ static void sort_key_with_positions(const rs_job *job, size_t row, workspace *w)
     size_t lo[2], hi[2];
     const size_t runs = rs_row_shared_keys(job, op, shared);
     unsigned char *saved = w->scratch; /* holds a row of any operand (the in-place gathers) */
+    const uint64_t top = key_bits == 64 ? UINT64_MAX : ((uint64_t)1 << key_bits) - 1;
     for (size_t i = 0; i < runs; i++) {
-        const uint64_t top = key_bits == 64 ? UINT64_MAX : ((uint64_t)1 << key_bits) - 1;
         lo[i] = key_lower_bound(w->keys, key_bits, n, shared[i]);
         hi[i] = shared[i] == top ? n : key_lower_bound(w->keys, key_bits, n, shared[i] + 1);
         rs_row_gather(src, saved, size, w->perm, job->perm_bytes, lo[i], hi[i]);

@@ -43,8 +43,9 @@
  * same way on packed keys, (key << 32 | position) in a shared buffer, as the single-threaded
  * stable argsort sorts them: positions are distinct, so the packed keys are too, and their
  * order is the stable order. Each sorted piece writes its positions, decodes the key's
- * output from its keys where equal keys are identical values, and gathers the other outputs
- * by position (a piece at a time where none of them is sorted in place; else every thread
+ * output from its keys where equal keys are identical values (and for floats not sorted in
+ * place, but for the runs of their zeros' and NaNs' keys, gathered), and gathers the other
+ * outputs by position (a piece at a time where none of them is sorted in place; else every thread
  * gathers its slice once the row is sorted). The parts-and-merges split took longer
  * on 2 threads than one thread's stable argsort: its merge of (key, position) pairs is a
  * scalar loop.
